@@ -1,0 +1,61 @@
+# microgpt-guide: `make guide` builds the page and serves it; `make test` runs every check.
+# Every set-up step lives here so that a fresh Debian machine (Python 3.11+, Node 20) needs no
+# other preparation.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DIST := dist/microgpt-guide.html
+# apt-get only when something is missing; sudo when not root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: guide build test setup py-deps node-deps browsers lint unit pyodide-tests browser-tests engines bench clean
+
+guide: build
+	@echo "Built: $(abspath $(DIST))"
+	@echo "Open it by double-click (file://) or at http://localhost:$(PORT)/microgpt-guide.html"
+	cd dist && ../$(PY) -m http.server $(PORT) --bind 127.0.0.1
+
+build: setup
+	PYTHONPATH=py $(PY) -m builder.build --out $(DIST)
+
+setup: py-deps node-deps
+
+py-deps: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --group dev
+	touch $@
+
+node-deps: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's browsers; Playwright's own browser download cannot work on these machines.
+browsers:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v firefox-esr >/dev/null && command -v WebKitWebDriver >/dev/null && command -v xvfb-run >/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr webkit2gtk-driver xvfb || echo "warning: could not install firefox-esr/webkit2gtk-driver/xvfb; those engines' tests will be skipped"; }
+
+lint: py-deps
+	$(VENV)/bin/ruff check py tests bench
+
+unit: py-deps
+	$(PY) -m pytest tests/unit -m "not slow" -q
+
+pyodide-tests: setup
+	node tests/pyodide/run_bridge_tests.mjs
+
+browser-tests: build browsers
+	$(PY) -m pytest tests/browser -q
+
+test: setup browsers lint unit pyodide-tests build browser-tests
+
+bench: build browsers
+	$(PY) bench/run.py
+
+clean:
+	rm -rf dist build-cache

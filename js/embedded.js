@@ -1,0 +1,42 @@
+// Reads what the build embedded in this HTML file: the Pyodide runtime (gzip + base64), the
+// Python sources, the data set and the worker's own code. The page only reads text here; all
+// decoding happens in the worker, off the UI thread.
+
+function block(name) {
+  const el = document.querySelector(`script[data-embedded="${name}"]`);
+  if (!el) throw new Error(`This page is missing its embedded "${name}" block; was it built with \`make build\`?`);
+  return el.textContent;
+}
+
+// Every runtime asset: {name, encoding: 'gzip+base64' | 'text', text}.
+export function readRuntimeAssets() {
+  return [...document.querySelectorAll('script[data-asset]')].map((el) => ({
+    name: el.dataset.asset,
+    encoding: el.dataset.encoding,
+    text: el.textContent,
+  }));
+}
+
+export function readPythonSources() {
+  return JSON.parse(block('python-sources'));
+}
+
+export function readDefaultScript() {
+  return JSON.parse(block('default-script'));
+}
+
+export function readDataset() {
+  return { encoding: 'gzip+base64', text: block('dataset') };
+}
+
+export function readBuildInfo() {
+  return JSON.parse(block('build-info'));
+}
+
+// A module worker from a data: URL: the only kind that starts from file:// in every engine we
+// test (a blob: URL module worker fails on file:// in Chromium; Pyodide refuses classic workers).
+export function spawnWorker() {
+  const source = block('worker-source');
+  const url = 'data:text/javascript;charset=utf-8,' + encodeURIComponent(source);
+  return new Worker(url, { type: 'module', name: 'python' });
+}

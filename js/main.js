@@ -1,0 +1,95 @@
+// The page: paints at once (prose, layout, diagrams are static HTML), then starts Python in a
+// worker and lets each section draw what the running script reports.
+import { MSG } from './protocol.js';
+import { createRpc } from './rpc.js';
+import { missingFeatures } from './support.js';
+import { readRuntimeAssets, readPythonSources, readDefaultScript, readDataset, readBuildInfo, spawnWorker } from './embedded.js';
+import { BootProgress } from './ui/boot-progress.js';
+import { ConsolePanel } from './ui/console-panel.js';
+import { initScrollSpy } from './ui/scroll-spy.js';
+import { renderStatus } from './ui/facts.js';
+import { sections } from './sections/index.js';
+
+const $ = (selector) => document.querySelector(selector);
+const progress = new BootProgress($('#boot'), $('#runtime-badge'));
+const consolePanel = new ConsolePanel($('#console'));
+const liveRoots = new Map(sections.map((s) => [s.id, document.querySelector(`[data-live="${s.id}"]`)]));
+
+initScrollSpy([...document.querySelectorAll('[data-nav]')], [...document.querySelectorAll('.chapter')]);
+const buildInfo = readBuildInfo();
+document.querySelector('[data-fact="pyodide-version"]').textContent = buildInfo.pyodideVersion;
+
+function showSections(info) {
+  for (const section of sections) {
+    const root = liveRoots.get(section.id);
+    try {
+      section.update(root, info);
+    } catch (error) {
+      renderStatus(root, `This section could not draw the script's data: ${error.message}`, true);
+    }
+  }
+}
+
+function describeError(error) {
+  if (!error) return 'Unknown error.';
+  const where = error.line ? ` (line ${error.line}${error.col ? `, column ${error.col}` : ''})` : '';
+  return `${error.type ?? 'Error'}: ${error.message}${where}`;
+}
+
+// One line that says what went wrong: for a Python traceback, its last line (the exception).
+function summaryLine(text) {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const line = (text.includes('Traceback') ? lines.at(-1) : lines[0]) ?? text;
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+function start() {
+  const missing = missingFeatures();
+  if (missing.length) {
+    const text = `This browser lacks ${missing.join(', ')}, which the guide needs to run Python. `
+      + 'A current Chromium, Firefox or Safari has them all.';
+    progress.fail(text);
+    for (const root of liveRoots.values()) renderStatus(root, 'Python cannot run in this browser (see the message at the top).', true);
+    return { ready: Promise.reject(new Error(text)), call: () => Promise.reject(new Error(text)) };
+  }
+  for (const root of liveRoots.values()) renderStatus(root, 'Waiting for Python…');
+
+  const script = readDefaultScript();
+  const rpc = createRpc({
+    spawnWorker,
+    bootMessage: () => ({
+      kind: MSG.BOOT,
+      assets: { assets: readRuntimeAssets(), pythonSources: readPythonSources(), script, dataset: readDataset() },
+    }),
+  });
+  rpc.on('progress', ({ stage, status, ms }) => progress.stage(stage, status, ms));
+  rpc.on('stdout', ({ text }) => consolePanel.write(text));
+  rpc.on('fatal', (error) => {
+    progress.fail(`Python could not start. ${summaryLine(describeError(error))} The console has the details.`);
+    consolePanel.system(error?.traceback || describeError(error), 'error');
+    consolePanel.setOpen(true);
+  });
+  rpc.on('ready', (msg) => {
+    if (msg.ok) {
+      progress.ready(performance.now());
+      showSections(msg.info);
+    } else {
+      progress.fail(`The script's setup failed: ${describeError(msg.error)}`);
+      consolePanel.system(msg.error?.traceback || describeError(msg.error), 'error');
+      consolePanel.setOpen(true);
+      for (const root of liveRoots.values()) renderStatus(root, 'The script did not finish its setup; see the console.', true);
+    }
+  });
+  return rpc;
+}
+
+const rpc = start();
+
+// A small documented handle for tests and the curious (see README):
+//   await microgptGuide.ready                -> the script's info once its setup has run
+//   await microgptGuide.call('eval', {code: 'vocab_size'})
+window.microgptGuide = Object.freeze({
+  get ready() { return rpc.ready; },
+  call: (method, args) => rpc.call(method, args),
+  version: buildInfo,
+});

@@ -1,0 +1,17 @@
+// The message kinds that cross between the page and the Python worker. Both sides import this
+// file, so a kind is spelled in exactly one place.
+export const MSG = Object.freeze({
+  // page -> worker
+  BOOT: 'boot',         // {assets}: start Pyodide from the embedded runtime, then run the script's setup
+  CALL: 'call',         // {id, method, args}: one request; answered by RESULT
+  CANCEL: 'cancel',     // {id}: stop a streaming job (training) after the step that is running
+  // worker -> page
+  PROGRESS: 'progress', // {stage, status, ms}: boot stages (decode, compile, python, setup)
+  READY: 'ready',       // {ok, info | error, timings}: the script's setup has run (or failed)
+  RESULT: 'result',     // {id, ok, result | error}
+  EVENT: 'event',       // {id, name, payload}: streamed output (stdout lines, training steps)
+  FATAL: 'fatal',       // {error}: the worker cannot go on (boot failed)
+});
+
+// Methods the worker runs in JavaScript around the Python session: they stream EVENTs.
+export const STREAMING_METHODS = new Set(['train']);

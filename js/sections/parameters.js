@@ -1,0 +1,14 @@
+// Chapter 3: the model's weight matrices, read from the script's state_dict.
+import { renderFacts } from '../ui/facts.js';
+
+export default {
+  id: 'parameters',
+  update(root, info) {
+    const { names = [], shapes = [], count } = info.params ?? {};
+    renderFacts(root, [
+      { label: 'num params', value: count, title: 'len(params)' },
+      { label: 'matrices', value: names.length, title: 'len(state_dict)' },
+      ...names.slice(0, 3).map((name, i) => ({ label: name, value: shapes[i].join(' × '), flow: name === 'lm_head' ? 'loss' : 'embed' })),
+    ]);
+  },
+};

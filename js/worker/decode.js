@@ -1,0 +1,29 @@
+// Turning the page's embedded text back into bytes, inside the worker.
+
+// base64 -> bytes: the native decoder where there is one, else atob in one pass.
+export function base64ToBytes(text) {
+  const clean = text.replace(/\s+/g, '');
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(clean);
+  const binary = atob(clean);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+// A stream of the gunzipped bytes. Built from a Response over the bytes rather than
+// Blob.stream(): WebKit cannot read a Blob inside a worker whose origin is "null".
+export function gunzipStream(bytes) {
+  return new Response(bytes).body.pipeThrough(new DecompressionStream('gzip'));
+}
+
+export async function gunzipBytes(bytes) {
+  return new Uint8Array(await new Response(gunzipStream(bytes)).arrayBuffer());
+}
+
+export async function gunzipText(bytes) {
+  return new Response(gunzipStream(bytes)).text();
+}
+
+export function decodeAsset(asset) {
+  return asset.encoding === 'gzip+base64' ? base64ToBytes(asset.text) : new TextEncoder().encode(asset.text);
+}

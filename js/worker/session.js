@@ -1,0 +1,49 @@
+// The worker's handle on the Python side: writes the bridge's sources into Pyodide's file
+// system, creates one bridge `Session`, and turns every answer into plain JavaScript data.
+
+const PY_ROOT = '/home/pyodide/guide';
+const WORKDIR = '/home/pyodide/run';
+
+export function createSession(pyodide, pythonSources, emit) {
+  for (const [path, text] of Object.entries(pythonSources)) {
+    const full = `${PY_ROOT}/${path}`;
+    pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
+    pyodide.FS.writeFile(full, text);
+  }
+  pyodide.FS.mkdirTree(WORKDIR);
+  pyodide.runPython(`import sys\nif ${JSON.stringify(PY_ROOT)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PY_ROOT)})`);
+  const api = pyodide.pyimport('bridge.api');
+  // Python calls `emit(kind, payload)`; the payload proxy lives only for the call, so it is
+  // converted to plain data right away.
+  const onEmit = (kind, payload) => emit(kind, toPlain(payload));
+  const session = api.Session.callKwargs({ emit: onEmit, workdir: WORKDIR });
+  api.destroy();
+
+  return {
+    // Runs one bridge method. Returns {ok, result | error}; never throws for script errors.
+    handle(method, args) {
+      const answer = session.handle(method, JSON.stringify(args ?? {}));
+      return toPlain(answer);
+    },
+    eval(code) {
+      return this.handle('eval', { code });
+    },
+  };
+}
+
+export function toPlain(value) {
+  if (value && typeof value.toJs === 'function') {
+    const plain = value.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+    value.destroy?.();
+    return plain;
+  }
+  return value;
+}
+
+// The ArrayBuffers inside a result, so postMessage can move them instead of copying.
+export function transferables(value, found = new Set()) {
+  if (ArrayBuffer.isView(value)) found.add(value.buffer);
+  else if (Array.isArray(value)) value.forEach((item) => transferables(item, found));
+  else if (value && typeof value === 'object') Object.values(value).forEach((item) => transferables(item, found));
+  return [...found];
+}

@@ -1,0 +1,99 @@
+// The Python worker: boots Pyodide from the embedded runtime, runs the script's setup, then
+// answers the page's calls one at a time. Python never runs on the page's UI thread.
+import { MSG, STREAMING_METHODS } from '../protocol.js';
+import { bootPyodide } from './pyodide-boot.js';
+import { createSession, transferables } from './session.js';
+import { base64ToBytes, gunzipText } from './decode.js';
+
+let session = null;
+let booted = null; // resolves when the session exists
+const cancelled = new Set();
+const queue = [];
+let working = false;
+
+const post = (message, transfer = []) => self.postMessage(message, transfer);
+const progress = (stage, status, ms) => post({ kind: MSG.PROGRESS, stage, status, ms });
+
+// Every failure is posted to the page: an exception that escapes a worker's boot is otherwise
+// an invisible hang in some engines.
+function describe(error) {
+  if (error && typeof error === 'object' && 'type' in error && 'message' in error) return error;
+  return { type: error?.name ?? 'Error', message: String(error?.message ?? error), traceback: String(error?.stack ?? '') };
+}
+
+async function boot({ assets, pythonSources, script, dataset }) {
+  const t0 = performance.now();
+  const pyodide = await bootPyodide(assets, progress);
+  session = createSession(pyodide, pythonSources, (kind, payload) => post({ kind: MSG.EVENT, id: null, name: kind, payload }));
+  progress('setup', 'running');
+  const tSetup = performance.now();
+  const datasetText = await gunzipText(base64ToBytes(dataset.text));
+  const answer = session.handle('load', { source: script.source, filename: script.filename, dataset: datasetText });
+  const setupMs = performance.now() - tSetup;
+  progress('setup', answer.ok ? 'done' : 'failed', setupMs);
+  const timings = { total: performance.now() - t0, setup: setupMs, pyodideVersion: pyodide.version };
+  post({ kind: MSG.READY, ok: answer.ok, info: answer.result, error: answer.error, timings });
+}
+
+// A macrotask boundary: lets CANCEL (and other calls) arrive between training steps.
+const channel = new MessageChannel();
+const tick = () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(0); });
+
+async function runStreaming(id, method, args) {
+  if (method === 'train') {
+    const steps = Math.max(1, Math.floor(args.steps ?? 1));
+    let done = 0;
+    for (; done < steps && !cancelled.has(id); done++) {
+      const answer = session.handle('step', { count: 1, with_params: Boolean(args.with_params) });
+      if (!answer.ok) return answer;
+      const record = answer.result[0];
+      post({ kind: MSG.EVENT, id, name: 'step', payload: record }, transferables(record));
+      await tick();
+      await serveWaitingCalls();
+    }
+    cancelled.delete(id);
+    return { ok: true, result: { steps: done } };
+  }
+  return { ok: false, error: { type: 'UnknownMethod', message: `No streaming method ${method}` } };
+}
+
+async function serve({ id, method, args }) {
+  try {
+    await booted;
+    if (!session) throw new Error('Python is not running.');
+    const answer = STREAMING_METHODS.has(method) ? await runStreaming(id, method, args) : session.handle(method, args);
+    post({ kind: MSG.RESULT, id, ok: answer.ok, result: answer.result, error: answer.error }, answer.ok ? transferables(answer.result) : []);
+  } catch (error) {
+    post({ kind: MSG.RESULT, id, ok: false, error: describe(error) });
+  }
+}
+
+// Between two training steps, the calls that arrived meanwhile are answered, so every other
+// section keeps working while the model trains. Another streaming job waits its turn.
+async function serveWaitingCalls() {
+  const waiting = queue.filter((msg) => !STREAMING_METHODS.has(msg.method));
+  for (const msg of waiting) {
+    queue.splice(queue.indexOf(msg), 1);
+    await serve(msg);
+  }
+}
+
+// Calls run one after another; CANCEL is handled at once.
+async function drain() {
+  if (working) return;
+  working = true;
+  while (queue.length) await serve(queue.shift());
+  working = false;
+}
+
+self.onmessage = (e) => {
+  const msg = e.data;
+  if (msg.kind === MSG.BOOT) {
+    booted = boot(msg.assets).catch((error) => post({ kind: MSG.FATAL, error: describe(error) }));
+  } else if (msg.kind === MSG.CANCEL) {
+    cancelled.add(msg.id);
+  } else if (msg.kind === MSG.CALL) {
+    queue.push(msg);
+    drain();
+  }
+};

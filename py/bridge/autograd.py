@@ -1,0 +1,259 @@
+"""The autograd playground: a small expression built from the script's own Value class.
+
+The expression (a preset or typed by the reader) is parsed with `ast` and only a tiny
+language is let through: numbers, named inputs, + - * / ** and unary -, and the Value methods
+.exp() .log() .relu(). It is then evaluated with ordinary Python operators on the script's
+Values, so every node in the graph is one the script itself made, including the hidden ones
+(a / b is a * b**-1, a - b is a + b*-1, numbers become constant Values). backward() is the
+script's own; the order in which its loop visits the nodes is read from its frame while it
+runs, not recomputed. A central finite difference checks each input's gradient.
+"""
+
+import ast
+import math
+import operator
+
+from bridge import graph, observe, scriptast
+from bridge.errors import ScriptError, ScriptShapeError
+
+PRESETS = {
+    "a*b+c": "a*b + c",
+    "addition": "a + b",
+    "multiplication": "a * b",
+    "log+exp": "(a.exp() / (a.exp() + b.exp())).log()",  # log of one softmax entry
+    "relu": "(a*b + c).relu()",
+}
+DEFAULT_PRESET = "a*b+c"
+DEFAULT_INPUTS = {"a": 2.0, "b": -3.0, "c": 10.0}
+METHODS = ("exp", "log", "relu")
+MAX_CHARS, MAX_NODES = 400, 2000
+_BINOPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+_SYMBOLS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<",
+            ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&",
+            ast.Invert: "~", ast.Not: "not"}
+ALLOWED = "numbers, the inputs, + - * / ** (a number as exponent), and .exp() .log() .relu()"
+
+
+def _error(message, node=None):
+    col = node.col_offset + 1 if node is not None and hasattr(node, "col_offset") else None
+    return ScriptError("ExpressionError", message, "", 1 if col else None, col, "autograd")
+
+
+def _has_input(node):
+    return any(isinstance(n, ast.Name) for n in ast.walk(node))
+
+
+def validate(tree, names):
+    """Raise an ExpressionError naming the first construct outside the allowed language."""
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Expression, ast.operator, ast.unaryop, ast.Load)):
+            continue
+        if isinstance(node, ast.BinOp):
+            if type(node.op) not in _BINOPS:
+                sym = _SYMBOLS.get(type(node.op), type(node.op).__name__)
+                raise _error(f"the operator {sym} is not allowed; allowed: {ALLOWED}", node)
+            if isinstance(node.op, ast.Pow) and _has_input(node.right):
+                raise _error("an exponent must be a plain number: the script's Value only "
+                             "defines Value ** number", node.right)
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, (ast.USub, ast.UAdd)):
+                sym = _SYMBOLS.get(type(node.op), type(node.op).__name__)
+                raise _error(f"the operator {sym} is not allowed; allowed: {ALLOWED}", node)
+        elif isinstance(node, ast.Constant):
+            if type(node.value) not in (int, float):
+                raise _error(f"{node.value!r} is not a number; allowed: {ALLOWED}", node)
+        elif isinstance(node, ast.Name):
+            if node.id not in names:
+                known = ", ".join(sorted(names))
+                raise _error(f"unknown name {node.id!r}: the inputs are {known}", node)
+        elif isinstance(node, ast.Call):
+            f = node.func
+            if not (isinstance(f, ast.Attribute) and f.attr in METHODS):
+                raise _error(f"only the methods .exp() .log() .relu() can be called; "
+                             f"allowed: {ALLOWED}", node)
+            if node.args or node.keywords:
+                raise _error(f".{f.attr}() takes no arguments", node)
+            if not _has_input(f.value):
+                raise _error(f".{f.attr}() must be called on an expression of the inputs "
+                             f"(a plain number has no .{f.attr}())", node)
+        elif isinstance(node, ast.Attribute):
+            if node.attr not in METHODS:
+                raise _error(f"attribute .{node.attr} is not allowed; allowed: {ALLOWED}", node)
+            if id(node) not in called:
+                raise _error(f".{node.attr} must be called: .{node.attr}()", node)
+        else:
+            what = type(node).__name__
+            raise _error(f"{what} is not allowed in an expression; allowed: {ALLOWED}", node)
+
+
+def _evaluate(tree, env, text=None, labels=None):
+    """Evaluate with Python's operators (so the script's Value methods build the graph)."""
+
+    def ev(node):
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            return env[node.id]
+        if isinstance(node, ast.BinOp):
+            out = _BINOPS[type(node.op)](ev(node.left), ev(node.right))
+        elif isinstance(node, ast.UnaryOp):
+            val = ev(node.operand)
+            out = -val if isinstance(node.op, ast.USub) else val
+        else:  # a validated Call: value.method()
+            out = getattr(ev(node.func.value), node.func.attr)()
+        if labels is not None and not isinstance(out, (int, float)) and id(out) not in labels:
+            labels[id(out)] = ast.get_source_segment(text, node)
+        return out
+
+    try:
+        return ev(tree.body)
+    except (ZeroDivisionError, OverflowError, ValueError, TypeError) as exc:
+        hint = " (log needs a number > 0)" if "math domain" in str(exc) else ""
+        raise _error(f"could not evaluate the expression: {exc}{hint}") from None
+
+
+def _parse(text, names):
+    if not isinstance(text, str) or not text.strip():
+        raise _error("the expression is empty")
+    if len(text) > MAX_CHARS:
+        raise _error(f"the expression is longer than {MAX_CHARS} characters")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ScriptError("ExpressionError", f"syntax error: {exc.msg}", "", 1, exc.offset or None,
+                          "autograd") from None
+    validate(tree, names)
+    if not _has_input(tree):
+        raise _error("the expression must use at least one input")
+    return tree
+
+
+def _backward_loop(ns, value_cls, filename, source):
+    """Code object, statement map, loop line and loop variable of backward()'s main loop."""
+    code = getattr(getattr(value_cls, "backward", None), "__code__", None)
+    if code is None:
+        raise ScriptShapeError("the script's Value has no backward()")
+    filename = filename or code.co_filename
+    tree = scriptast.parse(scriptast.script_source(ns, filename, source))
+    node = scriptast.find_function(tree, "backward", cls=value_cls.__name__)
+    scriptast.check_code_matches(code, node)
+    loops = [st for st in node.body if isinstance(st, ast.For)]
+    if not loops:
+        raise ScriptShapeError("Value.backward() has no loop over the graph to observe")
+    loop = loops[-1]  # the last top-level loop of backward() is the one applying the chain rule
+    return code, scriptast.statement_map(node), loop.lineno, scriptast.loop_var(loop)
+
+
+def _observed_backward(out, loop, index):
+    """Call out.backward() and record the node its loop variable holds at each iteration."""
+    code, stmt_map, line, var = loop
+    order = []
+    last = [None]
+
+    def done(frame, code_, stmt):
+        if stmt != line:
+            return
+        v = observe.get_locals(frame).get(var)
+        if v is not None and v is not last[0]:  # the final, exhausted check repeats the last
+            last[0] = v
+            order.append(index.get(id(v)))
+
+    with observe.Watch({code: stmt_map}, done):
+        out.backward()
+    return order
+
+
+def _fd_check(tree, value_cls, inputs, grads):
+    checks = {}
+    for name, x in inputs.items():
+        h = 1e-6 * max(1.0, abs(x))
+
+        def f(xv, name=name):
+            env = {k: value_cls(xv if k == name else v) for k, v in inputs.items()}
+            return _evaluate(tree, env).data
+
+        try:
+            fd = (f(x + h) - f(x - h)) / (2 * h)
+        except ScriptError:
+            checks[name] = {"grad": grads[name], "fd": None, "agree": False, "h": h}
+            continue
+        g = grads[name]
+        agree = math.isfinite(fd) and abs(fd - g) <= 1e-5 * max(1.0, abs(g), abs(fd))
+        checks[name] = {"grad": g, "fd": fd, "agree": agree, "h": h}
+    return checks
+
+
+def _inputs(given):
+    inputs = dict(DEFAULT_INPUTS)
+    for name, val in (given or {}).items():
+        if not (isinstance(name, str) and name.isidentifier()) or name in METHODS:
+            raise _error(f"{name!r} cannot be an input name")
+        if isinstance(val, bool) or not isinstance(val, (int, float)) or not math.isfinite(val):
+            raise _error(f"input {name} must be a finite number, not {val!r}")
+        inputs[name] = float(val)
+    return inputs
+
+
+def run(ns, expr=None, preset=None, inputs=None, filename=None, source=None):
+    """Build, differentiate and check an expression with the script's Value.
+
+    Returns {expr, preset, inputs, nodes, edges, output_id, order, grads, fd_check, backend}:
+    nodes [{id, data, grad, op, label, kind: input|const|expr|hidden}] in topological order
+    (id = index), edges [{from: child id, to: parent id, local_grad}], order = node ids in the
+    order backward()'s loop visited them, fd_check {name: {grad, fd, agree, h}}.
+    """
+    if expr is None or (isinstance(expr, str) and not expr.strip()):
+        preset = preset or DEFAULT_PRESET
+        if preset not in PRESETS:
+            raise _error(f"unknown preset {preset!r}; presets: {', '.join(PRESETS)}")
+        expr = PRESETS[preset]
+    else:
+        preset = None
+    inputs = _inputs(inputs)
+    tree = _parse(expr, inputs)
+    text = expr.strip()
+    value_cls = ns["Value"]
+    env = {name: value_cls(x) for name, x in inputs.items()}
+    labels = {id(v): name for name, v in env.items()}
+    out = _evaluate(tree, env, text, labels)
+    topo = graph.topo_order(out)
+    if len(topo) > MAX_NODES:
+        raise _error(f"the graph has {len(topo)} nodes; keep it under {MAX_NODES}")
+    index = {id(v): i for i, v in enumerate(topo)}
+    loop = _backward_loop(ns, value_cls, filename, source)
+    order = _observed_backward(out, loop, index)
+
+    input_ids = {id(v) for v in env.values()}
+    nodes, edges = [], []
+    for i, v in enumerate(topo):
+        op = graph.infer_op(v)
+        if id(v) in input_ids:
+            kind = "input"
+        elif op == "leaf":
+            kind, labels[id(v)] = "const", labels.get(id(v)) or repr(v.data)
+        else:
+            kind = "expr" if id(v) in labels else "hidden"  # made inside a Value method
+        nodes.append({"id": i, "data": v.data, "grad": v.grad, "op": op,
+                      "label": labels.get(id(v)), "kind": kind})
+        for child, g in zip(v._children, v._local_grads):
+            edges.append({"from": index[id(child)], "to": i, "local_grad": g})
+    grads = {name: v.grad for name, v in env.items()}
+    return {
+        "expr": text,
+        "preset": preset,
+        "inputs": inputs,
+        "nodes": nodes,
+        "edges": edges,
+        "output_id": index[id(out)],
+        "order": order,
+        "grads": grads,
+        "fd_check": _fd_check(tree, value_cls, inputs, grads),
+        "backend": observe.backend(),
+    }

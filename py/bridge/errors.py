@@ -1,0 +1,71 @@
+"""Turn exceptions into the plain error dicts the worker shows next to the user's code.
+
+The page only cares about the user's own script, so tracebacks keep just the frames
+whose file is the script (or code typed into `eval`); the bridge's frames are noise there.
+"""
+
+import traceback
+
+EVAL_FILENAME = "<eval>"
+
+
+class ScriptError(Exception):
+    """An error to report to the page: raised by the bridge, never by the script itself."""
+
+    def __init__(self, type_, message, traceback_text="", line=None, col=None, phase=None):
+        super().__init__(message)
+        self.type = type_
+        self.message = message
+        self.traceback = traceback_text
+        self.line = line
+        self.col = col
+        self.phase = phase
+
+    def to_dict(self):
+        return {
+            "type": self.type,
+            "message": self.message,
+            "traceback": self.traceback,
+            "line": self.line,
+            "col": self.col,
+            "phase": self.phase,
+        }
+
+
+class ScriptShapeError(ScriptError):
+    """The script lacks something a method needs (no training loop, no `gpt`, ...)."""
+
+    def __init__(self, message, phase=None):
+        super().__init__("ScriptShapeError", message, "", None, None, phase)
+
+
+def from_exception(exc, filename, phase):
+    """Wrap an exception raised while running script code; keep only the user's frames."""
+    if isinstance(exc, ScriptError):
+        if exc.phase is None:
+            exc.phase = phase
+        return exc
+    if isinstance(exc, SyntaxError):
+        return from_syntax_error(exc, phase)
+    user_files = {filename, EVAL_FILENAME}
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in user_files]
+    text = "".join(traceback.format_exception_only(type(exc), exc))
+    if frames:
+        stack = "".join(traceback.format_list(frames))
+        text = "Traceback (most recent call last):\n" + stack + text
+    last = frames[-1] if frames else None
+    line = last.lineno if last else None
+    # FrameSummary.colno is 0-based; editors (and SyntaxError.offset) count from 1.
+    col = last.colno + 1 if last is not None and getattr(last, "colno", None) is not None else None
+    return ScriptError(type(exc).__name__, str(exc), text, line, col, phase)
+
+
+def from_syntax_error(exc, phase):
+    text = "".join(traceback.format_exception_only(type(exc), exc))
+    return ScriptError(type(exc).__name__, exc.msg or str(exc), text, exc.lineno, exc.offset, phase)
+
+
+def from_bridge_bug(exc, phase="bridge"):
+    """An exception inside the bridge itself: keep the full traceback, it is for us."""
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return ScriptError(type(exc).__name__, str(exc), text, None, None, phase)

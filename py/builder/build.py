@@ -1,0 +1,93 @@
+"""Build dist/microgpt-guide.html: one file that holds the page, its scripts and styles, the
+Python sources, the data set and the Pyodide runtime.
+
+    PYTHONPATH=py python -m builder.build [--out FILE] [--script FILE] [--dataset FILE]
+"""
+
+import argparse
+import hashlib
+import time
+from pathlib import Path
+
+from builder import compress, csp, runtime
+from builder.bundle import bundle
+from builder.embed import check_embeddable, json_for_html, script_block
+from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT, DIST, PY_DIR, STYLES_DIR, STYLESHEETS, TEMPLATE
+
+# The bridge package, as files the worker writes into Pyodide's file system.
+BRIDGE_PACKAGE = "bridge"
+
+
+def python_sources() -> dict[str, str]:
+    files = sorted((PY_DIR / BRIDGE_PACKAGE).glob("*.py"))
+    return {f"{BRIDGE_PACKAGE}/{f.name}": f.read_text(encoding="utf-8") for f in files}
+
+
+def stylesheet() -> str:
+    css = "\n".join((STYLES_DIR / name).read_text(encoding="utf-8") for name in STYLESHEETS)
+    return f"<style>\n{check_embeddable('styles', css)}\n</style>"
+
+
+def embedded_block(name: str, text: str, type_: str) -> str:
+    """A named block the page reads with `script[data-embedded="name"]`."""
+    return script_block(None, text, type_=type_, attrs={"data-embedded": name})
+
+
+def asset_blocks(assets: list[runtime.Asset]) -> str:
+    return "\n".join(
+        script_block(None, a.text, type_="application/octet-stream",
+                     attrs={"data-asset": a.name, "data-encoding": a.encoding})
+        for a in assets
+    )
+
+
+def build(out: Path, script: Path, dataset: Path, minify: bool = True) -> dict:
+    started = time.perf_counter()
+    script_text = script.read_text(encoding="utf-8")
+    dataset_bytes = dataset.read_bytes()
+    assets = runtime.runtime_assets()
+    info = {
+        "pyodideVersion": runtime.pyodide_version(),
+        "script": {"filename": script.name, "sha256": hashlib.sha256(script_text.encode()).hexdigest()},
+        "dataset": {"filename": dataset.name, "sha256": hashlib.sha256(dataset_bytes).hexdigest()},
+    }
+    data_blocks = "\n".join([
+        embedded_block("build-info", json_for_html(info), "application/json"),
+        embedded_block("default-script", json_for_html({"filename": script.name, "source": script_text}),
+                       "application/json"),
+        embedded_block("python-sources", json_for_html(python_sources()), "application/json"),
+        embedded_block("dataset", compress.gzip_base64(dataset_bytes), "application/octet-stream"),
+        embedded_block("worker-source", bundle("worker/worker.js", minify=minify), "text/plain"),
+        asset_blocks(assets),
+    ])
+    page_js = script_block(None, bundle("main.js", minify=minify), type_="module")
+
+    html = TEMPLATE.read_text(encoding="utf-8")
+    for marker, content in {
+        "<!--build:csp-->": csp.meta_tag(),
+        "<!--build:css-->": stylesheet(),
+        "<!--build:assets-->": data_blocks,
+        "<!--build:js-->": page_js,
+    }.items():
+        if html.count(marker) != 1:
+            raise SystemExit(f"index.html must contain {marker} exactly once")
+        html = html.replace(marker, content)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return {"out": str(out), "bytes": out.stat().st_size, "seconds": time.perf_counter() - started}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=DIST)
+    parser.add_argument("--script", type=Path, default=DEFAULT_SCRIPT, help="the Python script to embed")
+    parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="one document per line")
+    parser.add_argument("--no-minify", action="store_true", help="readable JavaScript, for debugging")
+    args = parser.parse_args()
+    result = build(args.out, args.script, args.dataset, minify=not args.no_minify)
+    print(f"wrote {result['out']} ({result['bytes'] / 1e6:.2f} MB) in {result['seconds']:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The Pyodide runtime files that go into the page, taken from the pinned npm package."""
+
+import json
+from dataclasses import dataclass
+
+from builder import compress
+from builder.paths import CACHE_DIR, PYODIDE_DIR
+
+
+@dataclass(frozen=True)
+class Asset:
+    name: str  # the file name Pyodide's loader asks for
+    encoding: str  # "gzip+base64" or "text"
+    text: str  # what goes into the page
+    raw: bytes  # the bytes it decodes to
+
+
+def pyodide_version() -> str:
+    return json.loads((PYODIDE_DIR / "package.json").read_text())["version"]
+
+
+def minimal_lockfile() -> bytes:
+    """The lockfile with no packages: the guide installs none, and the full one is ~120 KB."""
+    lock = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text())
+    return json.dumps({"info": lock["info"], "packages": {}}, separators=(",", ":")).encode()
+
+
+def stdlib_zip() -> bytes:
+    """The trimmed, precompiled stdlib when the builder for it is present, else the stock one."""
+    try:
+        from builder.stdlib import trimmed_stdlib
+    except ImportError:
+        return (PYODIDE_DIR / "python_stdlib.zip").read_bytes()
+    return trimmed_stdlib(CACHE_DIR)
+
+
+def _gzipped(name: str, raw: bytes) -> Asset:
+    return Asset(name, "gzip+base64", compress.gzip_base64(raw), raw)
+
+
+def runtime_assets() -> list[Asset]:
+    if not PYODIDE_DIR.exists():
+        raise SystemExit("node_modules/pyodide is missing: run `npm ci` (or `make setup`) first.")
+    files = {name: (PYODIDE_DIR / name).read_bytes() for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")}
+    assets = [_gzipped(name, raw) for name, raw in files.items()]
+    assets.append(_gzipped("python_stdlib.zip", stdlib_zip()))
+    lock = minimal_lockfile()
+    assets.append(Asset("pyodide-lock.json", "text", lock.decode(), lock))
+    return assets

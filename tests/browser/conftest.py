@@ -1,0 +1,131 @@
+"""Browser tests open the built file in Debian's Chromium through Playwright.
+
+The file is built once per session (unless BUILT_PAGE points at one). Under the page's CSP,
+Playwright's wait_for_function is refused (it evaluates a string), so tests poll with
+page.evaluate of a function."""
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT, DIST
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+READY_TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="session")
+def built_page() -> Path:
+    if os.environ.get("BUILT_PAGE"):
+        return Path(os.environ["BUILT_PAGE"])
+    if not DIST.exists() or os.environ.get("REBUILD") == "1":
+        build(DIST, DEFAULT_SCRIPT, DEFAULT_DATASET)
+    return DIST
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class RecordedPage:
+    """A page with its console errors and every request it made."""
+
+    def __init__(self, page):
+        self.page = page
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("request", lambda r: self.requests.append(r.url))
+        # Requests from the worker go through the same browser context.
+        page.context.on("request", lambda r: self.requests.append(r.url))
+
+    def wait_ready(self, timeout=READY_TIMEOUT_S) -> dict:
+        """Await window.microgptGuide.ready; returns the script's info or fails with its error."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.page.evaluate(
+                """async () => {
+                    if (!window.microgptGuide) return {state: 'loading'};
+                    const timeout = new Promise((r) => setTimeout(() => r({state: 'pending'}), 500));
+                    const ready = window.microgptGuide.ready.then(
+                        (info) => ({state: 'ready', info}),
+                        (error) => ({state: 'failed', error: JSON.parse(JSON.stringify(error ?? null))}));
+                    return Promise.race([ready, timeout]);
+                }"""
+            )
+            if state["state"] == "ready":
+                return state["info"]
+            if state["state"] == "failed":
+                pytest.fail(f"the page failed to boot: {state['error']}")
+        pytest.fail(f"not ready after {timeout} s")
+
+    def call(self, method, args=None):
+        return self.page.evaluate(
+            """async ([method, args]) => {
+                try { return {ok: true, result: await window.microgptGuide.call(method, args)}; }
+                catch (error) { return {ok: false, error}; }
+            }""",
+            [method, args or {}],
+        )
+
+    def network_requests(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(("data:", "blob:", "file:"))]
+
+
+@pytest.fixture
+def open_page(chromium):
+    contexts = []
+
+    def _open(url: str, viewport=(1440, 900)) -> RecordedPage:
+        context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        contexts.append(context)
+        page = context.new_page()
+        recorded = RecordedPage(page)
+        page.goto(url)
+        return recorded
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def http_url(built_page):
+    handler = functools.partial(_QuietHandler, directory=str(built_page.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/{built_page.name}"
+    server.shutdown()

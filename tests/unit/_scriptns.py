@@ -1,0 +1,62 @@
+"""Build the namespace of microgpt.py's setup without the bridge core, for the observer tests.
+
+It does what the bridge does before training: write the data set as input.txt, run every
+top-level statement before the training loop under the script's own filename, and register
+the source in linecache so its lines can be looked up. Kept apart from conftest.py, which
+belongs to the bridge core's tests.
+"""
+
+import ast
+import contextlib
+import io
+import linecache
+import os
+import re
+from pathlib import Path
+
+PY = Path(__file__).resolve().parents[2] / "py"
+SCRIPT = (PY / "microgpt.py").read_text(encoding="utf-8")
+NAMES = (PY / "data" / "names.txt").read_text(encoding="utf-8")
+
+# Capitals with accented letters and a space: a vocabulary unlike the names'.
+CAPITALS = "\n".join(
+    [
+        "bogotá", "brasília", "reykjavík", "asunción", "yaoundé", "san josé", "lomé",
+        "nouakchott", "bucureşti", "praha", "wien", "athína", "kraków", "méxico",
+    ]
+)
+
+
+def _is_training_loop(node):
+    if not isinstance(node, ast.For):
+        return False
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "backward"
+        for n in ast.walk(node)
+    )
+
+
+def build_ns(tmp_dir, source=SCRIPT, data=NAMES, filename="microgpt.py"):
+    tree = ast.parse(source)
+    cut = next(i for i, n in enumerate(tree.body) if _is_training_loop(n))
+    setup = ast.Module(body=tree.body[:cut], type_ignores=[])
+    code = compile(setup, filename, "exec")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    Path(tmp_dir, "input.txt").write_text(data, encoding="utf-8")
+    ns = {"__name__": "__main__", "__file__": filename}
+    old = os.getcwd()
+    os.chdir(tmp_dir)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(code, ns)
+    finally:
+        os.chdir(old)
+    return ns
+
+
+def variant(source=SCRIPT, **consts):
+    """The script with top-level constants changed, e.g. variant(n_layer=2, n_embd=32)."""
+    for name, value in consts.items():
+        source, count = re.subn(rf"(?m)^{name} = [^#\n]+", f"{name} = {value!r}  ", source)
+        assert count == 1, name
+    return source

@@ -1,0 +1,115 @@
+"""The build makes one self-contained file: every embedded asset decodes to the bytes it came
+from, nothing refers to the network, and the CSP forbids connections."""
+
+import hashlib
+import json
+import re
+import shutil
+
+import pytest
+
+from builder import csp, runtime
+from builder.build import build, python_sources
+from builder.compress import decode_gzip_base64
+from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT, PYODIDE_DIR
+
+pytestmark = pytest.mark.skipif(
+    not PYODIDE_DIR.exists() or shutil.which("node") is None,
+    reason="node_modules/pyodide is missing (run `npm ci`)",
+)
+
+SCRIPT_RE = re.compile(r"<script ([^>]*)>(.*?)</script>", re.DOTALL)
+ATTR_RE = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist") / "guide.html"
+    build(out, DEFAULT_SCRIPT, DEFAULT_DATASET)
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def blocks(page):
+    return [(dict(ATTR_RE.findall(attrs)), body) for attrs, body in SCRIPT_RE.findall(page)]
+
+
+def block(blocks, **wanted):
+    found = [body for attrs, body in blocks if all(attrs.get(k) == v for k, v in wanted.items())]
+    assert len(found) == 1, f"expected one block with {wanted}, found {len(found)}"
+    return found[0]
+
+
+def test_one_file_with_everything(page, blocks):
+    names = {attrs.get("data-asset") for attrs, _ in blocks} - {None}
+    assert names == {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"}
+    embedded = {attrs.get("data-embedded") for attrs, _ in blocks} - {None}
+    assert embedded == {"build-info", "default-script", "python-sources", "dataset", "worker-source"}
+    # No other file is referenced: no src=, href= to anything but an in-page anchor.
+    assert not re.search(r'\ssrc="', page)
+    assert set(re.findall(r'href="([^"]*)"', page)) <= {f"#{x}" for x in re.findall(r'id="([^"]+)"', page)}
+
+
+@pytest.mark.parametrize("name", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"])
+def test_runtime_assets_decode_to_the_pinned_package(blocks, name):
+    text = block(blocks, **{"data-asset": name, "data-encoding": "gzip+base64"})
+    assert decode_gzip_base64(text) == (PYODIDE_DIR / name).read_bytes()
+
+
+def test_pinned_pyodide_version():
+    package = json.loads((PYODIDE_DIR.parents[1] / "package.json").read_text())
+    assert package["devDependencies"]["pyodide"] == runtime.pyodide_version() == "314.0.7"
+
+
+def test_stdlib_is_the_one_the_build_made(blocks):
+    text = block(blocks, **{"data-asset": "python_stdlib.zip"})
+    assert decode_gzip_base64(text) == runtime.stdlib_zip()
+
+
+def test_lockfile_is_minimal_and_matches_the_package(blocks):
+    lock = json.loads(block(blocks, **{"data-asset": "pyodide-lock.json"}))
+    original = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text())
+    assert lock == {"info": original["info"], "packages": {}}
+
+
+def test_python_sources_and_data_are_embedded_unchanged(blocks):
+    assert json.loads(block(blocks, **{"data-embedded": "python-sources"})) == python_sources()
+    script = json.loads(block(blocks, **{"data-embedded": "default-script"}))
+    assert script == {"filename": "microgpt.py", "source": DEFAULT_SCRIPT.read_text(encoding="utf-8")}
+    dataset = decode_gzip_base64(block(blocks, **{"data-embedded": "dataset"}))
+    assert hashlib.sha256(dataset).hexdigest() == (
+        "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea8cc4d")
+
+
+def test_no_external_url_is_referenced(page, blocks):
+    # The default script's text is shown to the learner and holds the URL its download branch
+    # would use; the bridge writes input.txt first, so that branch never runs. Everything else
+    # that is readable in the file (markup, CSS, our JS) must name no host.
+    script_source = block(blocks, **{"data-embedded": "default-script"})
+    readable = page.replace(script_source, "")
+    for attrs, body in blocks:
+        if attrs.get("data-encoding") == "gzip+base64" or attrs.get("data-embedded") == "dataset":
+            readable = readable.replace(body, "")
+    assert re.findall(r"(?:https?|wss?|ftp)://[^\s\"'<>)]+", readable) == []
+
+
+def test_csp_forbids_the_network(page):
+    head = page[: page.index("</head>")]
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', head)
+    assert meta, "the CSP meta tag is missing"
+    assert head.index("Content-Security-Policy") < head.find("<script") if "<script" in head else True
+    policy = dict(part.strip().split(" ", 1) for part in meta.group(1).split(";"))
+    assert policy["default-src"] == "'none'"
+    for directive in ("script-src", "connect-src", "worker-src", "img-src", "style-src"):
+        sources = policy[directive].split()
+        assert all(s in {"'unsafe-inline'", "blob:", "data:", "'wasm-unsafe-eval'"} for s in sources), directive
+    assert meta.group(1) == csp.POLICY
+
+
+def test_embedded_text_cannot_break_out_of_its_element(page, blocks):
+    # A `</script` inside embedded text would end its element early: then the openings and
+    # closings no longer pair up.
+    lowered = page.lower()
+    assert lowered.count("<script") == lowered.count("</script") == len(blocks)
+    for _, body in blocks:
+        assert "<!--" not in body
