@@ -10,7 +10,7 @@ DIST := dist/microgpt-guide.html
 # apt-get only when something is missing; sudo when not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: guide build test setup py-deps node-deps browsers lint unit pyodide-tests browser-tests engines bench clean
+.PHONY: guide build test setup py-deps node-deps browsers lint unit pyodide-tests browser-tests bench clean
 
 guide: build
 	@echo "Built: $(abspath $(DIST))"

@@ -8,13 +8,16 @@ function block(name) {
   return el.textContent;
 }
 
-// Every runtime asset: {name, encoding: 'gzip+base64' | 'text', text}.
+// Every runtime asset: {name, encoding: 'gzip+base64' | 'text', text}. A large asset is split
+// over several elements in order (see the build); its text is their concatenation.
 export function readRuntimeAssets() {
-  return [...document.querySelectorAll('script[data-asset]')].map((el) => ({
-    name: el.dataset.asset,
-    encoding: el.dataset.encoding,
-    text: el.textContent,
-  }));
+  const assets = new Map();
+  for (const el of document.querySelectorAll('script[data-asset]')) {
+    const asset = assets.get(el.dataset.asset) ?? { name: el.dataset.asset, encoding: el.dataset.encoding, parts: [] };
+    asset.parts.push(el.textContent);
+    assets.set(asset.name, asset);
+  }
+  return [...assets.values()].map(({ name, encoding, parts }) => ({ name, encoding, text: parts.join('') }));
 }
 
 export function readPythonSources() {

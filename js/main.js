@@ -11,6 +11,13 @@ import { renderStatus } from './ui/facts.js';
 import { sections } from './sections/index.js';
 
 const $ = (selector) => document.querySelector(selector);
+
+// The page records its own errors and boot state, for drivers that cannot read the console
+// (WebKitWebDriver) or await a Promise.
+const errors = [];
+const status = { state: 'booting', error: null, bootMs: null };
+window.addEventListener('error', (e) => errors.push(String(e.message ?? e)));
+window.addEventListener('unhandledrejection', (e) => errors.push(String(e.reason?.message ?? e.reason)));
 const progress = new BootProgress($('#boot'), $('#runtime-badge'));
 const consolePanel = new ConsolePanel($('#console'));
 const liveRoots = new Map(sections.map((s) => [s.id, document.querySelector(`[data-live="${s.id}"]`)]));
@@ -49,6 +56,7 @@ function start() {
     const text = `This browser lacks ${missing.join(', ')}, which the guide needs to run Python. `
       + 'A current Chromium, Firefox or Safari has them all.';
     progress.fail(text);
+    Object.assign(status, { state: 'failed', error: { type: 'UnsupportedBrowser', message: text } });
     for (const root of liveRoots.values()) renderStatus(root, 'Python cannot run in this browser (see the message at the top).', true);
     return { ready: Promise.reject(new Error(text)), call: () => Promise.reject(new Error(text)) };
   }
@@ -62,14 +70,16 @@ function start() {
       assets: { assets: readRuntimeAssets(), pythonSources: readPythonSources(), script, dataset: readDataset() },
     }),
   });
-  rpc.on('progress', ({ stage, status, ms }) => progress.stage(stage, status, ms));
+  rpc.on('progress', ({ stage, status: stageStatus, ms }) => progress.stage(stage, stageStatus, ms));
   rpc.on('stdout', ({ text }) => consolePanel.write(text));
   rpc.on('fatal', (error) => {
+    Object.assign(status, { state: 'failed', error });
     progress.fail(`Python could not start. ${summaryLine(describeError(error))} The console has the details.`);
     consolePanel.system(error?.traceback || describeError(error), 'error');
     consolePanel.setOpen(true);
   });
   rpc.on('ready', (msg) => {
+    Object.assign(status, { state: msg.ok ? 'ready' : 'failed', error: msg.ok ? null : msg.error, bootMs: performance.now() });
     if (msg.ok) {
       progress.ready(performance.now());
       showSections(msg.info);
@@ -88,8 +98,12 @@ const rpc = start();
 // A small documented handle for tests and the curious (see README):
 //   await microgptGuide.ready                -> the script's info once its setup has run
 //   await microgptGuide.call('eval', {code: 'vocab_size'})
+//   microgptGuide.status                     -> {state: 'booting' | 'ready' | 'failed', error, bootMs}
+//   microgptGuide.errors                     -> uncaught errors the page saw
 window.microgptGuide = Object.freeze({
   get ready() { return rpc.ready; },
   call: (method, args) => rpc.call(method, args),
+  status,
+  errors,
   version: buildInfo,
 });

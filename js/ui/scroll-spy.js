@@ -1,5 +1,6 @@
-// Sidebar scroll-spy: the chapter whose top most recently crossed the upper third of the
-// viewport is the active one.
+// Sidebar scroll-spy: the first chapter (in page order) inside a band across the upper part
+// of the viewport is the active one; at the very bottom of the page, the last chapter is (it
+// may be too short ever to reach the band).
 export function initScrollSpy(links, chapters) {
   const byId = new Map(links.map((a) => [a.dataset.nav, a]));
   const visible = new Map();
@@ -9,12 +10,23 @@ export function initScrollSpy(links, chapters) {
       if (key === id) link.setAttribute('aria-current', 'location'); else link.removeAttribute('aria-current');
     }
   };
-  const observer = new IntersectionObserver((entries) => {
-    for (const entry of entries) visible.set(entry.target.id, entry.isIntersecting);
-    // The first chapter (in page order) that is inside the band wins; above every chapter, none.
+  const atBottom = () => window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+  const update = () => {
+    if (atBottom()) { setActive(chapters.at(-1).id); return; }
     const current = chapters.find((c) => visible.get(c.id));
     if (current) setActive(current.id);
     else if (window.scrollY < chapters[0].offsetTop - window.innerHeight / 3) setActive(null);
+  };
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) visible.set(entry.target.id, entry.isIntersecting);
+    update();
   }, { rootMargin: '-20% 0px -60% 0px' });
   chapters.forEach((c) => observer.observe(c));
+  // The bottom of the page is not an intersection change; a passive, rAF-coalesced scroll check.
+  let queued = false;
+  window.addEventListener('scroll', () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; if (atBottom()) update(); });
+  }, { passive: true });
 }

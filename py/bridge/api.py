@@ -9,6 +9,7 @@ import importlib
 import json
 import os
 import random
+import sys
 import tempfile
 from pathlib import Path
 
@@ -74,6 +75,9 @@ class Session:
         except BaseException:
             random.setstate(rng)
             raise
+        graph = sys.modules.get(f"{__package__}.graph")
+        if graph is not None:
+            graph.forget()  # it caches the old script's loss graph
         self.runner = runner
         self.trainer = Trainer(runner) if runner.shape.train else None
         self.sampler = Sampler(runner) if runner.shape.sample else None
@@ -176,15 +180,17 @@ class Session:
         autograd = _feature("autograd")
         runner = self._need_runner()
         with runner.running("run"):
-            return autograd.run(runner.ns, expr if expr is not None else preset, inputs or {})
+            return autograd.run(
+                runner.ns, expr=expr, preset=preset, inputs=inputs, filename=runner.filename
+            )
 
     def do_graph_summary(self):
         graph = _feature("graph")
-        return graph.summary(self._graph_root())
+        return graph.summary(self._graph_root(), ns=self.runner.ns)
 
-    def do_graph_expand(self, node_id):
+    def do_graph_expand(self, node_id=None):
         graph = _feature("graph")
-        return graph.expand(self._graph_root(), node_id)
+        return graph.expand(self._graph_root(), node_id, ns=self.runner.ns)
 
     def _graph_root(self):
         trainer = self._need("trainer")

@@ -115,7 +115,8 @@ def _evaluate(tree, env, text=None, labels=None):
     try:
         return ev(tree.body)
     except (ZeroDivisionError, OverflowError, ValueError, TypeError) as exc:
-        hint = " (log needs a number > 0)" if "math domain" in str(exc) else ""
+        # In this language only math.log raises ValueError (its wording varies by version).
+        hint = " (log needs a number > 0)" if isinstance(exc, ValueError) else ""
         raise _error(f"could not evaluate the expression: {exc}{hint}") from None
 
 
@@ -181,7 +182,8 @@ def _fd_check(tree, value_cls, inputs, grads):
 
         try:
             fd = (f(x + h) - f(x - h)) / (2 * h)
-        except ScriptError:
+            fd = float(fd)  # complex (negative base, fractional power) fails here
+        except (ScriptError, TypeError):
             checks[name] = {"grad": grads[name], "fd": None, "agree": False, "h": h}
             continue
         g = grads[name]
@@ -209,6 +211,8 @@ def run(ns, expr=None, preset=None, inputs=None, filename=None, source=None):
     (id = index), edges [{from: child id, to: parent id, local_grad}], order = node ids in the
     order backward()'s loop visited them, fd_check {name: {grad, fd, agree, h}}.
     """
+    if isinstance(expr, str) and expr.strip() in PRESETS:
+        preset, expr = expr.strip(), None  # a preset's name given where the text goes
     if expr is None or (isinstance(expr, str) and not expr.strip()):
         preset = preset or DEFAULT_PRESET
         if preset not in PRESETS:
@@ -224,6 +228,11 @@ def run(ns, expr=None, preset=None, inputs=None, filename=None, source=None):
     labels = {id(v): name for name, v in env.items()}
     out = _evaluate(tree, env, text, labels)
     topo = graph.topo_order(out)
+    for v in topo:
+        # A negative number to a fractional power is complex in Python; exp can reach inf.
+        if type(v.data) is complex or not math.isfinite(v.data):
+            raise _error(f"a step of the expression gives {v.data!r}, not a real number "
+                         f"(a negative number to a fractional power, or too large?)")
     if len(topo) > MAX_NODES:
         raise _error(f"the graph has {len(topo)} nodes; keep it under {MAX_NODES}")
     index = {id(v): i for i, v in enumerate(topo)}
@@ -242,7 +251,7 @@ def run(ns, expr=None, preset=None, inputs=None, filename=None, source=None):
             kind = "expr" if id(v) in labels else "hidden"  # made inside a Value method
         nodes.append({"id": i, "data": v.data, "grad": v.grad, "op": op,
                       "label": labels.get(id(v)), "kind": kind})
-        for child, g in zip(v._children, v._local_grads):
+        for child, g in zip(v._children, v._local_grads, strict=False):
             edges.append({"from": index[id(child)], "to": i, "local_grad": g})
     grads = {name: v.grad for name, v in env.items()}
     return {

@@ -20,15 +20,23 @@ def infer_op(node):
 
     The script's Value makes: add (children a, b; local grads (1, 1)), mul (a, b;
     (b.data, a.data)), pow (x; k*x**(k-1)), log (x; 1/x), exp (x; exp(x)), relu (x; 0.0 or
-    1.0); subtraction, negation and division are built from these. Each test recomputes the
-    node's data from its children, so a match is exact, not guessed. Limits:
+    1.0); subtraction, negation and division are built from these.
+
+    The local grads were fixed when the node was made, but a child's data may have changed
+    since: after a training step, Adam has moved every parameter. So add and mul are read
+    from the grads alone (mul's data is exactly the product of its two grads), and the
+    one-child tests recompute from the child's current data first and fall back to what the
+    grad alone implies. Limits:
     * a Value made by hand with arbitrary children/grads may match nothing: "?" (or "leaf"
       when it has no children);
-    * relu of a positive number and x**1 look the same (relu wins: the script never uses **1);
-    * pow's exponent is recovered as k = grad*x/data, so it is unknown when x or data is 0
-      (reported as "pow" without an exponent), and rounded to 6 decimals;
+    * 1 * 1 has grads (1, 1) like an add; it is called mul only when both children still hold
+      exactly 1 (1 + 1 would be 2);
+    * relu of a positive number and x**1 look the same, as do relu(0) and x**k at x = 0
+      (relu wins: the script never makes those powers);
+    * pow's exponent is recovered as k = grad*x/data from the child's current data, so it is
+      unknown when x or data is 0 ("pow" without an exponent) or x has changed ("?"); it is
+      rounded to 6 decimals;
     * NaN never equals itself, so a node whose data is NaN is "?".
-    add and mul never collide: mul's grads are (1, 1) only for 1 * 1, whose data is 1, not 2.
     """
     children = node._children
     grads = node._local_grads
@@ -36,12 +44,12 @@ def infer_op(node):
     if not children:
         return "leaf"
     if len(children) == 2 and len(grads) == 2:
-        a, b = children[0].data, children[1].data
-        if grads[0] == 1 == grads[1] and out == a + b:
+        g0, g1 = grads
+        if g0 == 1 and g1 == 1:
+            if out == 1 and children[0].data == 1 == children[1].data:
+                return "mul"
             return "add"
-        if grads[0] == b and grads[1] == a and out == a * b:
-            return "mul"
-        return "?"
+        return "mul" if out == g0 * g1 else "?"
     if len(children) != 1 or len(grads) != 1:
         return "?"
     x, g = children[0].data, grads[0]
@@ -52,9 +60,20 @@ def infer_op(node):
             return "log"
     except (OverflowError, ValueError, TypeError):
         pass
-    if out == max(0, x) and type(g) is float and g == float(x > 0):
+    if type(g) is float and ((g == 0.0 and out == 0) or (g == 1.0 and out == x)):
         return "relu"
-    return _pow_name(x, g, out)
+    op = _pow_name(x, g, out)
+    if op != "?":
+        return op
+    # The child changed after the node was made: judge by the grad alone.
+    try:
+        if out == g and out > 0:
+            return "exp"
+        if g > 0 and math.isclose(out, math.log(1 / g), rel_tol=1e-12, abs_tol=1e-15):
+            return "log"
+    except (OverflowError, ValueError, TypeError, ZeroDivisionError):
+        pass
+    return "?"
 
 
 def _pow_name(x, g, out):
@@ -110,6 +129,7 @@ def _entry(root, ns):
     if cached is not None and cached["root"] is root:
         if ns is not None and not cached["labels"]:
             cached["labels"] = param_labels(ns)
+            cached.pop("summary", None)  # its parameter count was made without labels
         return cached
     topo = topo_order(root)
     entry = {
@@ -136,28 +156,35 @@ def _label(entry, node, op):
 def summary(root, ns=None):
     """{nodes, edges, by_op: {op: count}, depth, leaves, params, root_id}."""
     entry = _entry(root, ns)
-    topo, index = entry["topo"], entry["index"]
-    depth = [0] * len(topo)
+    if "summary" in entry:
+        return dict(entry["summary"])  # the graph's shape never changes once it is built
+    topo, labels = entry["topo"], entry["labels"]
+    depth = {}  # id(node) -> longest path down to a leaf
     by_op, edges, params = {}, 0, 0
-    for i, node in enumerate(topo):
+    for node in topo:
         op = infer_op(node)
-        op = op.split(" ")[0]  # "pow -1" and "pow 2" count together
+        if op.startswith("pow "):
+            op = "pow"  # "pow -1" and "pow 2" count together
         by_op[op] = by_op.get(op, 0) + 1
-        children = node._children
-        edges += len(children)
-        if children:
-            depth[i] = 1 + max(depth[index[id(c)]] for c in children)
-        elif id(node) in entry["labels"]:
+        d = 0
+        for child in node._children:
+            edges += 1
+            dc = depth[id(child)]
+            if dc >= d:
+                d = dc + 1
+        depth[id(node)] = d
+        if not node._children and id(node) in labels:
             params += 1
-    return {
+    entry["summary"] = {
         "nodes": len(topo),
         "edges": edges,
         "by_op": by_op,
-        "depth": depth[-1] if depth else 0,
+        "depth": depth[id(root)],
         "leaves": by_op.get("leaf", 0),
         "params": params,
         "root_id": len(topo) - 1,
     }
+    return dict(entry["summary"])
 
 
 def _describe(entry, node):
@@ -184,6 +211,6 @@ def expand(root, node_id=None, ns=None):
     out = _describe(entry, node)
     out["children"] = [
         dict(_describe(entry, child), local_grad=g)
-        for child, g in zip(node._children, node._local_grads)
+        for child, g in zip(node._children, node._local_grads, strict=False)
     ]
     return out

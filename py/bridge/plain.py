@@ -57,3 +57,14 @@ def signature(obj):
     if type(obj) is not list:
         return None
     return tuple((id(e), len(e)) if type(e) is list else id(e) for e in obj)
+
+
+def params_fingerprint(ns):
+    """A hash of every parameter's data: changes when a training step or an import moves them.
+
+    Caches of model outputs are keyed by it; hashing ~4k floats costs well under a millisecond.
+    """
+    params = ns.get("params")
+    if not isinstance(params, list):
+        return None
+    return hash(tuple(getattr(p, "data", None) for p in params))

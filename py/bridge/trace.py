@@ -11,7 +11,7 @@ import time
 
 from bridge import observe, scriptast
 from bridge.errors import ScriptError, ScriptShapeError
-from bridge.plain import make_converter, signature
+from bridge.plain import make_converter, params_fingerprint, signature
 
 CALLEES = ("linear", "rmsnorm", "softmax")
 
@@ -107,8 +107,7 @@ def forward_trace(ns, filename, name, pos, callees=False, source=None):
         )
     tree = scriptast.parse(scriptast.script_source(ns, filename, source))
     watched = _watched(ns, filename, tree, ("gpt",) + (CALLEES if callees else ()))
-    gpt, n_layer = ns["gpt"], ns["n_layer"]
-
+    gpt = ns["gpt"]
     keys, values = _prefix(ns, name, tokens, pos)
 
     rec = _Recorder({c: n for c, (n, _) in watched.items()}, make_converter(ns["Value"]))
@@ -148,16 +147,9 @@ def forward_trace(ns, filename, name, pos, callees=False, source=None):
 _PREFIX = {}
 
 
-def _fingerprint(ns):
-    params = ns.get("params")
-    if not isinstance(params, list):
-        return None
-    return hash(tuple(getattr(p, "data", None) for p in params))
-
-
 def _prefix(ns, name, tokens, pos):
     gpt, n_layer = ns["gpt"], ns["n_layer"]
-    fp = _fingerprint(ns)
+    fp = params_fingerprint(ns)
     cached = _PREFIX
     if not (fp is not None and cached.get("gpt") is gpt and cached.get("name") == name
             and cached.get("fp") == fp and len(cached["keys"]) == n_layer):

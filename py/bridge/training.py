@@ -110,6 +110,8 @@ class Trainer:
         if hasattr(loss, "_children"):
             self.last_loss = loss
         record = self._record(ns)
+        if flow != "done":  # the body hit `continue` or `break`: later parts did not run
+            record["flow"] = flow
         record.update(t_forward=t1 - t0, t_backward=t2 - t1, t_update=t4 - t3)
         if with_params:
             record.update(

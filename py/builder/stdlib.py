@@ -118,7 +118,8 @@ def _node() -> str:
     return node
 
 
-def _run_node(repo: Path, *args: str) -> str:
+def run_node_helper(repo: Path, *args: str) -> str:
+    """Run pyodide_stdlib.mjs (trace, compile or check); its stdout, or RuntimeError."""
     proc = subprocess.run(
         [_node(), str(NODE_HELPER), *args], cwd=repo, capture_output=True, text=True
     )
@@ -155,7 +156,7 @@ def trace_modules(cache_dir: Path, repo: Path = REPO) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "trace.json"
         options = json.dumps({"extra_imports": extra})
-        _run_node(repo, "trace", "--py", str(repo / "py"), "--out", str(out),
+        run_node_helper(repo, "trace", "--py", str(repo / "py"), "--out", str(out),
                   "--options", options)
         report = json.loads(out.read_text())
     problem = report.get("problem")
@@ -182,7 +183,7 @@ def compile_pycs(files: list[str], repo: Path = REPO) -> dict[str, bytes]:
         listing = Path(tmp) / "files.json"
         listing.write_text(json.dumps(files))
         out_dir = Path(tmp) / "out"
-        _run_node(repo, "compile", "--out-dir", str(out_dir), "--files", str(listing))
+        run_node_helper(repo, "compile", "--out-dir", str(out_dir), "--files", str(listing))
         return {name + "c": (out_dir / (name + "c")).read_bytes() for name in files}
 
 
@@ -207,13 +208,16 @@ def pack(pycs: dict[str, bytes], manifest: dict) -> bytes:
 
 
 def build_manifest(kept: list[str], sources: dict[str, str], report: dict, version: str) -> dict:
+    frozen = set(report["frozen"]) & set(sources)
     return {
         "pyodide": version,
         "python": report["python"],
         "modules": kept,
+        # Compiled into the interpreter (os, io, site...): importable with no file in the zip.
+        "frozen": sorted(frozen - set(kept)),
         # Stock modules left out: the page can tell "not in this trimmed stdlib" apart from
         # "not part of Python's standard library at all".
-        "omitted": sorted(set(sources) - set(kept)),
+        "omitted": sorted(set(sources) - set(kept) - frozen),
     }
 
 
@@ -289,7 +293,7 @@ def _verify(zip_path: Path, repo: Path, runs: int) -> int:
         for label, stdlib in (("stock", "stock"), ("trimmed", str(zip_path))):
             out = Path(tmp) / f"{label}.json"
             options = json.dumps({"extra_imports": _extra_imports(sources)})
-            _run_node(repo, "check", "--py", str(repo / "py"), "--out", str(out),
+            run_node_helper(repo, "check", "--py", str(repo / "py"), "--out", str(out),
                       "--stdlib", stdlib, "--runs", str(runs), "--options", options)
             results[label] = json.loads(out.read_text())
     for label, result in results.items():

@@ -8,10 +8,13 @@ whose tracebacks import their own helpers — then imports the extra names the c
 and reports which modules were loaded from the standard-library zip.
 
 It runs on Pyodide's CPython 3.14 only; pyodide_stdlib.mjs imports it and calls `run`.
-It imports nothing beyond what Pyodide's boot has already loaded, so that it does not add
-modules of its own to what it measures.
+It imports nothing beyond what Pyodide's boot has already loaded (base64, json, os, sys,
+traceback, zipimport and built-ins), so that it does not add modules of its own to what it measures.
 """
 
+import _frozen_importlib
+import _imp
+import base64
 import json
 import os
 import sys
@@ -27,7 +30,7 @@ _RPCS = [
     ("params", {}),
     ("trace", {"name": "emma", "pos": 0, "callees": True}),
     ("attention", {"word": "emma"}),
-    ("autograd", {"preset": "default", "inputs": {}}),
+    ("autograd", {}),
     ("graph_summary", {}),
     ("graph_expand", {"node_id": 0}),
     ("sample", {"temperature": 0.5, "seed": 1}),
@@ -52,6 +55,17 @@ def zip_modules(zip_path):
         if spec is None or not isinstance(spec.loader, zipimport.zipimporter):
             continue
         if getattr(spec.loader, "archive", None) == zip_path:
+            found.add(name)
+    return sorted(found)
+
+
+def frozen_modules():
+    """Modules whose code is built into the interpreter (os, io, codecs, site...), and names
+    bound to such modules (importlib._bootstrap, collections.abc): they need no file."""
+    found = set(_imp._frozen_module_names())
+    for name, module in list(sys.modules.items()):
+        spec = getattr(module, "__spec__", None)
+        if spec is not None and spec.loader is _frozen_importlib.FrozenImporter:
             found.add(name)
     return sorted(found)
 
@@ -95,6 +109,11 @@ def _run_bridge(py_dir, script, dataset, workdir, record):
     for method in ("step", "sample"):
         if not any(r["method"] == method and r["ok"] for r in record):
             return f"{method} failed: {[r for r in record if r['method'] == method]}"
+    exported = session.handle("checkpoint_export", "{}")
+    if exported.get("ok"):
+        # JSON cannot carry bytes; the bridge also takes the blob as base64 text.
+        blob = base64.b64encode(bytes(exported["result"]["blob"])).decode("ascii")
+        _call(session, "checkpoint_import", {"blob": blob}, record)
 
     for broken in _BROKEN_SCRIPTS:
         other = Session(emit=lambda kind, payload: None, workdir=workdir)
@@ -131,6 +150,7 @@ def run(options_json):
         {
             "python": sys.version.split()[0],
             "modules": zip_modules(opts["zip_path"]),
+            "frozen": frozen_modules(),
             "rpcs": record,
             "problem": problem,
             "import_failures": failed,

@@ -13,15 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from builder.build import build
 from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT, DIST
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 READY_TIMEOUT_S = 60
 

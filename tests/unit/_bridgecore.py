@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from bridge.api import Session
 
 PY = Path(__file__).resolve().parents[2] / "py"
@@ -58,7 +57,10 @@ class Driver:
         return self.call("load", source=source, dataset=dataset, **args)
 
     def printed(self, phase=None):
-        return "".join(p["text"] for k, p in self.out if k == "stdout" and phase in (None, p["phase"]))
+        """Everything the script printed (in one phase, if given), in order."""
+        texts = [p["text"] for k, p in self.out if k == "stdout"]
+        phases = [p["phase"] for k, p in self.out if k == "stdout"]
+        return "".join(t for t, ph in zip(texts, phases, strict=True) if phase in (None, ph))
 
 
 def variant(source=SCRIPT, **consts):

@@ -12,6 +12,7 @@ import io
 import linecache
 import os
 import re
+import tempfile
 from pathlib import Path
 
 PY = Path(__file__).resolve().parents[2] / "py"
@@ -36,7 +37,23 @@ def _is_training_loop(node):
     )
 
 
-def build_ns(tmp_dir, source=SCRIPT, data=NAMES, filename="microgpt.py"):
+def build_ns(source=SCRIPT, data=NAMES, filename="microgpt.py"):
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        return _build(tmp_dir, source, data, filename)
+
+
+_SHARED = {}
+
+
+def shared_ns(source=SCRIPT, data=NAMES, filename="microgpt.py"):
+    """One namespace per (script, data, filename) for tests that do not change the model."""
+    key = (source, data, filename)
+    if key not in _SHARED:
+        _SHARED[key] = build_ns(source, data, filename)
+    return _SHARED[key]
+
+
+def _build(tmp_dir, source, data, filename):
     tree = ast.parse(source)
     cut = next(i for i, n in enumerate(tree.body) if _is_training_loop(n))
     setup = ast.Module(body=tree.body[:cut], type_ignores=[])
@@ -52,6 +69,22 @@ def build_ns(tmp_dir, source=SCRIPT, data=NAMES, filename="microgpt.py"):
     finally:
         os.chdir(old)
     return ns
+
+
+def plain_run(ns, tokens, upto):
+    """Call the script's gpt() for positions 0..upto the way its training loop does."""
+    n_layer = ns["n_layer"]
+    keys, values = [[] for _ in range(n_layer)], [[] for _ in range(n_layer)]
+    logits = None
+    for pos in range(upto + 1):
+        logits = ns["gpt"](tokens[pos], pos, keys, values)
+    return logits, keys, values
+
+
+def floats(obj):
+    if isinstance(obj, list):
+        return [floats(v) for v in obj]
+    return obj.data if hasattr(obj, "_children") else obj
 
 
 def variant(source=SCRIPT, **consts):

@@ -3,6 +3,7 @@
 import re
 
 from _bridgecore import CHECK_LOSSES, SCRIPT, loss_text
+from bridge import script
 
 
 def insert_after(source, pattern, text):
@@ -121,7 +122,9 @@ def test_script_without_training_loop_still_runs(driver):
 
 
 def test_microgpt_without_its_training_loop_runs_to_the_end(driver):
-    source = SCRIPT.replace("loss.backward()", "pass")
+    first, last = script.parse(SCRIPT, "microgpt.py").line_ranges()["train"]
+    kept = SCRIPT.splitlines(True)
+    source = "".join(kept[: first - 1] + kept[last:])
     info = driver.load(source=source, dataset="ab\nabc\nbca\n")
     assert info["missing"][0].startswith("no training loop")
     assert "no function `gpt`" not in info["missing"]

@@ -7,7 +7,6 @@ import re
 import shutil
 
 import pytest
-
 from builder import csp, runtime
 from builder.build import build, python_sources
 from builder.compress import decode_gzip_base64

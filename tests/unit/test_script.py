@@ -1,10 +1,9 @@
-"""The script's phases and highlighted parts are found from its AST, whatever its text looks like."""
+"""The script's phases and highlighted parts come from its AST, whatever its text looks like."""
 
 import ast
 
 import pytest
 from _bridgecore import SCRIPT, variant
-
 from bridge import script
 
 

@@ -1,0 +1,151 @@
+"""The Session methods the worker calls, and the shape of what they return."""
+
+import base64
+import json
+import random
+import statistics
+from array import array
+
+from _bridgecore import CHECK_LOSSES, CHECK_PARAMS, SCRIPT, loss_text, variant
+
+
+def test_info(loaded):
+    info = loaded.call("info")
+    assert info["uchars"] == list("abcdefghijklmnopqrstuvwxyz")
+    assert info["BOS"] == 26 and info["step"] == 0 and info["missing"] == []
+    assert len(info["docs_head"]) == 20
+    assert info["longest_doc"] == 15
+    assert info["hyper"] == {
+        "n_layer": 1, "n_embd": 16, "block_size": 16, "n_head": 4, "head_dim": 4,
+        "num_steps": 1000, "learning_rate": 0.01, "beta1": 0.85, "beta2": 0.99,
+        "eps_adam": 1e-8, "temperature": 0.5,
+    }
+    assert info["params"]["names"][:3] == ["wte", "wpe", "lm_head"]
+    assert info["params"]["shapes"][0] == [27, 16]
+    assert info["params"]["count"] == CHECK_PARAMS
+    assert {"setup", "train", "train.forward", "gpt", "sample"} <= set(info["phases"])
+    json.dumps(info)  # plain data only
+
+
+def test_docs_and_eval(loaded):
+    head = loaded.call("info")["docs_head"]
+    assert loaded.call("docs", start=0, count=3) == head[:3]
+    assert loaded.call("docs", start=5, count=2) == head[5:7]
+    assert loaded.call("eval", code="x = 6\nx * 7") == {"repr": "42"}
+    assert loaded.call("eval", code="y = 1") == {"repr": None}
+    assert loaded.call("eval", code="print('hi')\nlen(docs)") == {"repr": "32033"}
+    assert loaded.printed("run") == "hi\n"
+
+
+def test_step_record_shape(loaded):
+    before = loaded.call("params")
+    (rec,) = loaded.call("step", with_params=True)
+    n = rec["n"]
+    assert rec["step"] == 1
+    assert rec["tokens"][0] == 26 and rec["tokens"][-1] == 26 and len(rec["tokens"]) == n + 1
+    assert rec["doc"] == loaded.call("info")["docs_head"][0]
+    assert len(rec["losses"]) == n
+    assert abs(sum(rec["losses"]) / n - rec["loss"]) < 1e-12
+    assert rec["lr_t"] == 0.01
+    assert all(rec[k] > 0 for k in ("t_forward", "t_backward", "t_update"))
+    for key in ("data", "grad", "m", "v"):
+        assert isinstance(rec[key], array) and rec[key].typecode == "d"
+        assert len(rec[key]) == CHECK_PARAMS
+    assert any(g != 0 for g in rec["grad"])  # taken before the update zeroed them
+    after = loaded.call("params")
+    assert after["data"] == rec["data"] != before["data"]
+    assert all(g == 0 for g in after["grad"])
+    assert after["m"] == rec["m"] and after["v"] == rec["v"]
+    # Adam's first step: m = (1 - beta1) * grad.
+    assert all(abs(m - 0.15 * g) < 1e-15 for m, g in zip(rec["m"], rec["grad"], strict=True))
+    (plain,) = loaded.call("step")
+    assert "data" not in plain and plain["step"] == 2
+
+
+def test_observation_overhead_is_small(loaded):
+    records = loaded.call("step", count=6, with_params=True)[1:]  # the first warms caches
+    step_time = statistics.median(r["t_forward"] + r["t_backward"] + r["t_update"] for r in records)
+    observe_time = statistics.median(r["t_observe"] for r in records)
+    assert observe_time <= 0.10 * step_time
+
+
+def test_stdout_is_forwarded_with_phases(loaded):
+    loaded.call("step", count=2)
+    train = [p["text"] for k, p in loaded.out if k == "stdout" and p["phase"] == "train"]
+    assert train == [
+        f"step    1 / 1000 | loss {loss_text(CHECK_LOSSES[1])}\r",
+        f"step    2 / 1000 | loss {loss_text(CHECK_LOSSES[2])}\r",
+    ]
+    loaded.call("sample", seed=0)
+    sample = loaded.printed("sample")
+    assert sample.startswith("\n--- inference ---\nsample  1: ")
+
+
+def test_sample_shape_and_seed(loaded):
+    state = random.getstate()
+    a = loaded.call("sample", seed=7)
+    assert random.getstate() == state  # a seeded sample leaves the script's stream alone
+    b = loaded.call("sample", seed=7)
+    assert a["text"] == b["text"]
+    assert len(a["steps"]) in (len(a["text"]), len(a["text"]) + 1)  # +1: the closing BOS
+    for i, st in enumerate(a["steps"]):
+        assert len(st["probs"]) == 27 and abs(sum(st["probs"]) - 1) < 1e-9
+        assert st["argmax"] == max(range(27), key=st["probs"].__getitem__)
+        if i < len(a["text"]):
+            assert "abcdefghijklmnopqrstuvwxyz"[st["token"]] == a["text"][i]
+    loaded.call("sample")
+    assert random.getstate() != state  # unseeded: drawn from the script's own stream
+
+
+def test_temperature_override(loaded):
+    cold = loaded.call("sample", temperature=0.05, seed=1)["steps"][0]["probs"]
+    warm = loaded.call("sample", temperature=2.0, seed=1)["steps"][0]["probs"]
+    assert max(cold) > max(warm)
+    assert loaded.call("eval", code="temperature") == {"repr": "0.5"}
+
+
+def test_checkpoint_round_trip(loaded, tmp_path):
+    from _bridgecore import Driver
+
+    loaded.call("step", count=3)
+    blob = loaded.call("checkpoint_export")["blob"]
+    assert isinstance(blob, bytes) and len(blob) == 20 + 3 * 8 * CHECK_PARAMS  # header + data, m, v
+    expected = [r["loss"] for r in loaded.call("step", count=2)]
+
+    other = Driver(tmp_path / "other")
+    other.load()
+    info = other.session.handle("checkpoint_import", {"blob": blob})["result"]
+    assert info["step"] == 3
+    assert [r["loss"] for r in other.call("step", count=2)] == expected
+    # JSON cannot carry bytes; base64 text works too.
+    info = other.call("checkpoint_import", blob=base64.b64encode(blob).decode())
+    assert [r["step"] for r in other.call("step")] == [4]
+
+
+def test_checkpoint_refuses_another_shape(loaded, tmp_path):
+    from _bridgecore import Driver
+
+    blob = loaded.call("checkpoint_export")["blob"]
+    bigger = Driver(tmp_path / "bigger")
+    bigger.load(source=variant(n_embd=32))
+    err = bigger.session.handle("checkpoint_import", {"blob": blob})["error"]
+    assert "another shape" in err["message"]
+    err = bigger.session.handle("checkpoint_import", {"blob": b"junk"})["error"]
+    assert "too short" in err["message"]
+
+
+def test_explorers_are_dispatched(loaded):
+    # Their own tests cover what they return; here: they are reached with the script's namespace.
+    assert loaded.call("trace", name="emma", pos=1)["events"]
+    assert loaded.call("attention", word="emma")["n_head"] == 4
+    assert loaded.call("autograd", expr="a*b + c", inputs={"a": 2, "b": -3, "c": 10})["nodes"]
+    assert "run a training step first" in loaded.error("graph_summary")["message"]
+    (rec,) = loaded.call("step")
+    summary = loaded.call("graph_summary")
+    root = loaded.call("graph_expand", node_id=summary["root_id"])
+    assert root["data"] == rec["loss"] and root["n_children"] > 0
+
+
+def test_load_without_dataset_uses_the_bundled_names(driver):
+    info = driver.call("load", source=SCRIPT)
+    assert info["num_docs"] == 32033
