@@ -8,7 +8,7 @@ export default {
     renderFacts(root, [
       { label: 'num params', value: count, title: 'len(params)' },
       { label: 'matrices', value: names.length, title: 'len(state_dict)' },
-      ...names.slice(0, 3).map((name, i) => ({ label: name, value: shapes[i].join(' × '), flow: name === 'lm_head' ? 'loss' : 'embed' })),
+      ...names.slice(0, 3).map((name, i) => ({ label: name, value: shapes[i].join(' × '), flow: name.startsWith('w') ? 'embed' : undefined })),
     ]);
   },
 };

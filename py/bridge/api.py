@@ -74,6 +74,8 @@ class Session:
             runner.run_setup()
         except BaseException:
             random.setstate(rng)
+            if self.runner is not None:
+                self.runner.remember_source()  # the failed text took its place in linecache
             raise
         graph = sys.modules.get(f"{__package__}.graph")
         if graph is not None:

@@ -13,12 +13,13 @@ import math
 
 from bridge import observe, scriptast
 from bridge.errors import ScriptError, ScriptShapeError
-from bridge.plain import params_fingerprint
+from bridge.plain import model_state, same_state
 
 HEAD_VARS = ("q_h", "k_h", "v_h", "attn_logits", "attn_weights", "head_out")
 KINDS = ("uniform", "onehot", "zero", "scale")
 # The run without intervention for the last word: trying one intervention after another on
-# the same word then costs one observed pass each, not two. Keyed like trace's prefix cache.
+# the same word then costs one observed pass each, not two. Keyed like trace's prefix cache
+# (see plain.model_state).
 _BASE = {}
 
 
@@ -42,6 +43,11 @@ def _layout(ns, filename, source):
         "head_var": scriptast.loop_var(loops[-1]),  # innermost loop: heads
         "lines": {v: scriptast.assignment(node, v)[0].lineno for v in HEAD_VARS},
     }
+
+
+def forget():
+    """Drop the cached run without intervention (and the graph it keeps alive)."""
+    _BASE.clear()
 
 
 def check_intervention(ns, iv):
@@ -159,14 +165,14 @@ def capture(ns, filename, word, intervention=None, source=None):
     iv = check_intervention(ns, intervention)
     layout = _layout(ns, filename, source)
     tokens = scriptast.tokenize(ns, word)
-    key = (word, params_fingerprint(ns), layout["weights_line"], layout["out_line"])
-    if _BASE.get("gpt") is ns["gpt"] and _BASE.get("key") == key and key[1] is not None:
+    state = model_state(ns)
+    if _BASE.get("word") == word and same_state(_BASE.get("state"), state):
         base = _BASE["base"]
     else:
         base = _run(ns, layout, tokens, None)
         base.pop("how")
         _BASE.clear()
-        _BASE.update(gpt=ns["gpt"], key=key, base=base)
+        _BASE.update(word=word, state=state, base=base)
     base = copy.deepcopy(base)  # the caller may keep or change what it gets
     changed = _run(ns, layout, tokens, iv) if iv else None
     if changed is not None:

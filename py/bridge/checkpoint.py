@@ -5,7 +5,9 @@ Layout (little-endian):
   body    count float64 params data, then count float64 m, then count float64 v
 The layout checksum covers the state_dict names and shapes, so a blob from a model of another
 size (or with renamed matrices) is refused instead of loaded into the wrong places.
-Grads are not saved: between steps the script has already zeroed them.
+Grads are not saved: between steps the script has already zeroed them. Neither is the random
+state: microgpt's training draws no random numbers, and sampling after an import simply goes
+on from the current stream.
 """
 
 import json

@@ -59,12 +59,25 @@ def signature(obj):
     return tuple((id(e), len(e)) if type(e) is list else id(e) for e in obj)
 
 
-def params_fingerprint(ns):
-    """A hash of every parameter's data: changes when a training step or an import moves them.
+def model_state(ns):
+    """A snapshot of what gpt()'s results depend on, for caches of model outputs.
 
-    Caches of model outputs are keyed by it; hashing ~4k floats costs well under a millisecond.
+    That is every global of the script (a reload, an `eval` redefining rmsnorm or n_head, or a
+    training step rebinding its loop variables all show up as a changed binding) and the data
+    of every weight (Adam changes them in place). Hashing ~4k floats costs well under 1 ms.
     """
-    params = ns.get("params")
-    if not isinstance(params, list):
-        return None
-    return hash(tuple(getattr(p, "data", None) for p in params))
+    names = tuple(k for k in ns if not k.startswith("__"))
+    weights = ns.get("state_dict")
+    if isinstance(weights, dict):
+        data = tuple(getattr(p, "data", None) for mat in weights.values() for row in mat
+                     for p in row)
+    else:
+        data = tuple(getattr(p, "data", None) for p in ns.get("params") or ())
+    return names, tuple(ns[k] for k in names), hash(data)
+
+
+def same_state(a, b):
+    """Same bindings (by identity, not equality) and same weight data."""
+    if a is None or b is None or a[0] != b[0] or a[2] != b[2]:
+        return False
+    return all(x is y for x, y in zip(a[1], b[1], strict=True))

@@ -61,8 +61,7 @@ class Runner:
         self.filename = filename
         self.workdir = workdir
         self.emit = emit
-        # Tracebacks and inspect read source lines through linecache; there is no file on disk.
-        _remember_source(filename, source)
+        self.remember_source()
         try:
             self.shape = script_shape.parse(source, filename)
         except SyntaxError as exc:
@@ -71,7 +70,12 @@ class Runner:
             "__name__": "__main__",
             "__file__": os.path.join(workdir, filename),
             "__builtins__": builtins,
+            "__source__": source,  # for the explorers, should linecache be cleared
         }
+
+    def remember_source(self):
+        """Tracebacks and the explorers read source lines through linecache: no file on disk."""
+        _remember_source(self.filename, self.source)
 
     # ---- compiling pieces of the script ----
 

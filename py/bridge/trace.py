@@ -11,7 +11,7 @@ import time
 
 from bridge import observe, scriptast
 from bridge.errors import ScriptError, ScriptShapeError
-from bridge.plain import make_converter, params_fingerprint, signature
+from bridge.plain import make_converter, model_state, same_state, signature
 
 CALLEES = ("linear", "rmsnorm", "softmax")
 
@@ -117,7 +117,7 @@ def forward_trace(ns, filename, name, pos, callees=False, source=None):
     with watch:
         logits = gpt(tokens[pos], pos, keys, values)
 
-    if _PREFIX.get("gpt") is gpt and keys and len(keys[0]) > len(_PREFIX["keys"][0]):
+    if _PREFIX and keys and len(keys[0]) > len(_PREFIX["keys"][0]):
         _PREFIX.update(keys=keys, values=values)
     probs = ns["softmax"](logits)
     target = tokens[pos + 1]
@@ -142,21 +142,25 @@ def forward_trace(ns, filename, name, pos, callees=False, source=None):
 
 # The KV cache left by the positions before `pos`, kept for the last document traced. Stepping
 # through a name position by position then costs one gpt() call per step instead of pos + 1.
-# It is keyed by the function object (kept alive here, so its id cannot be reused) and a
-# fingerprint of every parameter, so a training step or a reload invalidates it.
+# It is keyed by the document and `plain.model_state`, so a training step, a reload or an
+# `eval` that rebinds a global invalidates it.
 _PREFIX = {}
+
+
+def forget():
+    """Drop the cached prefix (it keeps the old graph alive until the next trace)."""
+    _PREFIX.clear()
 
 
 def _prefix(ns, name, tokens, pos):
     gpt, n_layer = ns["gpt"], ns["n_layer"]
-    fp = params_fingerprint(ns)
+    state = model_state(ns)
     cached = _PREFIX
-    if not (fp is not None and cached.get("gpt") is gpt and cached.get("name") == name
-            and cached.get("fp") == fp and len(cached["keys"]) == n_layer):
+    if not (cached.get("name") == name and same_state(cached.get("state"), state)):
         cached.clear()
-        cached.update(gpt=gpt, name=name, fp=fp, keys=[[] for _ in range(n_layer)],
+        cached.update(name=name, state=state, keys=[[] for _ in range(n_layer)],
                       values=[[] for _ in range(n_layer)])
-    have = min(len(layer) for layer in cached["keys"])
+    have = min((len(layer) for layer in cached["keys"]), default=0)
     if have > pos:
         # gpt() only appends to the cache and never changes a stored vector, so sharing the
         # vectors and copying the per-layer lists is enough.

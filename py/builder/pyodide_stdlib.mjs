@@ -13,7 +13,8 @@
 // check:   boot Pyodide with ZIP (or "stock") N times to time it, then run the workload on the
 //          last instance; write {ready_ms: [...], report}.
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadPyodide } from "pyodide";
 
@@ -90,7 +91,7 @@ async function main() {
     const { pyodide } = await boot("stock");
     mkdirSync(values["out-dir"], { recursive: true });
     mount(pyodide, values["out-dir"], OUT_MOUNT);
-    mount(pyodide, new URL(".", import.meta.url).pathname + "..", PY_MOUNT);
+    mount(pyodide, resolve(dirname(fileURLToPath(import.meta.url)), ".."), PY_MOUNT);
     const files = JSON.parse(readFileSync(values.files, "utf8"));
     const result = callPython(pyodide, "builder.stdlib_compile", {
       source_zip: ZIP_PATH,

@@ -13,23 +13,23 @@ Which modules are kept (see modules_to_keep):
   - the `pyodide` and `_pyodide` packages whole (the worker may call any of their APIs);
   - ALLOW_LIST: modules a learner's edited script may reasonably import, with everything they
     import in turn (measured the same way).
-The zip also holds MANIFEST_NAME, listing the kept modules and the stock ones left out, so the page
-can say "module X is not in this page's trimmed standard library" when an import fails.
+Modules frozen into Pyodide's interpreter (os, io, codecs, site...) need no file. The zip also holds
+MANIFEST_NAME, listing the kept, the frozen and the left-out stock modules, so the page can say
+"module X is not in this page's trimmed standard library" when an import fails.
 
 The same inputs give the same bytes: unchecked-hash .pyc (no timestamps), sorted entries, fixed zip
 dates. Results are cached in cache_dir keyed on their inputs, so rebuilds are instant.
 
 CLI:  PYTHONPATH=py python -m builder.stdlib --out X.zip [--report] [--verify]
+(writes X.zip and stdlib-modules.json beside it; --report/--verify: see stdlib_report.py)
 """
 
 import argparse
-import gzip
 import hashlib
 import io
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,6 +60,8 @@ ALLOW_LIST = (
     "itertools", "json", "math", "numbers", "operator", "os", "pathlib", "pickle", "pprint",
     "random", "re", "reprlib", "statistics", "string", "struct", "sys", "textwrap", "time",
     "timeit", "traceback", "types", "typing", "unicodedata", "warnings", "weakref", "zlib",
+    # Imported only when called: time.strptime / datetime.strptime.
+    "_strptime",
     # The package only (a few bytes): microgpt.py names urllib.request in a branch that the page
     # never takes (the bridge writes input.txt first); urllib.request needs sockets anyway.
     "urllib",
@@ -68,9 +70,6 @@ ALLOW_LIST = (
     "encodings.utf_32",
 )
 
-# Inside Pyodide the stdlib zip is mounted here; co_filename of each .pyc says this path so that
-# tracebacks read as they do with the stock zip.
-PYODIDE_ZIP_PATH = "/lib/python314.zip"
 # A fixed timestamp (the earliest a zip can hold) so the bytes do not depend on the build time.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -134,7 +133,7 @@ def _whole_package_modules(sources: dict[str, str]) -> list[str]:
     )
 
 
-def _extra_imports(sources: dict[str, str]) -> list[str]:
+def extra_imports(sources: dict[str, str]) -> list[str]:
     return list(ALLOW_LIST) + _whole_package_modules(sources)
 
 
@@ -142,7 +141,7 @@ def trace_modules(cache_dir: Path, repo: Path = REPO) -> dict:
     """Run the workload in Pyodide and return its report (cached on its inputs)."""
     stock_zip = pyodide_dir(repo) / "python_stdlib.zip"
     sources = stock_sources(stock_zip)
-    extra = _extra_imports(sources)
+    extra = extra_imports(sources)
     inputs = _workload_inputs(repo)
     key = _digest(
         "trace", pyodide_version(repo), stock_zip.read_bytes(), json.dumps(extra),
@@ -157,14 +156,14 @@ def trace_modules(cache_dir: Path, repo: Path = REPO) -> dict:
         out = Path(tmp) / "trace.json"
         options = json.dumps({"extra_imports": extra})
         run_node_helper(repo, "trace", "--py", str(repo / "py"), "--out", str(out),
-                  "--options", options)
+                        "--options", options)
         report = json.loads(out.read_text())
     problem = report.get("problem")
     # Until the bridge exists the build still works (boot + allow-list); any other failure of
     # the workload would leave out modules the page needs, so it stops the build.
     if problem and not problem.startswith("missing:"):
         raise RuntimeError(f"the stdlib workload failed in Pyodide: {problem}")
-    cached.write_text(json.dumps(report, indent=1))
+    _write_atomically(cached, json.dumps(report, indent=1).encode())
     return report
 
 
@@ -238,81 +237,22 @@ def trimmed_stdlib(cache_dir: Path, repo: Path = REPO) -> bytes:
     if cached.exists():
         return cached.read_bytes()
     data = pack(compile_pycs([sources[m] for m in kept], repo), manifest)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(cached)  # atomic: a concurrent or interrupted build never sees half a file
+    _write_atomically(cached, data)
     return data
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """A concurrent or interrupted build never sees half a cache file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def manifest_from_zip(data: bytes) -> dict:
     """The module manifest stored in a trimmed stdlib zip (for the page's import errors)."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return json.loads(z.read(MANIFEST_NAME))
-
-
-# ---- CLI: report and verification ----
-
-def _sizes(data: bytes, with_zopfli: bool) -> dict[str, int]:
-    sizes = {"raw": len(data), "gzip-9": len(gzip.compress(data, 9, mtime=0))}
-    zopfli = shutil.which("zopfli")
-    if zopfli and with_zopfli:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "x"
-            path.write_bytes(data)
-            subprocess.run([zopfli, "--gzip", str(path)], check=True)
-            sizes["zopfli"] = (Path(tmp) / "x.gz").stat().st_size
-    return sizes
-
-
-def _print_report(data: bytes, cache_dir: Path, repo: Path) -> None:
-    manifest = manifest_from_zip(data)
-    report = trace_modules(cache_dir, repo)
-    stock = (pyodide_dir(repo) / "python_stdlib.zip").read_bytes()
-    print(f"Pyodide {manifest['pyodide']} (Python {manifest['python']})")
-    print(f"modules kept: {len(manifest['modules'])} of "
-          f"{len(manifest['modules']) + len(manifest['omitted'])} in the stock zip")
-    # zopfli takes ~10 s a megabyte: only for the zip the page ships.
-    for label, blob, zopfli in (("trimmed .pyc zip", data, True), ("stock .py zip", stock, False)):
-        sizes = ", ".join(f"{k} {v / 1e6:.3f} MB" for k, v in _sizes(blob, zopfli).items())
-        print(f"{label}: {sizes}")
-    if report.get("problem"):
-        print(f"workload: {report['problem']}")
-    for rpc in report.get("rpcs", []):
-        if not rpc["ok"]:
-            print(f"  rpc {rpc['method']} -> {rpc.get('error') or rpc.get('raised')}")
-    for name, why in report.get("import_failures", {}).items():
-        print(f"  allow-list import {name} failed in Pyodide: {why}")
-
-
-def _verify(zip_path: Path, repo: Path, runs: int) -> int:
-    """Boot Pyodide with the stock and the trimmed stdlib; run the workload on the trimmed one."""
-    results = {}
-    sources = stock_sources(pyodide_dir(repo) / "python_stdlib.zip")
-    with tempfile.TemporaryDirectory() as tmp:
-        for label, stdlib in (("stock", "stock"), ("trimmed", str(zip_path))):
-            out = Path(tmp) / f"{label}.json"
-            options = json.dumps({"extra_imports": _extra_imports(sources)})
-            run_node_helper(repo, "check", "--py", str(repo / "py"), "--out", str(out),
-                      "--stdlib", stdlib, "--runs", str(runs), "--options", options)
-            results[label] = json.loads(out.read_text())
-    for label, result in results.items():
-        ms = result["ready_ms"]
-        print(f"loadPyodide ready, {label}: median {statistics.median(ms):.0f} ms "
-              f"(runs: {', '.join(f'{x:.0f}' for x in ms)})")
-    trimmed = results["trimmed"]["report"]
-    failures = {k: v for k, v in trimmed["import_failures"].items()
-                if k not in results["stock"]["report"]["import_failures"]}
-    bad_rpcs = [r for r in trimmed["rpcs"] if not r["ok"]]
-    stock_bad = [r for r in results["stock"]["report"]["rpcs"] if not r["ok"]]
-    print(f"workload on the trimmed stdlib: problem={trimmed['problem']!r}, "
-          f"{len(trimmed['rpcs'])} rpcs, {len(bad_rpcs)} failed (stock: {len(stock_bad)})")
-    ok = not failures and len(bad_rpcs) == len(stock_bad) and (
-        trimmed["problem"] == results["stock"]["report"]["problem"])
-    for name, why in failures.items():
-        print(f"  import {name} fails only with the trimmed stdlib: {why}")
-    print("verify:", "OK" if ok else "FAILED")
-    return 0 if ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -333,11 +273,15 @@ def main(argv: list[str] | None = None) -> int:
     manifest_path = args.out.parent / MANIFEST_NAME
     manifest_path.write_text(json.dumps(manifest_from_zip(data), indent=1, sort_keys=True) + "\n")
     print(f"wrote {args.out} ({len(data)} bytes) and {manifest_path} "
-          f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+          f"in {time.perf_counter() - start:.1f} s")
+    if not (args.report or args.verify):
+        return 0
+    from builder import stdlib_report  # measuring tools, only for the CLI
+
     if args.report:
-        _print_report(data, args.cache_dir, REPO)
+        stdlib_report.print_report(data, args.cache_dir, REPO)
     if args.verify:
-        return _verify(args.out, REPO, args.runs)
+        return stdlib_report.verify(args.out, REPO, args.runs)
     return 0
 
 

@@ -10,12 +10,14 @@
 // pytest is not in Pyodide's package set and there is no network, so pytest and its pure-Python
 // dependencies are taken from the project's virtualenv (`make py-deps` installs them, pinned in
 // pyproject.toml); they import unchanged on 3.14. Tests needing a subprocess or the network skip
-// themselves when sys.platform == "emscripten". Exit status: pytest's own (0 = all passed).
+// themselves when sys.platform == "emscripten". Exit status: pytest's own (0 = all passed; 1 =
+// failures; 5 = nothing collected), or 2 when the runner itself cannot start.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { loadPyodide } from "pyodide";
 
-const REPO = resolve(new URL("../..", import.meta.url).pathname);
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
 // pytest and the distributions it requires (its metadata: iniconfig, packaging, pluggy, pygments),
 // each as its import names plus its *.dist-info (pytest reads its own and pluggy's versions and
 // entry points from it). `py.py` is pytest's compatibility shim. Only these are exposed, not the
@@ -78,17 +80,18 @@ function copyIntoPyodide(FS, hostPath, pyPath) {
       }
     }
   } else {
-    FS.mkdirTree(pyPath.slice(0, pyPath.lastIndexOf("/")));
-    FS.writeFile(pyPath, readFileSync(hostPath));
+    fsCall("write", pyPath, () => {
+      FS.mkdirTree(pyPath.slice(0, pyPath.lastIndexOf("/")));
+      FS.writeFile(pyPath, readFileSync(hostPath));
+    });
   }
 }
 
 async function main() {
   const site = sitePackages();
-  const pyodide = await loadPyodide({
-    stdout: () => {}, // replaced below by a byte-exact writer
-  });
-  // Pass pytest's output through unchanged (it is the report CI shows).
+  // The stock stdlib, not the page's trimmed one: pytest needs modules the page does not ship.
+  const pyodide = await loadPyodide();
+  // Pass pytest's output through byte for byte (it is the report CI shows).
   const passThrough = (stream) => ({
     write: (bytes) => {
       stream.write(bytes);
@@ -118,9 +121,8 @@ sys.path.insert(0, "/pytest-deps")
 sys.dont_write_bytecode = True  # pytest's assertion rewriting must not try to cache .pyc
 os.chdir("/repo")
 import pytest
-# No cache directory (nothing to keep between runs in memory); output captured at the sys level
-# because Pyodide's file descriptors are not real processes' ones.
-int(pytest.main(["-p", "no:cacheprovider", "--capture=sys", *pytest_args]))
+# No cache directory: the in-memory file system is gone when the process ends.
+int(pytest.main(["-p", "no:cacheprovider", *pytest_args]))
 `);
   process.stderr.write(
     `run_bridge_tests: Python ${pyodide.runPython("import sys; sys.version.split()[0]")} ` +

@@ -50,7 +50,14 @@ def shared_ns(source=SCRIPT, data=NAMES, filename="microgpt.py"):
     key = (source, data, filename)
     if key not in _SHARED:
         _SHARED[key] = build_ns(source, data, filename)
+    else:  # other tests may have loaded another text under the same filename since
+        _remember(source, filename)
     return _SHARED[key]
+
+
+def _remember(source, filename):
+    # What the bridge does so tracebacks (and the observers) can read the script's lines.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
 
 
 def _build(tmp_dir, source, data, filename):
@@ -58,7 +65,7 @@ def _build(tmp_dir, source, data, filename):
     cut = next(i for i, n in enumerate(tree.body) if _is_training_loop(n))
     setup = ast.Module(body=tree.body[:cut], type_ignores=[])
     code = compile(setup, filename, "exec")
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    _remember(source, filename)
     Path(tmp_dir, "input.txt").write_text(data, encoding="utf-8")
     ns = {"__name__": "__main__", "__file__": filename}
     old = os.getcwd()

@@ -182,3 +182,16 @@ def test_bigger_model_and_capitals():
     ns = shared_ns(data=CAPITALS, filename="microgpt_capitals.py")
     cap = attention.capture(ns, "microgpt_capitals.py", "lomé")
     assert cap["chars"][4] == "é" and len(cap["base"]["probs"]) == 5
+
+
+def test_cached_base_follows_parameter_changes():
+    ns = shared_ns(filename="microgpt_changing_attn.py")
+    first = attention.capture(ns, "microgpt_changing_attn.py", "ab")
+    again = attention.capture(ns, "microgpt_changing_attn.py", "ab")
+    assert again["base"] == first["base"]
+    ns["state_dict"]["layer0.attn_wq"][0][0].data += 0.5  # as a training step would
+    moved = attention.capture(ns, "microgpt_changing_attn.py", "ab")
+    assert moved["base"]["heads"] != first["base"]["heads"]
+    tokens = tokens_of(ns, "ab")
+    assert moved["base"]["probs"][1] == floats(ns["softmax"](plain_run(ns, tokens, 1)[0]))
+    attention.forget()

@@ -1,5 +1,6 @@
 """Errors point at the user's code, and a failure never leaves the session unusable."""
 
+import linecache
 import re
 
 from _bridgecore import CHECK_LOSSES, SCRIPT, loss_text
@@ -44,6 +45,8 @@ def test_failed_load_keeps_the_previous_model(loaded):
     loaded.error("load", source=SCRIPT.replace("n_embd = 16", "n_embd = 1 / 0"), dataset="ab\n")
     assert loaded.call("info")["step"] == 2
     assert loaded.call("params")["data"] == before
+    # Tracebacks and the explorers read the kept script's lines, not the failed edit's.
+    assert linecache.getlines("microgpt.py") == SCRIPT.splitlines(True)
     assert loss_text(loaded.call("step")[0]["loss"]) == loss_text(CHECK_LOSSES[3])
 
 

@@ -7,8 +7,7 @@ from _bridgecore import CHECK_LOSSES, SCRIPT, loss_text, variant
 
 # Capitals, accents, a space and an apostrophe: an alphabet unlike the names list's.
 WORDS = [
-    "Émile", "Zoë", "Łukasz", "André", "Søren", "Ñandú", "José", "Björk", "Chloé", "Oğuz",
-    "Ana María", "D'Arcy", "Þórr", "Müller", "Ærø", "Çelik", "Dvořák", "Ines",
+    "Émile", "Zoë", "Łukasz", "Søren", "Ñandú", "Ana María", "D'Arcy", "Þórr", "Dvořák", "Ines",
 ]
 
 
@@ -34,7 +33,7 @@ def test_other_dataset(driver):
     assert info["uchars"] == alphabet and info["vocab_size"] == len(alphabet) + 1
     assert "É" in info["uchars"] and " " in info["uchars"]
     assert info["longest_doc"] == max(len(w) for w in WORDS)
-    records = driver.call("step", count=len(WORDS) + 2)  # wraps around the list
+    records = driver.call("step", count=len(WORDS) + 1)  # wraps around the list
     assert {r["doc"] for r in records} == set(WORDS)
     text = driver.call("sample", seed=1)["text"]
     assert set(text) <= set(alphabet)

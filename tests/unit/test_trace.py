@@ -93,6 +93,19 @@ def test_prefix_cache_follows_parameter_changes():
     assert after == floats(plain_run(ns, tokens_of(ns, "ava"), 2)[0])
 
 
+def test_prefix_cache_follows_rebound_globals():
+    ns = shared_ns(filename="microgpt_rebound.py")
+    before = forward_trace(ns, "microgpt_rebound.py", "ava", 2)["logits"]
+    linear = ns["linear"]
+    ns["linear"] = lambda x, w: [2 * y for y in linear(x, w)]  # as `eval` could do
+    try:
+        after = forward_trace(ns, "microgpt_rebound.py", "ava", 2, source=SCRIPT)["logits"]
+        assert after != before
+        assert after == floats(plain_run(ns, tokens_of(ns, "ava"), 2)[0])
+    finally:
+        ns["linear"] = linear
+
+
 def test_callees_are_stepped_into(ns):
     out = forward_trace(ns, "microgpt.py", "ava", 1, callees=True)
     calls = [e["func"] for e in out["events"] if e["event"] == "call"]
