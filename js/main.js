@@ -21,20 +21,30 @@ window.addEventListener('unhandledrejection', (e) => errors.push(String(e.reason
 const progress = new BootProgress($('#boot'), $('#runtime-badge'));
 const consolePanel = new ConsolePanel($('#console'));
 const liveRoots = new Map(sections.map((s) => [s.id, document.querySelector(`[data-live="${s.id}"]`)]));
+const script = readDefaultScript(); // the script the sections explain: {filename, source}
 
 initScrollSpy([...document.querySelectorAll('[data-nav]')], [...document.querySelectorAll('.chapter')]);
 const buildInfo = readBuildInfo();
 document.querySelector('[data-fact="pyodide-version"]').textContent = buildInfo.pyodideVersion;
 
+function mountSections(ctx) {
+  for (const section of sections) section.mount(liveRoots.get(section.id), ctx);
+}
+
 function showSections(info) {
   for (const section of sections) {
-    const root = liveRoots.get(section.id);
     try {
-      section.update(root, info);
+      section.update(info);
     } catch (error) {
-      renderStatus(root, `This section could not draw the script's data: ${error.message}`, true);
+      const root = liveRoots.get(section.id);
+      const live = root.querySelector('.live-body') ?? root;
+      renderStatus(live, `This section could not draw the script's data: ${error.message}`, true);
     }
   }
+}
+
+function showOnSections(text, isError) {
+  for (const root of liveRoots.values()) renderStatus(root.querySelector('.live-body') ?? root, text, isError);
 }
 
 function describeError(error) {
@@ -57,12 +67,9 @@ function start() {
       + 'A current Chromium, Firefox or Safari has them all.';
     progress.fail(text);
     Object.assign(status, { state: 'failed', error: { type: 'UnsupportedBrowser', message: text } });
-    for (const root of liveRoots.values()) renderStatus(root, 'Python cannot run in this browser (see the message at the top).', true);
+    showOnSections('Python cannot run in this browser (see the message at the top).', true);
     return { ready: Promise.reject(new Error(text)), call: () => Promise.reject(new Error(text)) };
   }
-  for (const root of liveRoots.values()) renderStatus(root, 'Waiting for Python…');
-
-  const script = readDefaultScript();
   const rpc = createRpc({
     spawnWorker,
     bootMessage: () => ({
@@ -70,6 +77,7 @@ function start() {
       assets: { assets: readRuntimeAssets(), pythonSources: readPythonSources(), script, dataset: readDataset() },
     }),
   });
+  mountSections({ rpc, script: () => script });
   rpc.on('progress', ({ stage, status: stageStatus, ms }) => progress.stage(stage, stageStatus, ms));
   rpc.on('stdout', ({ text }) => consolePanel.write(text));
   rpc.on('fatal', (error) => {
@@ -77,6 +85,7 @@ function start() {
     progress.fail(`Python could not start. ${summaryLine(describeError(error))} The console has the details.`);
     consolePanel.system(error?.traceback || describeError(error), 'error');
     consolePanel.setOpen(true);
+    showOnSections('Python could not start; see the message at the top.', true);
   });
   rpc.on('ready', (msg) => {
     Object.assign(status, { state: msg.ok ? 'ready' : 'failed', error: msg.ok ? null : msg.error, bootMs: performance.now() });
@@ -87,7 +96,7 @@ function start() {
       progress.fail(`The script's setup failed: ${describeError(msg.error)}`);
       consolePanel.system(msg.error?.traceback || describeError(msg.error), 'error');
       consolePanel.setOpen(true);
-      for (const root of liveRoots.values()) renderStatus(root, 'The script did not finish its setup; see the console.', true);
+      showOnSections('The script did not finish its setup; see the console.', true);
     }
   });
   return rpc;

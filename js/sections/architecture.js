@@ -1,11 +1,13 @@
 // Chapter 4: the shape of the network the script defines.
 import { renderFacts } from '../ui/facts.js';
+import { infoSection } from './section.js';
 
-export default {
+export default infoSection({
   id: 'architecture',
-  update(root, info) {
+  code: { show: ['gpt'] },
+  render(live, info) {
     const h = info.hyper ?? {};
-    renderFacts(root, [
+    renderFacts(live, [
       { label: 'n_layer', value: h.n_layer, title: 'transformer layers' },
       { label: 'n_embd', value: h.n_embd, flow: 'embed', title: 'numbers per vector' },
       { label: 'n_head', value: h.n_head, flow: 'attn', title: 'attention heads' },
@@ -13,4 +15,4 @@ export default {
       { label: 'MLP width', value: h.n_embd * 4, flow: 'mlp', title: '4 * n_embd' },
     ]);
   },
-};
+});

@@ -1,8 +1,9 @@
-// The guide's sections that draw live data, in page order.
+// The guide's sections, in page order. Each is {id, mount(root, ctx), update(info)}; see section.js.
 import dataset from './dataset.js';
+import autograd from './autograd.js';
 import parameters from './parameters.js';
 import architecture from './architecture.js';
 import training from './training.js';
 import inference from './inference.js';
 
-export const sections = [dataset, parameters, architecture, training, inference];
+export const sections = [dataset, autograd, parameters, architecture, training, inference];

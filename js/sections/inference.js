@@ -1,13 +1,15 @@
 // Chapter 7: the sampling settings.
 import { renderFacts } from '../ui/facts.js';
+import { infoSection } from './section.js';
 
-export default {
+export default infoSection({
   id: 'inference',
-  update(root, info) {
+  code: { show: ['inference'] },
+  render(live, info) {
     const h = info.hyper ?? {};
-    renderFacts(root, [
+    renderFacts(live, [
       { label: 'temperature', value: h.temperature ?? '—' },
       { label: 'max length', value: h.block_size, title: 'block_size: a sample stops here even without BOS' },
     ]);
   },
-};
+});

@@ -12,7 +12,7 @@ from pathlib import Path
 from builder import compress, csp, runtime
 from builder.bundle import bundle
 from builder.embed import check_embeddable, json_for_html, script_block
-from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT, DIST, PY_DIR, STYLES_DIR, STYLESHEETS, TEMPLATE
+from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT, DIST, PY_DIR, TEMPLATE, stylesheets
 
 # The bridge package, as files the worker writes into Pyodide's file system.
 BRIDGE_PACKAGE = "bridge"
@@ -24,7 +24,7 @@ def python_sources() -> dict[str, str]:
 
 
 def stylesheet() -> str:
-    css = "\n".join((STYLES_DIR / name).read_text(encoding="utf-8") for name in STYLESHEETS)
+    css = "\n".join(path.read_text(encoding="utf-8") for path in stylesheets())
     return f"<style>\n{check_embeddable('styles', css)}\n</style>"
 
 

@@ -14,5 +14,11 @@ DEFAULT_SCRIPT = PY_DIR / "microgpt.py"
 DEFAULT_DATASET = PY_DIR / "data" / "names.txt"
 DIST = ROOT / "dist" / "microgpt-guide.html"
 
-# The stylesheets in cascade order: tokens first, so every later file can use them.
-STYLESHEETS = ["tokens.css", "base.css", "layout.css", "components.css"]
+# The stylesheets in cascade order: these first (tokens before anything that uses them), then
+# every other file in styles/ (one per widget or section) in name order.
+STYLESHEETS_FIRST = ["tokens.css", "base.css", "layout.css", "components.css"]
+
+
+def stylesheets() -> list[Path]:
+    rest = sorted(p.name for p in STYLES_DIR.glob("*.css") if p.name not in STYLESHEETS_FIRST)
+    return [STYLES_DIR / name for name in STYLESHEETS_FIRST + rest]

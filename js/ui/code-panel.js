@@ -1,0 +1,120 @@
+// "Show Python code": the script's own lines for what a section explains, with the exact lines
+// highlighted. The lines come from the running script's AST (the bridge's `info.phases`), never
+// from fixed line numbers, so the panel follows an edited or replaced script.
+//
+//   const panel = new CodePanel(container, { show: ['tokenizer'], highlight: ['tokenizer'] });
+//   panel.setScript(source, phases);     // data changed: a (re)loaded script
+//   panel.highlight(['train.backward']); // view changed: mark other lines
+import { tokenizeLine } from './python-highlight.js';
+
+const CONTEXT_LINES = 1;
+
+export class CodePanel {
+  constructor(container, { show, highlight = show, label = 'Show Python code', open = false }) {
+    this.show = show; // phase names whose lines are shown
+    this.marked = highlight; // phase names (or [first, last] pairs) whose lines are highlighted
+    this.details = document.createElement('details');
+    this.details.className = 'code-panel';
+    this.details.open = open;
+    const summary = document.createElement('summary');
+    summary.textContent = label;
+    this.where = document.createElement('span');
+    this.where.className = 'code-where';
+    summary.append(this.where);
+    this.pre = document.createElement('pre');
+    this.pre.className = 'code-lines';
+    this.pre.tabIndex = 0;
+    this.details.append(summary, this.pre);
+    container.append(this.details);
+    this.lines = [];
+    this.phases = {};
+  }
+
+  setScript(source, phases) {
+    this.lines = source.split('\n');
+    this.phases = phases ?? {};
+    this.render();
+  }
+
+  highlight(marked) {
+    this.marked = marked;
+    this.render();
+  }
+
+  // [first, last] ranges (1-based, inclusive) for phase names or explicit pairs.
+  ranges(items) {
+    return (items ?? [])
+      .map((item) => (Array.isArray(item) ? item : this.phases[item]))
+      .filter((r) => Array.isArray(r) && r.length === 2);
+  }
+
+  render() {
+    const shown = mergeRanges(this.ranges(this.show).map(([a, b]) => [Math.max(1, a - CONTEXT_LINES), Math.min(this.lines.length, b + CONTEXT_LINES)]));
+    const marked = this.ranges(this.marked);
+    const isMarked = (n) => marked.some(([a, b]) => n >= a && n <= b);
+    const fragment = document.createDocumentFragment();
+    if (!shown.length) {
+      const note = document.createElement('span');
+      note.className = 'code-missing';
+      note.textContent = `The script has no ${this.show.join(', ')} to show.`;
+      fragment.append(note);
+    }
+    shown.forEach(([first, last], i) => {
+      if (i > 0) fragment.append(gapLine());
+      for (let n = first; n <= last; n++) fragment.append(codeLine(n, this.lines[n - 1] ?? '', isMarked(n)));
+    });
+    this.pre.replaceChildren(fragment);
+    this.where.textContent = shown.length ? ` · ${this.whereText(shown)}` : '';
+    this.pre.querySelector('.marked')?.scrollIntoView?.({ block: 'nearest' });
+  }
+
+  whereText(shown) {
+    return 'lines ' + shown.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
+  }
+
+  // The line numbers currently highlighted, for tests and for sections that follow execution.
+  markedLines() {
+    return [...this.pre.querySelectorAll('.code-line.marked')].map((el) => Number(el.dataset.line));
+  }
+}
+
+function mergeRanges(ranges) {
+  const sorted = [...ranges].sort((x, y) => x[0] - y[0]);
+  const merged = [];
+  for (const [a, b] of sorted) {
+    const last = merged.at(-1);
+    if (last && a <= last[1] + 2) last[1] = Math.max(last[1], b); // a one-line gap is not worth a "⋯"
+    else merged.push([a, b]);
+  }
+  return merged;
+}
+
+function codeLine(number, text, marked) {
+  const line = document.createElement('span');
+  line.className = `code-line${marked ? ' marked' : ''}`;
+  line.dataset.line = String(number);
+  const num = document.createElement('span');
+  num.className = 'code-num';
+  num.textContent = String(number);
+  num.setAttribute('aria-hidden', 'true');
+  line.append(num);
+  for (const token of tokenizeLine(text)) {
+    if (token.kind === 'space' || token.kind === 'other' || token.kind === 'name') {
+      line.append(token.text);
+    } else {
+      const span = document.createElement('span');
+      span.className = `tok-${token.kind}`;
+      span.textContent = token.text;
+      line.append(span);
+    }
+  }
+  line.append('\n');
+  return line;
+}
+
+function gapLine() {
+  const gap = document.createElement('span');
+  gap.className = 'code-gap';
+  gap.textContent = '⋯\n';
+  return gap;
+}
