@@ -28,17 +28,26 @@ export class CodePanel {
     container.append(this.details);
     this.lines = [];
     this.phases = {};
+    // Lines are drawn when the panel is open: a closed panel costs the page nothing.
+    this.dirty = false;
+    this.details.addEventListener('toggle', () => this.details.open && this.dirty && this.render());
   }
 
   setScript(source, phases) {
     this.lines = source.split('\n');
     this.phases = phases ?? {};
-    this.render();
+    this.invalidate();
   }
 
   highlight(marked) {
     this.marked = marked;
-    this.render();
+    this.invalidate();
+  }
+
+  invalidate() {
+    this.dirty = true;
+    this.where.textContent = ` · ${this.whereText(this.shownRanges())}`;
+    if (this.details.open) this.render();
   }
 
   // [first, last] ranges (1-based, inclusive) for phase names or explicit pairs.
@@ -48,8 +57,13 @@ export class CodePanel {
       .filter((r) => Array.isArray(r) && r.length === 2);
   }
 
+  shownRanges() {
+    return mergeRanges(this.ranges(this.show).map(([a, b]) => [Math.max(1, a - CONTEXT_LINES), Math.min(this.lines.length, b + CONTEXT_LINES)]));
+  }
+
   render() {
-    const shown = mergeRanges(this.ranges(this.show).map(([a, b]) => [Math.max(1, a - CONTEXT_LINES), Math.min(this.lines.length, b + CONTEXT_LINES)]));
+    this.dirty = false;
+    const shown = this.shownRanges();
     const marked = this.ranges(this.marked);
     const isMarked = (n) => marked.some(([a, b]) => n >= a && n <= b);
     const fragment = document.createDocumentFragment();
@@ -64,16 +78,19 @@ export class CodePanel {
       for (let n = first; n <= last; n++) fragment.append(codeLine(n, this.lines[n - 1] ?? '', isMarked(n)));
     });
     this.pre.replaceChildren(fragment);
-    this.where.textContent = shown.length ? ` · ${this.whereText(shown)}` : '';
-    this.pre.querySelector('.marked')?.scrollIntoView?.({ block: 'nearest' });
+    // Bring the first highlighted line into the panel's own view (never scroll the page).
+    const first = this.pre.querySelector('.marked');
+    if (first) this.pre.scrollTop = Math.max(0, first.offsetTop - this.pre.offsetTop - 2 * first.offsetHeight);
   }
 
   whereText(shown) {
+    if (!shown.length) return 'not in this script';
     return 'lines ' + shown.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
   }
 
   // The line numbers currently highlighted, for tests and for sections that follow execution.
   markedLines() {
+    if (this.dirty) this.render();
     return [...this.pre.querySelectorAll('.code-line.marked')].map((el) => Number(el.dataset.line));
   }
 }

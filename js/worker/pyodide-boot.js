@@ -7,7 +7,6 @@ import { base64ToBytes, gunzipStream, gunzipText, gunzipBytes } from './decode.j
 const INDEX_URL = 'embedded:/pyodide/';
 
 export async function bootPyodide(assets, progress) {
-  progress('decode', 'running');
   const t0 = performance.now();
   const byName = Object.fromEntries(assets.map((a) => [a.name, a]));
   const need = (name) => {
@@ -15,7 +14,20 @@ export async function bootPyodide(assets, progress) {
     if (!asset) throw new Error(`The embedded runtime is missing ${name}.`);
     return asset;
   };
+
+  // Compiling the wasm is the longest single piece of work before Python can start, so it
+  // begins first, streaming from the gunzip, and overlaps everything up to instantiation.
+  progress('compile', 'running');
   const wasmBytes = base64ToBytes(need('pyodide.asm.wasm').text);
+  const compiled = WebAssembly.compileStreaming(
+    new Response(gunzipStream(wasmBytes), { headers: { 'Content-Type': 'application/wasm' } }),
+  ).then((module) => {
+    progress('compile', 'done', performance.now() - t0);
+    return module;
+  });
+  compiled.catch(() => {}); // awaited below; this only avoids an "unhandled" report in the meantime
+
+  progress('decode', 'running');
   const stdlibBytes = base64ToBytes(need('python_stdlib.zip').text);
   const [loaderSource, asmSource] = await Promise.all([
     gunzipText(base64ToBytes(need('pyodide.mjs').text)),
@@ -25,21 +37,18 @@ export async function bootPyodide(assets, progress) {
   const [loader, asm] = await Promise.all([importSource(loaderSource), importSource(asmSource)]);
   progress('decode', 'done', performance.now() - t0);
 
-  // The wasm is served as a streaming Response over the gunzip stream, so decompression
-  // overlaps compilation. Timing the compile means wrapping the one call that does it.
-  const compile = { start: 0, end: 0 };
+  // The loader asks for the wasm with instantiateStreaming: hand it the module compiled above.
   const originalInstantiateStreaming = WebAssembly.instantiateStreaming;
-  WebAssembly.instantiateStreaming = async (source, imports) => {
-    compile.start = performance.now();
-    progress('compile', 'running');
-    const result = await originalInstantiateStreaming.call(WebAssembly, source, imports);
-    compile.end = performance.now();
-    progress('compile', 'done', compile.end - compile.start);
+  let pythonStart = 0;
+  WebAssembly.instantiateStreaming = async (_source, imports) => {
+    const module = await compiled;
+    pythonStart = performance.now();
     progress('python', 'running');
-    return result;
+    const instance = await WebAssembly.instantiate(module, imports);
+    return { module, instance };
   };
   const originalFetch = self.fetch;
-  self.fetch = (input, init) => answerFetch(String(input?.url ?? input), { wasmBytes, stdlibBytes }) ?? originalFetch(input, init);
+  self.fetch = (input, init) => answerFetch(String(input?.url ?? input), stdlibBytes) ?? originalFetch(input, init);
 
   try {
     const pyodide = await loader.loadPyodide({
@@ -50,8 +59,7 @@ export async function bootPyodide(assets, progress) {
       stderr: () => {},
       checkAPIVersion: true,
     });
-    const pythonMs = performance.now() - (compile.end || t0);
-    progress('python', 'done', pythonMs);
+    progress('python', 'done', performance.now() - pythonStart);
     return pyodide;
   } finally {
     WebAssembly.instantiateStreaming = originalInstantiateStreaming;
@@ -59,12 +67,10 @@ export async function bootPyodide(assets, progress) {
   }
 }
 
-function answerFetch(url, { wasmBytes, stdlibBytes }) {
+// The loader's fetches under INDEX_URL: the stdlib (the wasm never gets here, see above).
+function answerFetch(url, stdlibBytes) {
   if (!url.startsWith(INDEX_URL)) return null;
   const name = url.slice(INDEX_URL.length);
-  if (name === 'pyodide.asm.wasm') {
-    return Promise.resolve(new Response(gunzipStream(wasmBytes), { headers: { 'Content-Type': 'application/wasm' } }));
-  }
   if (name === 'python_stdlib.zip') {
     return gunzipBytes(stdlibBytes).then((bytes) => new Response(bytes));
   }

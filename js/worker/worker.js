@@ -24,9 +24,9 @@ function describe(error) {
 async function boot({ assets, pythonSources, script, dataset }) {
   const t0 = performance.now();
   const pyodide = await bootPyodide(assets, progress);
-  session = createSession(pyodide, pythonSources, (kind, payload) => post({ kind: MSG.EVENT, id: null, name: kind, payload }));
   progress('setup', 'running');
   const tSetup = performance.now();
+  session = createSession(pyodide, pythonSources, (kind, payload) => post({ kind: MSG.EVENT, id: null, name: kind, payload }));
   const datasetText = await gunzipText(base64ToBytes(dataset.text));
   const answer = session.handle('load', { source: script.source, filename: script.filename, dataset: datasetText });
   const setupMs = performance.now() - tSetup;

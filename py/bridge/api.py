@@ -135,6 +135,12 @@ class Session:
             raise ScriptShapeError("no variable `docs`", "bridge")
         return [str(d) for d in docs[max(0, int(start)) : max(0, int(start)) + int(count)]]
 
+    def do_tokenize(self, text=""):
+        return _feature("tokenizer").tokenize(self._need_runner(), text)
+
+    def do_vocab(self):
+        return _feature("tokenizer").vocab(self._need_runner())
+
     def do_step(self, count=1, with_params=False):
         return self._need("trainer").steps(int(count), bool(with_params))
 
@@ -193,6 +199,16 @@ class Session:
     def do_graph_expand(self, node_id=None):
         graph = _feature("graph")
         return graph.expand(self._graph_root(), node_id, ns=self.runner.ns)
+
+    # The loss graph of one step, built without training (bridge/lossgraph.py).
+    def do_loss_graph(self, step=None):
+        return _feature("lossgraph").build(self._need("trainer"), step)
+
+    def do_loss_graph_expand(self, node_id=None):
+        return _feature("lossgraph").expand(self._need("trainer"), node_id)
+
+    def do_loss_graph_path(self, to="wte"):
+        return _feature("lossgraph").path(self._need("trainer"), to)
 
     def _graph_root(self):
         trainer = self._need("trainer")

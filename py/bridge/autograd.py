@@ -6,7 +6,8 @@ language is let through: numbers, named inputs, + - * / ** and unary -, and the 
 Values, so every node in the graph is one the script itself made, including the hidden ones
 (a / b is a * b**-1, a - b is a + b*-1, numbers become constant Values). backward() is the
 script's own; the order in which its loop visits the nodes is read from its frame while it
-runs, not recomputed. A central finite difference checks each input's gradient.
+runs, not recomputed; so are the grads its chain-rule line writes, one by one (`writes`), which
+is what the page replays edge by edge. A central finite difference checks each input's gradient.
 """
 
 import ast
@@ -137,7 +138,11 @@ def _parse(text, names):
 
 
 def _backward_loop(ns, value_cls, filename, source):
-    """Code object, statement map, loop line and loop variable of backward()'s main loop."""
+    """Code object, statement map, loop line, loop variable and grad writes of backward()'s loop.
+
+    The grad writes are the statements inside that loop which assign `<name>.grad`
+    ({line: name}): in the script, `child.grad += local_grad * v.grad`.
+    """
     code = getattr(getattr(value_cls, "backward", None), "__code__", None)
     if code is None:
         raise ScriptShapeError("the script's Value has no backward()")
@@ -149,16 +154,31 @@ def _backward_loop(ns, value_cls, filename, source):
     if not loops:
         raise ScriptShapeError("Value.backward() has no loop over the graph to observe")
     loop = loops[-1]  # the last top-level loop of backward() is the one applying the chain rule
-    return code, scriptast.statement_map(node), loop.lineno, scriptast.loop_var(loop)
+    writes = {}
+    for st in ast.walk(loop):
+        if isinstance(st, (ast.Assign, ast.AugAssign)):
+            for target in st.targets if isinstance(st, ast.Assign) else [st.target]:
+                if (isinstance(target, ast.Attribute) and target.attr == "grad"
+                        and isinstance(target.value, ast.Name)):
+                    writes[st.lineno] = target.value.id
+    return code, scriptast.statement_map(node), loop.lineno, scriptast.loop_var(loop), writes
 
 
 def _observed_backward(out, loop, index):
-    """Call out.backward() and record the node its loop variable holds at each iteration."""
-    code, stmt_map, line, var = loop
-    order = []
+    """Call out.backward(); record the node its loop variable holds at each iteration, and
+    each grad the loop writes: {v: node being visited, node: the one written, grad: its grad
+    right after the write}, in the order they happened."""
+    code, stmt_map, line, var, write_lines = loop
+    order, writes = [], []
     last = [None]
 
     def done(frame, code_, stmt):
+        if stmt in write_lines:
+            node = observe.get_locals(frame).get(write_lines[stmt])
+            if id(node) in index and last[0] is not None:
+                writes.append({"v": index[id(last[0])], "node": index[id(node)],
+                               "grad": node.grad})
+            return
         if stmt != line:
             return
         v = observe.get_locals(frame).get(var)
@@ -168,7 +188,7 @@ def _observed_backward(out, loop, index):
 
     with observe.Watch({code: stmt_map}, done):
         out.backward()
-    return order
+    return order, writes
 
 
 def _fd_check(tree, value_cls, inputs, grads):
@@ -206,10 +226,12 @@ def _inputs(given):
 def run(ns, expr=None, preset=None, inputs=None, filename=None, source=None):
     """Build, differentiate and check an expression with the script's Value.
 
-    Returns {expr, preset, inputs, nodes, edges, output_id, order, grads, fd_check, backend}:
+    Returns {expr, preset, inputs, nodes, edges, output_id, order, writes, grads, fd_check,
+    backend}:
     nodes [{id, data, grad, op, label, kind: input|const|expr|hidden}] in topological order
     (id = index), edges [{from: child id, to: parent id, local_grad}], order = node ids in the
-    order backward()'s loop visited them, fd_check {name: {grad, fd, agree, h}}.
+    order backward()'s loop visited them, writes = [{v, node, grad}] the grads its chain-rule
+    line wrote (see _observed_backward), fd_check {name: {grad, fd, agree, h}}.
     """
     if isinstance(expr, str) and expr.strip() in PRESETS:
         preset, expr = expr.strip(), None  # a preset's name given where the text goes
@@ -237,7 +259,7 @@ def run(ns, expr=None, preset=None, inputs=None, filename=None, source=None):
         raise _error(f"the graph has {len(topo)} nodes; keep it under {MAX_NODES}")
     index = {id(v): i for i, v in enumerate(topo)}
     loop = _backward_loop(ns, value_cls, filename, source)
-    order = _observed_backward(out, loop, index)
+    order, writes = _observed_backward(out, loop, index)
 
     input_ids = {id(v) for v in env.values()}
     nodes, edges = [], []
@@ -262,6 +284,7 @@ def run(ns, expr=None, preset=None, inputs=None, filename=None, source=None):
         "edges": edges,
         "output_id": index[id(out)],
         "order": order,
+        "writes": writes,
         "grads": grads,
         "fd_check": _fd_check(tree, value_cls, inputs, grads),
         "backend": observe.backend(),

@@ -152,3 +152,21 @@ def test_relu_kink_is_reported_not_hidden(ns):
     check = out["fd_check"]["a"]
     assert check["grad"] == 0.0 and check["fd"] == pytest.approx(0.5)
     assert not check["agree"]
+
+
+def test_writes_are_the_chain_rule_steps_as_they_happened(ns):
+    out = autograd.run(ns, expr="a*a + b", inputs={"a": 2.0, "b": 5.0})
+    edges_of = {}
+    for e in out["edges"]:
+        edges_of.setdefault(e["to"], []).append(e["from"])
+    # One write per edge, grouped by the node being visited, in the loop's order.
+    visited = [w["v"] for w in out["writes"]]
+    assert visited == [v for v in out["order"] for _ in edges_of.get(v, [])]
+    for v in out["order"]:
+        assert [w["node"] for w in out["writes"] if w["v"] == v] == edges_of.get(v, [])
+    # a feeds a*a twice: its grad is written twice, 2 (= a.data * 1) and then 4.
+    a = next(n["id"] for n in out["nodes"] if n["label"] == "a")
+    assert [w["grad"] for w in out["writes"] if w["node"] == a] == [2.0, 4.0]
+    # The last write to a node is its final grad.
+    final = {w["node"]: w["grad"] for w in out["writes"]}
+    assert all(out["nodes"][i]["grad"] == g for i, g in final.items())
