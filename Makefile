@@ -43,8 +43,9 @@ browsers:
 lint: py-deps
 	$(VENV)/bin/ruff check py tests bench
 
-unit: py-deps
+unit: setup
 	$(PY) -m pytest tests/unit -m "not slow" -q
+	node --test tests/js/
 
 pyodide-tests: setup
 	node tests/pyodide/run_bridge_tests.mjs

@@ -25,11 +25,18 @@ export function createRpc({ spawnWorker, bootMessage }) {
   }
 
   function start() {
-    worker = spawnWorker();
     let resolveReady;
     let rejectReady;
     readyPromise = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
     readyPromise.catch(() => {}); // a failed boot is reported through events too; avoid an unhandled rejection
+    try {
+      worker = spawnWorker();
+    } catch (e) {
+      const error = { type: 'WorkerError', message: `The Python worker could not be created: ${e.message}` };
+      queueMicrotask(() => emit('fatal', error));
+      rejectReady(error);
+      return readyPromise;
+    }
     worker.onmessage = (e) => {
       const msg = e.data;
       switch (msg.kind) {
@@ -75,6 +82,7 @@ export function createRpc({ spawnWorker, bootMessage }) {
   }
 
   function send(method, args, onEvent) {
+    if (!worker) return { id: 0, promise: Promise.reject({ type: 'WorkerError', message: 'Python is not running.' }) };
     const id = nextId++;
     const promise = new Promise((resolve, reject) => pending.set(id, { resolve, reject, onEvent }));
     worker.postMessage({ kind: MSG.CALL, id, method, args: args ?? {} });

@@ -36,8 +36,9 @@ export function renderPairs(container, result, vocab) {
     ]);
     strip.append(item);
   }
-  const legend = el('div', 'pair-legend', [
-    el('span', null, 'pos_id'), el('span', null, 'input  tokens[pos_id]'), el('span', null, 'target  tokens[pos_id + 1]'),
+  // Row labels, on the same grid as every pair's column.
+  const legend = el('div', { className: 'pair-legend', 'aria-hidden': 'true' }, [
+    el('span', 'pair-pos', 'pos_id'), el('span', 'legend-row', 'input'), el('span', 'pair-arrow', ''), el('span', 'legend-row', 'target'),
   ]);
   container.replaceChildren(formula, el('div', 'pair-wrap', [legend, strip]), summary);
 }

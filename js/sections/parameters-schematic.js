@@ -112,10 +112,7 @@ export class Schematic {
   }
 
   select(name) {
-    for (const [key, button] of this.buttons) {
-      button.classList.toggle('selected', key === name);
-      button.setAttribute('aria-pressed', String(key === name));
-    }
+    for (const [key, button] of this.buttons) button.classList.toggle('selected', key === name);
   }
 }
 

@@ -1,16 +1,116 @@
-// Chapter 3: the model's weight matrices, read from the script's state_dict.
-import { renderFacts } from '../ui/facts.js';
-import { infoSection } from './section.js';
+// Chapter 3: the model's weight matrices, read from the running script's state_dict: a
+// schematic of every matrix to scale, the hovered one as a heatmap of its live values, a zoom
+// with every cell's value (and grad, m, v once trained), and the parameter count by component.
+//
+// The values follow training. The section refetches `params` (one request in flight, the
+// newest waiting one wins) whenever
+//   - a training step is announced by the 'step' event (the streaming `train` method), or
+//   - a script is (re)loaded (update), or
+//   - anything else changes the parameters and says so with the page-wide hook
+//       window.dispatchEvent(new Event('microgpt:params-changed'))
+//     e.g. a test that calls `step` directly (a plain `step` call emits no event), or an import.
+import { renderStatus } from '../ui/facts.js';
+import { sectionFrame } from './section.js';
+import { describeMatrices } from './parameters-matrices.js';
+import { Schematic } from './parameters-schematic.js';
+import { Inspector } from './parameters-inspector.js';
+import { MatrixZoom } from './parameters-zoom.js';
+import { renderCount } from './parameters-count.js';
 
-export default infoSection({
-  id: 'parameters',
-  code: { show: ['hyper', 'state_dict', 'params'], highlight: ['state_dict'] },
-  render(live, info) {
-    const { names = [], shapes = [], count } = info.params ?? {};
-    renderFacts(live, [
-      { label: 'num params', value: count, title: 'len(params)' },
-      { label: 'matrices', value: names.length, title: 'len(state_dict)' },
-      ...names.slice(0, 3).map((name, i) => ({ label: name, value: shapes[i].join(' × '), flow: name.startsWith('w') ? 'embed' : undefined })),
-    ]);
-  },
-});
+export const PARAMS_CHANGED_EVENT = 'microgpt:params-changed';
+
+let ctx;
+let frame;
+let view = null; // {schematic, inspector, zoom, count}: built on the first update
+let info = null;
+let matrices = [];
+let state = null; // the last `params` answer: {data, grad, m, v, trained, gradsCleared}
+let steps = 0;
+let shown = null; // the matrix in the inspector
+let refreshes = 0;
+
+function mount(root, context) {
+  ctx = context;
+  frame = sectionFrame(root, { code: { show: ['hyper', 'state_dict', 'params'], highlight: ['hyper', 'state_dict', 'params'] } });
+  ctx.rpc.on('step', (record) => {
+    steps = Math.max(steps, record?.step ?? steps + 1);
+    refresh();
+  });
+  window.addEventListener(PARAMS_CHANGED_EVENT, () => refresh());
+}
+
+function update(newInfo) {
+  info = newInfo;
+  steps = info.step ?? 0;
+  frame.showScript(ctx, info);
+  if (!info.params?.names?.length) {
+    view = null;
+    renderStatus(frame.live, 'This script has no state_dict of weight matrices to draw.');
+    return;
+  }
+  buildView();
+  setMatrices(describeMatrices(info.params, info));
+  refresh();
+}
+
+function buildView() {
+  if (view) return;
+  frame.live.replaceChildren();
+  const open = (m, trigger) => openZoom(m, trigger);
+  view = {
+    schematic: new Schematic(frame.live, { onShow: (m) => showMatrix(m), onOpen: open }),
+    inspector: new Inspector(frame.live, { onOpen: open }),
+    zoom: new MatrixZoom(),
+    count: document.createElement('div'),
+  };
+  frame.live.append(view.count);
+}
+
+function setMatrices(list) {
+  matrices = list;
+  state = null;
+  view.zoom.close();
+  view.schematic.setMatrices(matrices);
+  renderCount(view.count, matrices, info.params.count);
+  shown = matrices.find((m) => m.name === shown?.name) ?? matrices[0];
+  view.schematic.select(shown.name);
+  view.inspector.root.hidden = true; // until its values arrive: no empty heatmap
+}
+
+function refresh() {
+  if (!view) return;
+  ctx.rpc.latest('parameters:params', 'params', {}).then(applyParams, (error) => {
+    if (error?.type === 'Superseded') return;
+    renderStatus(view.count, `Could not read the parameters: ${error?.message ?? error}`, true);
+  });
+}
+
+function applyParams(result) {
+  if (!view) return;
+  const sameShapes = result.names.length === matrices.length
+    && result.names.every((name, i) => name === matrices[i].name && result.shapes[i][0] === matrices[i].rows && result.shapes[i][1] === matrices[i].cols);
+  if (!sameShapes) setMatrices(describeMatrices(result, info)); // a script loaded meanwhile
+  const anyNonZero = (arr) => arr.some((x) => x !== 0);
+  const gradsNonZero = anyNonZero(result.grad);
+  const trained = steps > 0 || gradsNonZero || anyNonZero(result.m) || anyNonZero(result.v);
+  state = { data: result.data, grad: result.grad, m: result.m, v: result.v, trained, gradsCleared: trained && !gradsNonZero };
+  refreshes += 1;
+  frame.live.dataset.refreshes = String(refreshes); // lets tests wait for fresh values
+  view.inspector.root.hidden = false;
+  showMatrix(shown);
+  if (view.zoom.isOpen) view.zoom.refresh(state);
+}
+
+function showMatrix(m) {
+  shown = m;
+  view.schematic.select(m.name);
+  if (state) view.inspector.show(m, state.data.subarray(m.offset, m.offset + m.size));
+}
+
+function openZoom(m, trigger) {
+  if (!state) return;
+  showMatrix(m);
+  view.zoom.open(m, state, trigger);
+}
+
+export default { id: 'parameters', mount, update };

@@ -99,3 +99,20 @@ def test_csp_refuses_any_connection(open_page, built_page):
     assert outcome["fetched"] == "refused"
     assert any(v.startswith("connect-src") for v in outcome["violations"])
     rec.errors.clear()  # the refusal itself is logged as a console error, as it should be
+
+
+@pytest.mark.parametrize("feature,named", [
+    ("DecompressionStream", "DecompressionStream"),
+    ("WebAssembly", "WebAssembly"),
+])
+def test_a_missing_browser_feature_is_named(chromium, built_page, feature, named):
+    context = chromium.new_context()
+    context.add_init_script(f"delete window.{feature};")
+    page = context.new_page()
+    page.goto(built_page.as_uri())
+    page.wait_for_timeout(300)
+    state = page.evaluate("() => window.microgptGuide.status")
+    message = page.text_content("#boot-message")
+    context.close()
+    assert state["state"] == "failed"
+    assert named in message and "lacks" in message
