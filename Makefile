@@ -37,6 +37,8 @@ node_modules/.installed: package.json package-lock.json
 # Debian's browsers; Playwright's own browser download cannot work on these machines.
 browsers:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@# Emoji in the screenshots (the page flags emoji as outside the vocabulary); cosmetic only.
+	@[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji || true
 	@command -v firefox-esr >/dev/null && command -v WebKitWebDriver >/dev/null && command -v xvfb-run >/dev/null || \
 	  { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr webkit2gtk-driver xvfb || echo "warning: could not install firefox-esr/webkit2gtk-driver/xvfb; those engines' tests will be skipped"; }
 

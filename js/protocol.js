@@ -15,3 +15,7 @@ export const MSG = Object.freeze({
 
 // Methods the worker runs in JavaScript around the Python session: they stream EVENTs.
 export const STREAMING_METHODS = new Set(['train']);
+
+// Methods after which the model's parameters (or the model itself) may differ: the worker
+// follows each successful one with a 'model-changed' event. (Training steps stream 'step'.)
+export const MODEL_CHANGING_METHODS = new Set(['load', 'step', 'checkpoint_import']);

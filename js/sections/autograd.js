@@ -1,12 +1,40 @@
-// Chapter 2: the Value class and backward().
-import { renderFacts } from '../ui/facts.js';
-import { infoSection } from './section.js';
+// Chapter 2: the Value class and backward(). A small expression built with the script's own
+// Value, drawn as a graph you can change and run backward() on; then the real graph behind
+// one training step; and the class itself, its lines highlighted to follow what is shown.
+import { CodePanel } from '../ui/code-panel.js';
+import { el } from '../ui/dom.js';
+import { AutogradToy } from './autograd-toy.js';
+import { LossGraphPanel } from './autograd-lossgraph.js';
 
-export default infoSection({
+let ctx;
+let toy;
+let lossGraph;
+let panel;
+let live;
+
+export default {
   id: 'autograd',
-  code: { show: ['Value'], highlight: ['Value.backward'] },
-  render(live, info) {
-    const methods = Object.keys(info.phases ?? {}).filter((name) => name.startsWith('Value.') && name !== 'Value.__init__');
-    renderFacts(live, [{ label: 'Value operations', value: methods.length, title: methods.map((m) => m.slice(6)).join(', ') }]);
+  mount(root, context) {
+    ctx = context;
+    live = el('div', 'live-body ag-live');
+    root.append(live);
+    toy = new AutogradToy(live, {
+      rpc: ctx.rpc,
+      onCode: (phases) => panel?.highlight(phases),
+    });
+    // The class sits with the playground it explains, before the bigger graph.
+    panel = new CodePanel(toy.root.querySelector('.live-card-body'), { show: ['Value'], highlight: ['Value.backward'] });
+    lossGraph = new LossGraphPanel(live, { rpc: ctx.rpc });
+    ctx.rpc.on('step', (record) => lossGraph.modelChanged(record?.step));
+    ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') lossGraph.modelChanged(); });
   },
-});
+  update(info) {
+    panel.setScript(ctx.script().source, info.phases);
+    lossGraph.reset(info);
+    if (!info.phases?.Value) {
+      toy.showError({ message: 'This script has no class Value to build a graph with.' });
+      return;
+    }
+    toy.build(toy.request);
+  },
+};

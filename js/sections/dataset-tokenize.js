@@ -40,9 +40,9 @@ export function createTokenizer({ rpc, script, showLines, action }) {
     line,
     el('div', 'token-rows', [
       el('span', 'row-label', ['each character', el('code', null, 'uchars.index(ch)')]), charRow,
-      el('span', 'row-label', ['the sequence', el('code', null, 'tokens')]), tokenRow,
+      el('span', 'row-label', ['the sequence', el('code', null, 'tokens')]), el('div', 'token-cell', [tokenRow, literal]),
     ]),
-    literal, errorNote, bosNote,
+    errorNote, bosNote,
     el('h4', 'pairs-title', 'What the training loop makes of it: (input → target) pairs'),
     pairs,
   );
@@ -137,7 +137,7 @@ export function createTokenizer({ rpc, script, showLines, action }) {
       parts.push(` The training loop would stop${where} with `,
         el('code', 'python-error', `${result.error.type}: ${result.error.message}`), '.');
       if (result.error.line) {
-        const button = el('button', { type: 'button', className: 'code-link' }, `show line ${result.error.line}`);
+        const button = el('button', { type: 'button', className: 'code-link' }, `line ${result.error.line}`);
         button.addEventListener('click', () => showLines([[result.error.line, result.error.line]]));
         parts.push(' ', button);
       }

@@ -38,26 +38,39 @@ function vocabTable(uchars, BOS, counts, totalChars) {
   const bars = el('tr', 'vocab-bars', [el('th', { scope: 'row' }, 'count')]);
   const chars = el('tr', 'vocab-chars', [el('th', { scope: 'row' }, 'char')]);
   const ids = el('tr', 'vocab-ids', [el('th', { scope: 'row' }, 'id')]);
+  const tips = [null]; // by column; the first column holds the row names
   uchars.forEach((ch, id) => {
     const share = totalChars ? (100 * counts[id]) / totalChars : 0;
-    const tip = `'${ch}' → id ${id}\n${counts[id]} times in docs (${share.toFixed(1)}%)`;
+    tips.push(`'${ch}' → id ${id}\n${counts[id]} times in docs (${share.toFixed(1)}%)`);
     const bar = el('span', 'vocab-bar');
     bar.style.height = `${Math.max(2, (100 * counts[id]) / most)}%`;
-    bars.append(hoverCell(el('td', null, bar), tip));
-    chars.append(hoverCell(el('td', null, ch === ' ' ? '␣' : ch), tip));
-    ids.append(hoverCell(el('td', null, String(id)), tip));
+    bars.append(el('td', null, bar));
+    chars.append(el('td', null, ch === ' ' ? '␣' : ch));
+    ids.append(el('td', null, String(id)));
   });
-  const bosTip = `BOS → id ${BOS}\nnot a character: it marks where a name starts and ends`;
-  bars.append(hoverCell(el('td', 'bos'), bosTip));
-  chars.append(hoverCell(el('td', 'bos', 'BOS'), bosTip));
-  ids.append(hoverCell(el('td', 'bos', String(BOS)), bosTip));
-  return el('table', { className: 'vocab-table', 'aria-label': 'Token ids and the characters they stand for' }, [
+  tips.push(`BOS → id ${BOS}\nnot a character: it marks where a name starts and ends`);
+  bars.append(el('td', 'bos'));
+  chars.append(el('td', 'bos', 'BOS'));
+  ids.append(el('td', 'bos', String(BOS)));
+  const table = el('table', { className: 'vocab-table', 'aria-label': 'Token ids and the characters they stand for' }, [
     el('tbody', null, [bars, chars, ids]),
   ]);
-}
-
-function hoverCell(cell, tip) {
-  cell.addEventListener('mouseenter', (e) => showTooltip(tip, e.clientX, e.clientY));
-  cell.addEventListener('mouseleave', hideTooltip);
-  return cell;
+  // One listener for the table: the column under the pointer is lit and described.
+  let lit = -1;
+  const light = (col) => {
+    if (col === lit) return;
+    for (const row of table.rows) {
+      row.cells[lit]?.classList.remove('lit');
+      if (col > 0) row.cells[col]?.classList.add('lit');
+    }
+    lit = col;
+  };
+  table.addEventListener('mousemove', (e) => {
+    const col = e.target.closest('td')?.cellIndex ?? -1;
+    light(col);
+    if (col > 0) showTooltip(tips[col], e.clientX, e.clientY);
+    else hideTooltip();
+  });
+  table.addEventListener('mouseleave', () => { light(-1); hideTooltip(); });
+  return table;
 }

@@ -4,7 +4,8 @@
 //
 //   const inspector = new Inspector(container, { onOpen(matrix, button) });
 //   inspector.show(matrix, values);   // another matrix, or new values for the same one
-import { Heatmap, formatValue } from '../ui/heatmap.js';
+import { Heatmap } from '../ui/heatmap.js';
+import { shortNumber } from '../ui/short-number.js';
 import { hideTooltip, showTooltip } from '../ui/tooltip.js';
 
 export class Inspector {
@@ -29,7 +30,7 @@ export class Inspector {
     this.canvas.setAttribute('role', 'img');
     figure.append(this.canvas);
     this.heatmap = new Heatmap(this.canvas, {
-      maxWidth: 380, maxHeight: 236, maxCell: 14, legend: figure,
+      maxWidth: 420, maxHeight: 280, maxCell: 14, legend: figure,
       onHover: (cell) => this.hover(cell),
     });
     this.root.append(this.text, figure);
@@ -52,27 +53,37 @@ export class Inspector {
     const label = this.matrix.rowLabels?.[cell.row];
     showTooltip([
       `${this.matrix.name}[${cell.row}][${cell.col}]${label ? `  (${label})` : ''}`,
-      `value ${formatValue(cell.value, 4)}`,
+      `value ${shortNumber(cell.value)}`,
     ], cell.clientX, cell.clientY);
   }
 }
 
-// Name, component, shape and purpose: shared by the inspector and the zoom.
-export function matrixHeader(m) {
+// Name, component, shape and purpose: shared by the inspector and the zoom (whose dialog title
+// already names the matrix, hence `withName`).
+export function matrixHeader(m, { withName = true } = {}) {
   const block = document.createElement('div');
   block.className = 'pm-header';
   const title = document.createElement('div');
   title.className = 'pm-title';
-  const name = document.createElement('code');
-  name.className = 'pm-name';
-  name.textContent = m.name;
+  if (withName) {
+    const name = document.createElement('code');
+    name.className = 'pm-name';
+    name.textContent = m.name;
+    title.append(name);
+  }
   const chip = document.createElement('span');
   chip.className = `pm-component flow-${m.component.flow}`;
   chip.textContent = m.component.label;
-  title.append(name, chip);
+  title.append(chip);
   const shape = document.createElement('p');
   shape.className = 'pm-shape-line';
-  shape.textContent = `${m.rows} × ${m.cols} = ${m.size} parameters · rows: ${m.axes[0]} · columns: ${m.axes[1]}`;
+  // Each fact stays on one line; a narrow box wraps between them.
+  const facts = [`${m.rows} × ${m.cols} = ${m.size} parameters`, `rows: ${m.axes[0]}`, `columns: ${m.axes[1]}`];
+  facts.forEach((text, i) => {
+    const span = document.createElement('span');
+    span.textContent = text;
+    shape.append(...(i ? [' · ', span] : [span]));
+  });
   const purpose = document.createElement('p');
   purpose.className = 'pm-purpose';
   purpose.textContent = m.purpose;
@@ -94,7 +105,7 @@ function statLine(values, n) {
   return parts.map(([label, value]) => {
     const span = document.createElement('span');
     const b = document.createElement('b');
-    b.textContent = formatValue(value);
+    b.textContent = shortNumber(value, 3);
     span.append(`${label} `, b);
     return span;
   });

@@ -15,7 +15,7 @@ export class MatrixZoom {
     this.matrix = null;
     this.state = null;
     this.cell = null;
-    this.modal = new Modal({ className: 'pm-zoom', onClose: () => { this.matrix = null; } });
+    this.modal = new Modal({ className: 'pm-zoom pm-scope', onClose: () => { this.matrix = null; } });
     const body = this.modal.body;
     this.header = document.createElement('div');
     const layout = document.createElement('div');
@@ -26,8 +26,8 @@ export class MatrixZoom {
     this.canvas.setAttribute('role', 'img');
     figure.append(this.canvas);
     this.heatmap = new Heatmap(this.canvas, {
-      maxWidth: 620, maxHeight: 560, maxCell: 30, labels: true, keyboard: true, legend: figure,
-      onHover: (cell) => { if (cell) { this.cell = cell; this.renderReadout(); } },
+      maxWidth: 900, maxHeight: 560, maxCell: 30, labels: true, keyboard: true, legend: figure,
+      onHover: (cell) => this.pointAt(cell),
     });
     this.readout = document.createElement('aside');
     this.readout.className = 'pm-readout';
@@ -43,11 +43,13 @@ export class MatrixZoom {
   open(matrix, state, trigger) {
     this.matrix = matrix;
     this.cell = null;
-    this.modal.setTitle(`${matrix.name} · ${matrix.rows} × ${matrix.cols}`);
-    this.header.replaceChildren(matrixHeader(matrix));
+    this.modal.setTitle(matrix.name);
+    this.header.replaceChildren(matrixHeader(matrix, { withName: false }));
     this.canvas.setAttribute('aria-label', `Heatmap of ${matrix.name}, ${matrix.rows} rows by ${matrix.cols} columns; arrow keys move between cells`);
-    // The map's height follows the window, so a tall matrix fits without scrolling the dialog.
+    // The map's box follows the window, so a tall or wide matrix fits without scrolling the
+    // dialog (the readout beside it takes about 420 px).
     this.heatmap.opts.maxHeight = Math.max(220, Math.min(560, window.innerHeight - 330));
+    this.heatmap.opts.maxWidth = Math.max(260, Math.min(900, window.innerWidth * 0.94 - 420));
     this.refresh(state);
     this.modal.open(trigger, this.canvas);
   }
@@ -62,6 +64,13 @@ export class MatrixZoom {
     const { offset, size, rows, cols, rowLabels } = this.matrix;
     this.heatmap.setData(state.data.subarray(offset, offset + size), rows, cols, { rowLabels });
     if (this.cell) this.cell = { ...this.cell, value: this.heatmap.value(this.cell.row, this.cell.col) };
+    this.renderReadout();
+  }
+
+  // The readout keeps the last cell when the pointer leaves the map, so it can be copied.
+  pointAt(cell) {
+    if (!cell || (cell.row === this.cell?.row && cell.col === this.cell?.col)) return;
+    this.cell = cell;
     this.renderReadout();
   }
 

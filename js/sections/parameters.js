@@ -6,10 +6,11 @@
 // newest waiting one wins) whenever
 //   - a training step is announced by the 'step' event (the streaming `train` method), or
 //   - a script is (re)loaded (update), or
-//   - anything else changes the parameters and says so with the page-wide hook
-//       window.dispatchEvent(new Event('microgpt:params-changed'))
-//     e.g. a test that calls `step` directly (a plain `step` call emits no event), or an import.
+//   - any other call changes the parameters: the worker follows it with 'model-changed'
+//     (a direct `step` call, a checkpoint import).
 import { renderStatus } from '../ui/facts.js';
+import { liveCard } from '../ui/live-card.js';
+import { codeLink } from '../ui/code-link.js';
 import { sectionFrame } from './section.js';
 import { describeMatrices } from './parameters-matrices.js';
 import { Schematic } from './parameters-schematic.js';
@@ -17,10 +18,11 @@ import { Inspector } from './parameters-inspector.js';
 import { MatrixZoom } from './parameters-zoom.js';
 import { renderCount } from './parameters-count.js';
 
-export const PARAMS_CHANGED_EVENT = 'microgpt:params-changed';
+const HELP_PARAMETER = ['parameter', 'one number the model learns: a Value in state_dict. Training nudges every one of them a little after each step.'];
 
 let ctx;
 let frame;
+let links;
 let view = null; // {schematic, inspector, zoom, count}: built on the first update
 let info = null;
 let matrices = [];
@@ -32,17 +34,20 @@ let refreshes = 0;
 function mount(root, context) {
   ctx = context;
   frame = sectionFrame(root, { code: { show: ['hyper', 'state_dict', 'params'], highlight: ['hyper', 'state_dict', 'params'] } });
+  frame.live.classList.add('pm-scope');
+  links = { matrices: codeLink(frame.panel, ['state_dict']), count: codeLink(frame.panel, ['params']) };
   ctx.rpc.on('step', (record) => {
     steps = Math.max(steps, record?.step ?? steps + 1);
     refresh();
   });
-  window.addEventListener(PARAMS_CHANGED_EVENT, () => refresh());
+  ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') refresh(); }); // load: update() refetches
 }
 
 function update(newInfo) {
   info = newInfo;
   steps = info.step ?? 0;
   frame.showScript(ctx, info);
+  for (const link of Object.values(links)) link.refresh();
   if (!info.params?.names?.length) {
     view = null;
     renderStatus(frame.live, 'This script has no state_dict of weight matrices to draw.');
@@ -55,15 +60,16 @@ function update(newInfo) {
 
 function buildView() {
   if (view) return;
-  frame.live.replaceChildren();
   const open = (m, trigger) => openZoom(m, trigger);
+  const matricesCard = liveCard({ title: 'Every weight matrix, to scale', help: HELP_PARAMETER, action: links.matrices.button, className: 'pm-matrices' });
+  const countCard = liveCard({ title: 'How many parameters', action: links.count.button, className: 'pm-count-card' });
   view = {
-    schematic: new Schematic(frame.live, { onShow: (m) => showMatrix(m), onOpen: open }),
-    inspector: new Inspector(frame.live, { onOpen: open }),
+    schematic: new Schematic(matricesCard.body, { onShow: (m) => showMatrix(m), onOpen: open }),
+    inspector: new Inspector(matricesCard.body, { onOpen: open }),
     zoom: new MatrixZoom(),
-    count: document.createElement('div'),
+    count: countCard.body,
   };
-  frame.live.append(view.count);
+  frame.live.replaceChildren(matricesCard.root, countCard.root);
 }
 
 function setMatrices(list) {

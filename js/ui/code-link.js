@@ -21,9 +21,8 @@ export function codeLink(panel, marked) {
 
 // Open the panel with `marked` (phase names or [first, last] pairs) highlighted, in view.
 export function showLines(panel, marked) {
+  panel.details.open = true; // open first: an open panel draws its lines at once
   panel.highlight(marked);
-  panel.details.open = true;
   const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   panel.details.scrollIntoView({ block: 'nearest', behavior: smooth ? 'smooth' : 'auto' });
-  panel.pre.querySelector('.marked')?.scrollIntoView?.({ block: 'nearest' });
 }

@@ -11,6 +11,7 @@
 //
 // With `keyboard: true` the canvas takes focus and the arrow keys move the cursor, so a cell's
 // value is reachable without a mouse. The colours are the page's tokens, read from CSS.
+import { shortNumber } from './short-number.js';
 
 const LEVELS = 256; // colour steps per sign: finer than the eye can tell apart on a cell
 const LABEL_MIN_CELL = 10; // below this a row/column label would not fit beside its cell
@@ -81,6 +82,8 @@ export class Heatmap {
       canvas.style.width = `${width}px`;
       canvas.style.height = `${height}px`;
     }
+    // The geometry, for tests and for anything that points at a cell from outside.
+    Object.assign(canvas.dataset, { cell: String(cell), left: String(left), top: String(top) });
     const ctx = canvas.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
@@ -179,7 +182,7 @@ export class Heatmap {
     const read = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
     const colors = {
       negative: read('--heat-negative', '#ffcb6b'),
-      zero: read('--heat-zero', '#0b0d12'),
+      zero: read('--heat-zero', '#1d2230'),
       positive: read('--heat-positive', '#c792ea'),
       ...this.colorOverride,
     };
@@ -249,17 +252,8 @@ export class HeatmapLegend {
   update(range, palette) {
     const { negative, zero, positive } = palette.ends;
     this.bar.style.background = `linear-gradient(to right, ${negative}, ${zero}, ${positive})`;
-    this.low.textContent = formatValue(-range);
-    this.high.textContent = `+${formatValue(range)}`;
+    this.low.textContent = shortNumber(-range, 3);
+    this.high.textContent = `+${shortNumber(range, 3)}`;
     this.root.dataset.range = String(range);
   }
-}
-
-// A short, readable form of a number from Python (3 significant digits; exponent when tiny).
-export function formatValue(value, digits = 3) {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  const text = abs >= 1e-3 && abs < 1e5 ? value.toPrecision(digits) : value.toExponential(digits - 1);
-  return text.replace('-', '−');
 }

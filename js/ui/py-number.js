@@ -7,7 +7,7 @@ export function pyRepr(value) {
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
   const abs = Math.abs(value);
-  if (value === 0 || Number.isInteger(value) || (abs >= 1e-4 && abs < 1e16)) return String(value);
+  if (value === 0 || (abs >= 1e-4 && abs < 1e16)) return String(value);
   const [mantissa, exponent] = value.toExponential().split('e');
   const sign = exponent.startsWith('-') ? '-' : '+';
   return `${mantissa}e${sign}${exponent.replace(/^[+-]/, '').padStart(2, '0')}`;

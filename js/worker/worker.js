@@ -1,6 +1,6 @@
 // The Python worker: boots Pyodide from the embedded runtime, runs the script's setup, then
 // answers the page's calls one at a time. Python never runs on the page's UI thread.
-import { MSG, STREAMING_METHODS } from '../protocol.js';
+import { MSG, STREAMING_METHODS, MODEL_CHANGING_METHODS } from '../protocol.js';
 import { bootPyodide } from './pyodide-boot.js';
 import { createSession, transferables } from './session.js';
 import { base64ToBytes, gunzipText } from './decode.js';
@@ -63,6 +63,8 @@ async function serve({ id, method, args }) {
     if (!session) throw new Error('Python is not running.');
     const answer = STREAMING_METHODS.has(method) ? await runStreaming(id, method, args) : session.handle(method, args);
     post({ kind: MSG.RESULT, id, ok: answer.ok, result: answer.result, error: answer.error }, answer.ok ? transferables(answer.result) : []);
+    // Every view of the parameters redraws on this one event, whoever changed them.
+    if (answer.ok && MODEL_CHANGING_METHODS.has(method)) post({ kind: MSG.EVENT, id: null, name: 'model-changed', payload: { method } });
   } catch (error) {
     post({ kind: MSG.RESULT, id, ok: false, error: describe(error) });
   }

@@ -1,0 +1,216 @@
+// "The graph behind one training step": the real loss graph the script builds for one name,
+// counted by operation, and an explorer that walks it from the loss down, one node's children
+// at a time. The bridge builds it with the training loop's own forward and backward and puts
+// the model back afterwards (bridge/lossgraph.py): looking never trains.
+import { el } from '../ui/dom.js';
+import { liveCard } from '../ui/live-card.js';
+import { renderFacts, renderStatus } from '../ui/facts.js';
+import { shortNumber } from '../ui/short-number.js';
+import { pyRepr } from '../ui/py-number.js';
+import { opBadge } from './autograd-view.js';
+
+const OP_WORDS = { add: '+  add', mul: '×  mul', leaf: '•  leaf', pow: '** pow', exp: 'exp', log: 'log', relu: 'relu' };
+const OP_TITLES = { leaf: 'parameters and constants: Values made from a number, with no children' };
+const count = (n) => Number(n).toLocaleString('en-US');
+
+// Which data-flow colour a parameter belongs to, by its matrix's name.
+function flowOf(label) {
+  if (!label || label === 'const') return '';
+  if (/^(wte|wpe)\[/.test(label)) return 'embed';
+  if (/attn/.test(label)) return 'attn';
+  if (/mlp/.test(label)) return 'mlp';
+  return 'param';
+}
+
+export class LossGraphPanel {
+  constructor(container, { rpc }) {
+    this.rpc = rpc;
+    this.info = null;
+    this.built = null;
+    this.trail = [];
+    const card = liveCard({
+      title: 'The graph behind one training step',
+      help: ['loss graph', 'every Value the forward pass makes for one name, from the parameters to the loss; loss.backward() walks all of it'],
+      className: 'ag-loss',
+    });
+    this.root = card.root;
+    this.root.dataset.state = 'idle';
+    this.stepInput = el('input', { type: 'number', className: 'ag-loss-step', min: 1, value: 1, 'aria-label': 'Training step' });
+    this.buildButton = el('button', { type: 'button', className: 'ag-loss-build' }, 'Build its graph');
+    this.buildButton.addEventListener('click', () => this.build());
+    this.stepInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') this.build(); });
+    this.stepInput.addEventListener('input', () => { this.stepChosen = true; });
+    this.status = el('p', { className: 'ag-loss-status', role: 'status', 'aria-live': 'polite' });
+    this.stale = el('span', 'ag-loss-stale');
+    this.summary = el('div', 'ag-loss-summary');
+    this.ops = el('div', 'ag-ops');
+    this.walkButton = el('button', { type: 'button', className: 'ag-walk' }, 'Walk to a weight of wte');
+    this.walkButton.addEventListener('click', () => this.walk());
+    this.trailList = el('ol', { className: 'ag-trail', 'aria-label': 'Path from the loss' });
+    this.children = el('div', 'ag-children');
+    this.explorer = el('div', 'ag-explorer', [
+      el('div', 'ag-explorer-head', [el('h4', null, 'Walk it from the loss'), this.walkButton]),
+      el('p', 'ag-explorer-hint', 'Click a child to step down to it; click a node on the path to go back up. '
+        + 'Numbers on the right of each child: the local gradient along its edge.'),
+      this.trailList, this.children,
+    ]);
+    this.explorer.hidden = true;
+    card.body.append(
+      el('p', 'ag-loss-intro', 'The Values above are a handful. One training step of the real model makes its loss out of tens of '
+        + 'thousands. Pick a step: the training loop\'s own forward pass and loss.backward() run for that step\'s name, then every '
+        + 'parameter, gradient, Adam moment and the random state are put back, so nothing trains.'),
+      el('div', 'ag-loss-controls', [el('label', null, ['Training step ', this.stepInput]), this.buildButton, this.stale]),
+      this.status,
+      this.summary,
+      el('div', 'ag-loss-body', [this.ops, this.explorer]),
+    );
+    container.append(card.root);
+    // The first graph is built when the panel comes into view, not while the page starts.
+    this.observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && this.info && !this.built && this.root.dataset.state === 'idle') this.build();
+    }, { rootMargin: '200px' });
+    this.observer.observe(card.root);
+  }
+
+  // The model trained (stepsDone known, from a 'step' event) or changed some other way: the
+  // graph shown was built from the model as it was; say so, and offer the next step.
+  modelChanged(stepsDone) {
+    if (stepsDone != null && !this.stepChosen) this.stepInput.value = Math.min(Number(this.stepInput.max) || Infinity, stepsDone + 1);
+    if (this.built && stepsDone !== this.built.steps_done) {
+      this.stale.textContent = 'The model has changed since this graph was built: build again to see its current numbers.';
+    }
+  }
+
+  // A (re)loaded script: an old graph belongs to the old script.
+  reset(info) {
+    this.info = info;
+    this.stepChosen = false;
+    this.stale.textContent = '';
+    this.built = null;
+    this.trail = [];
+    const steps = info.hyper?.num_steps;
+    if (steps) this.stepInput.max = steps;
+    this.stepInput.value = Math.min(steps ?? Infinity, (info.step ?? 0) + 1);
+    this.root.dataset.state = 'idle';
+    this.summary.replaceChildren();
+    this.ops.replaceChildren();
+    this.explorer.hidden = true;
+    const missing = (info.missing ?? []).find((m) => m.includes('training loop'));
+    this.buildButton.disabled = Boolean(missing);
+    this.status.textContent = missing ? `This script has ${missing}, so there is no loss graph to show.` : '';
+  }
+
+  async build() {
+    const step = Math.max(1, Math.round(Number(this.stepInput.value) || 1));
+    this.root.dataset.state = 'building';
+    this.buildButton.disabled = true;
+    this.status.classList.remove('error');
+    this.status.textContent = `Running the forward pass and loss.backward() for step ${step}…`;
+    try {
+      const built = await this.rpc.call('loss_graph', { step: step - 1 });
+      const root = await this.rpc.call('loss_graph_expand', {});
+      this.built = built;
+      this.stale.textContent = '';
+      this.showSummary(built);
+      this.trail = [root];
+      this.renderTrail();
+      this.explorer.hidden = false;
+      this.root.dataset.state = 'ready';
+    } catch (error) {
+      this.status.classList.add('error');
+      this.status.textContent = error?.message ?? String(error);
+      this.root.dataset.state = this.built ? 'ready' : 'error';
+    } finally {
+      this.buildButton.disabled = false;
+    }
+  }
+
+  showSummary(built) {
+    const s = built.summary;
+    const trained = built.steps_done === 0 ? 'the untrained model' : `the model after ${count(built.steps_done)} training steps`;
+    this.status.textContent = `Step ${built.step + 1} trains on “${built.doc ?? '?'}”: ${built.n ?? '?'} predictions, `
+      + `loss ${shortNumber(built.loss)}. Built from ${trained}; the model is unchanged.`;
+    renderFacts(this.summary, [
+      { label: 'Value nodes', value: count(s.nodes), flow: 'loss', title: 'distinct Values the loss depends on' },
+      { label: 'edges', value: count(s.edges), title: 'child → parent links: one chain-rule step each' },
+      { label: 'longest path', value: count(s.depth), title: 'edges from the loss down to the farthest leaf' },
+      { label: 'parameters reached', value: `${count(s.params)} / ${count(this.info?.params?.count ?? 0)}`, title: 'wte and wpe rows of tokens and positions not in this name get no gradient' },
+    ]);
+    const entries = Object.entries(s.by_op).sort((x, y) => y[1] - x[1]);
+    const top = Math.max(...entries.map(([, n]) => n));
+    this.ops.replaceChildren(
+      el('h4', null, 'Values by operation'),
+      el('ul', 'ag-ops-list', entries.map(([op, n]) => el('li', { dataset: { op }, title: OP_TITLES[op] }, [
+        el('span', 'ag-op-name', OP_WORDS[op] ?? op),
+        el('span', 'ag-op-bar', el('span', { className: 'ag-op-fill', style: `width: ${(100 * n) / top}%` })),
+        el('span', 'ag-op-count', count(n)),
+      ]))),
+    );
+  }
+
+  // The path: every node from the loss to the current one; the current one's children below.
+  renderTrail() {
+    const last = this.trail.length - 1;
+    this.trailList.replaceChildren(...this.trail.map((node, i) => {
+      const row = this.nodeRow(node, i === 0 ? 'loss' : null, i === last);
+      if (i < last) row.addEventListener('click', () => { this.trail = this.trail.slice(0, i + 1); this.renderTrail(); });
+      return el('li', { dataset: { id: node.id } }, row);
+    }));
+    const current = this.trail[last];
+    const kids = current.children.map((child) => {
+      const row = this.nodeRow(child, null, false, child.local_grad);
+      row.disabled = child.n_children === 0;
+      row.addEventListener('click', () => this.open(child.id));
+      return row;
+    });
+    this.children.replaceChildren(...(kids.length ? kids : [el('p', 'ag-leaf-note', current.label?.includes('[')
+      ? `${current.label} is a parameter: a leaf. Its grad, ${shortNumber(current.grad)}, is what Adam uses to move it.`
+      : 'A leaf: a number the script wrapped in a Value. Nothing below it.')]));
+    this.children.dataset.parent = current.id;
+    this.trailList.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
+    this.trailList.scrollTop = this.trailList.scrollHeight;
+  }
+
+  nodeRow(node, role, current, localGrad) {
+    const flow = role === 'loss' ? 'loss' : flowOf(node.label);
+    const name = role === 'loss' ? 'loss' : node.label ?? `#${node.id}`;
+    const parts = [
+      el('span', 'ag-node-op', opBadge(node.op) ?? '•'),
+      el('span', 'ag-node-name', name),
+      el('span', 'ag-node-num', [el('span', 'k', 'data '), shortNumber(node.data)]),
+      el('span', 'ag-node-num grad', [el('span', 'k', 'grad '), shortNumber(node.grad)]),
+    ];
+    if (localGrad !== undefined) parts.push(el('span', 'ag-node-num edge', [el('span', 'k', 'local '), shortNumber(localGrad)]));
+    const row = el('button', {
+      type: 'button',
+      className: `ag-node ${flow ? `ag-flow-${flow}` : ''} ${current ? 'current' : ''}`.trim(),
+      title: `${name}: op ${node.op}, data ${pyRepr(node.data)}, grad ${pyRepr(node.grad)}`
+        + (localGrad !== undefined ? `, local gradient ${pyRepr(localGrad)}` : '')
+        + (node.n_children ? `, ${node.n_children} children` : ''),
+      dataset: { id: node.id, grad: node.grad, data: node.data },
+    }, parts);
+    return row;
+  }
+
+  async open(id) {
+    try {
+      const node = await this.rpc.call('loss_graph_expand', { node_id: id });
+      this.trail.push(node);
+      this.renderTrail();
+    } catch (error) {
+      renderStatus(this.children, error?.message ?? String(error), true);
+    }
+  }
+
+  async walk() {
+    this.walkButton.disabled = true;
+    try {
+      this.trail = await this.rpc.call('loss_graph_path', { to: 'wte' });
+      this.renderTrail();
+    } catch (error) {
+      renderStatus(this.children, error?.message ?? String(error), true);
+    } finally {
+      this.walkButton.disabled = false;
+    }
+  }
+}

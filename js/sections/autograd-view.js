@@ -1,0 +1,76 @@
+// How the autograd playground draws the bridge's graph: which role colours a node, what its
+// badge says, the lines in its box, and which of the script's Value methods made it.
+import { shortNumber } from '../ui/short-number.js';
+import { pyRepr } from '../ui/py-number.js';
+
+// The bridge names an operation by what the script's Value built (graph.infer_op).
+export function opBadge(op) {
+  if (!op || op === 'leaf') return null;
+  if (op === 'add') return '+';
+  if (op === 'mul') return '×';
+  if (op.startsWith('pow')) return op === 'pow' ? '**' : `**${op.slice(4)}`;
+  return op; // exp, log, relu, "?"
+}
+
+// The method of the script's Value whose lines made a node (and its local gradients).
+export function opMethod(op) {
+  if (!op || op === 'leaf') return 'Value.__init__';
+  if (op === 'add') return 'Value.__add__';
+  if (op === 'mul') return 'Value.__mul__';
+  if (op.startsWith('pow')) return 'Value.__pow__';
+  if (['exp', 'log', 'relu'].includes(op)) return `Value.${op}`;
+  return null;
+}
+
+export function roleOf(node, outputId) {
+  if (node.id === outputId) return 'output';
+  return node.kind; // input | const | expr | hidden
+}
+
+// What to call a node in words: its text in the expression, or what it is.
+export function nodeName(node) {
+  if (node.kind === 'hidden') return `(hidden ${opBadge(node.op) ?? node.op})`;
+  return node.label ?? `#${node.id}`;
+}
+
+function title(node) {
+  if (node.kind === 'const') return `const ${node.label}`;
+  if (node.kind === 'hidden') return '(hidden)';
+  return node.label ?? `#${node.id}`;
+}
+
+// Three significant digits fit a box; the tooltip and the table have Python's full repr.
+const boxNumber = (x) => shortNumber(x, 3);
+
+// `grad`: the grad to show (a number), or undefined while backward() has not reached the node.
+export function nodeLines(node, grad) {
+  const lines = [
+    { text: title(node), full: node.kind === 'hidden' ? `made inside a Value method (${node.op})` : title(node), cls: 'dag-title' },
+    { text: `data ${boxNumber(node.data)}`, full: `data ${pyRepr(node.data)}`, cls: 'dag-data' },
+  ];
+  if (grad === undefined) lines.push({ text: 'grad ·', full: 'grad: not computed yet', cls: 'dag-grad pending' });
+  else lines.push({ text: `grad ${boxNumber(grad)}`, full: `grad ${pyRepr(grad)}`, cls: 'dag-grad' });
+  return lines;
+}
+
+// The DAG widget's nodes and edges for a bridge result, before backward() has run.
+export function dagGraph(result) {
+  const nodes = result.nodes.map((n) => ({
+    id: n.id,
+    role: roleOf(n, result.output_id),
+    op: opBadge(n.op),
+    lines: nodeLines(n, undefined),
+  }));
+  const edges = result.edges.map((e) => ({ from: e.from, to: e.to, label: boxNumber(e.local_grad) }));
+  return { nodes, edges };
+}
+
+// The edges a node passes its grad along, in the order the script's loop zips them.
+export function edgesInto(result) {
+  const into = new Map();
+  result.edges.forEach((e, i) => {
+    if (!into.has(e.to)) into.set(e.to, []);
+    into.get(e.to).push(i);
+  });
+  return into;
+}

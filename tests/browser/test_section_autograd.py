@@ -1,0 +1,258 @@
+"""Chapter 2: the autograd playground (the script's own Value, drawn) and the loss graph."""
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+TOY = '[data-live="autograd"] .ag-toy'
+LOSS = '[data-live="autograd"] .ag-loss'
+
+
+def poll(page, fn, arg=None, timeout=20.0):
+    """page.evaluate(fn, arg) until it is truthy (wait_for_function is refused by the CSP)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(fn, arg)
+        if value:
+            return value
+        page.wait_for_timeout(50)
+    pytest.fail(f"timed out waiting for {fn}")
+
+
+def drawn_nodes(page):
+    """{label: {data, grad}} as the drawing holds them (exact numbers in data attributes)."""
+    return page.evaluate(
+        """(sel) => Object.fromEntries([...document.querySelectorAll(sel + ' .dag-node')].map((g) =>
+            [g.dataset.label, {data: Number(g.dataset.data),
+                               grad: g.dataset.grad === undefined ? null : Number(g.dataset.grad)}]))""",
+        TOY,
+    )
+
+
+def texts(page, selector):
+    return page.evaluate("(sel) => [...document.querySelectorAll(sel)].map((e) => e.textContent)", selector)
+
+
+def grads_by_id(page):
+    pairs = "(sel) => [...document.querySelectorAll(sel)].map((g) => [Number(g.dataset.id), Number(g.dataset.grad)])"
+    return dict(page.evaluate(pairs, f"{TOY} .dag-node"))
+
+
+def node_data_is(page, label, value):
+    script = "([sel, v]) => document.querySelector(sel)?.dataset.data === v"
+    poll(page, script, [f'{TOY} .dag-node[data-label="{label}"]', str(value)])
+
+
+def toy_expr(page):
+    return page.evaluate("(sel) => document.querySelector(sel).dataset.expr ?? null", TOY)
+
+
+def wait_for_expr(page, expr):
+    poll(page, "([sel, e]) => document.querySelector(sel)?.dataset.expr === e", [TOY, expr])
+
+
+def bridge_nodes(rec, args):
+    answer = rec.call("autograd", args)
+    assert answer["ok"], answer
+    return answer["result"]
+
+
+def run_backward(page):
+    page.click(f"{TOY} .ag-backward")
+    poll(page, "(sel) => document.querySelector(sel).dataset.backward === 'done'", TOY, timeout=30)
+
+
+@pytest.fixture
+def chapter(open_page, built_page):
+    rec = open_page(built_page.as_uri())
+    rec.wait_ready()
+    page = rec.page
+    page.evaluate("() => document.getElementById('autograd').scrollIntoView({behavior: 'instant'})")
+    wait_for_expr(page, "a*b + c")
+    return rec
+
+
+def set_slider(page, name, value):
+    page.evaluate(
+        """([sel, name, value]) => {
+            const input = document.querySelector(`${sel} input[data-input="${name}"]`);
+            input.value = String(value);
+            input.dispatchEvent(new Event('input', {bubbles: true}));
+        }""",
+        [TOY, name, value],
+    )
+
+
+def test_default_graph_and_sliders_change_node_values(chapter):
+    page = chapter.page
+    nodes = drawn_nodes(page)
+    assert nodes["a*b + c"]["data"] == 4 and nodes["a*b"]["data"] == -6
+    assert all(n["grad"] is None for n in nodes.values())  # no grads before backward()
+    ops = texts(page, f"{TOY} .dag-op text")
+    assert sorted(ops) == ["+", "×"]  # an op label on every non-leaf node
+    # Edge labels are the local gradients Python returned.
+    direct = bridge_nodes(chapter, {"expr": "a*b + c", "inputs": {"a": 2, "b": -3, "c": 10}})
+    labels = texts(page, f"{TOY} .dag-edge-label text")
+    assert labels == [str(int(e["local_grad"])) for e in direct["edges"]]
+
+    # Slider: a new forward pass in the worker; every node's value follows.
+    times = []
+    for value in (1.5, 3, -2.5, 0.5):
+        before = page.evaluate("(sel) => document.querySelector(sel).dataset.roundtripMs", TOY)
+        set_slider(page, "a", value)
+        node_data_is(page, "a", value)
+        after = page.evaluate("(sel) => document.querySelector(sel).dataset.roundtripMs", TOY)
+        if after != before:
+            times.append(float(after))
+    nodes = drawn_nodes(page)
+    assert nodes["a"]["data"] == 0.5 and nodes["a*b"]["data"] == -1.5 and nodes["a*b + c"]["data"] == 8.5
+    print(f"\nslider round trip (ms): {times}; median {sorted(times)[len(times) // 2]:.1f} (target <= 30)")
+    # A burst of moves is coalesced: the last value wins.
+    for value in (1, 1.1, 1.2, 1.3, 1.4, 4):
+        set_slider(page, "b", value)
+    node_data_is(page, "b", 4)
+    assert drawn_nodes(page)["a*b"]["data"] == 2.0
+    assert chapter.errors == []
+
+
+def test_backward_fills_the_bridges_grads_in_the_scripts_order(chapter):
+    page = chapter.page
+    page.emulate_media(reduced_motion="no-preference")
+    page.click(f"{TOY} .ag-backward")
+    # While it plays, nodes fill in one at a time: first the output alone.
+    first = poll(page, """(sel) => {
+        const done = [...document.querySelectorAll(sel + ' .dag-node')].filter((g) => g.dataset.grad !== undefined);
+        return done.length ? done.map((g) => g.dataset.label) : null; }""", TOY)
+    assert first == ["a*b + c"]
+    poll(page, "(sel) => document.querySelector(sel).dataset.backward === 'done'", TOY, timeout=30)
+    direct = bridge_nodes(chapter, {"expr": "a*b + c", "inputs": {"a": 2, "b": -3, "c": 10}})
+    drawn = drawn_nodes(page)
+    for n in direct["nodes"]:
+        assert drawn[n["label"]]["grad"] == n["grad"], n
+    assert "✓ grads agree with finite differences" in page.text_content(f"{TOY} .ag-expr-status")
+    table = page.evaluate(f"""() => [...document.querySelectorAll('{TOY} .ag-fd-table tbody tr')].map((tr) =>
+        [...tr.children].map((td) => td.textContent))""")
+    assert [row[0] for row in table] == ["a", "b", "c"] and all(row[-1] == "✓" for row in table)
+    assert [float(row[2]) for row in table] == [n["grad"] for n in direct["nodes"] if n["kind"] == "input"]
+    assert page.text_content(f"{TOY} .ag-step").startswith("Done.")
+
+
+def test_backward_steps_show_the_chain_rule_and_highlight_the_code(chapter):
+    page = chapter.page
+    page.click(f"{TOY} .code-panel summary")
+    step = f"{TOY} .ag-step-button"
+    page.click(step)  # start: self.grad = 1
+    assert "self.grad = 1" in page.text_content(f"{TOY} .ag-step")
+    page.click(step)  # visit the output (an add)
+    marked = page.evaluate(f"() => [...document.querySelectorAll('{TOY} .code-line.marked')].map((l) => l.textContent)")
+    assert any("def __add__" in line for line in marked) and any("def backward" in line for line in marked)
+    page.click(step)  # the first edge: a*b.grad += 1 * 1
+    caption = page.text_content(f"{TOY} .ag-step")
+    assert "child.grad += local_grad * v.grad" in caption and "a*b.grad += 1 × 1" in caption
+    assert page.locator(f"{TOY} .dag-edge.active").count() == 1
+
+
+def test_presets_load(chapter):
+    page = chapter.page
+    expected = {
+        "addition": "a + b",
+        "multiplication": "a * b",
+        "log+exp": "(a.exp() / (a.exp() + b.exp())).log()",
+        "relu": "(a*b + c).relu()",
+        "a*b+c": "a*b + c",
+    }
+    for preset, expr in expected.items():
+        page.click(f'{TOY} .ag-preset[data-preset="{preset}"]')
+        wait_for_expr(page, expr)
+        assert page.input_value(f"{TOY} .ag-expr") == expr
+        direct = bridge_nodes(chapter, {"preset": preset, "inputs": {"a": 2, "b": -3, "c": 10}})
+        assert page.locator(f"{TOY} .dag-node").count() == len(direct["nodes"])
+        assert page.locator(f"{TOY} .dag-edge").count() == len(direct["edges"])
+    page.click(f'{TOY} .ag-preset[data-preset="log+exp"]')
+    wait_for_expr(page, expected["log+exp"])
+    run_backward(page)
+    direct = bridge_nodes(chapter, {"preset": "log+exp", "inputs": {"a": 2, "b": -3, "c": 10}})
+    assert grads_by_id(page) == {n["id"]: n["grad"] for n in direct["nodes"]}
+
+
+def test_custom_expression_and_a_bad_one(chapter, artifacts):
+    page = chapter.page
+    page.fill(f"{TOY} .ag-expr", "(a*b).exp() / (a + 1)")
+    page.click(f"{TOY} .ag-expr-go")
+    wait_for_expr(page, "(a*b).exp() / (a + 1)")
+    assert "✓" in page.text_content(f"{TOY} .ag-expr-status")
+    run_backward(page)
+    direct = bridge_nodes(chapter, {"expr": "(a*b).exp() / (a + 1)", "inputs": {"a": 2, "b": -3, "c": 10}})
+    assert grads_by_id(page) == {n["id"]: n["grad"] for n in direct["nodes"]}
+    count = page.locator(f"{TOY} .dag-node").count()
+
+    page.fill(f"{TOY} .ag-expr", "a ** b")
+    page.click(f"{TOY} .ag-expr-go")
+    status = poll(page, "(sel) => document.querySelector(sel + ' .ag-expr-status.error')?.textContent", TOY)
+    assert "exponent must be a plain number" in status
+    # The last good graph stays.
+    assert toy_expr(page) == "(a*b).exp() / (a + 1)" and page.locator(f"{TOY} .dag-node").count() == count
+    page.locator(TOY).scroll_into_view_if_needed()
+    page.evaluate(f"() => document.querySelector('{TOY}').scrollIntoView({{behavior: 'instant'}})")
+    page.screenshot(path=str(artifacts / "autograd-custom-error.png"))
+    assert chapter.errors == []
+
+
+def test_loss_graph_explorer_walks_from_the_loss_without_training(chapter, artifacts):
+    page = chapter.page
+    before = chapter.call("params")["result"]
+    page.evaluate(f"() => document.querySelector('{LOSS}').scrollIntoView({{behavior: 'instant'}})")
+    poll(page, "(sel) => document.querySelector(sel).dataset.state === 'ready'", LOSS, timeout=60)
+    text = page.text_content(f"{LOSS} .ag-loss-summary")
+    nodes = int(text.split("Value nodes")[1].split("edges")[0].replace(",", ""))
+    assert nodes > 10_000
+    root = page.evaluate(f"() => document.querySelector('{LOSS} .ag-trail .ag-node').dataset.id")
+    # Click down one child at a time.
+    for _ in range(3):
+        kids = page.locator(f"{LOSS} .ag-children .ag-node:not([disabled])")
+        target = kids.first.get_attribute("data-id")
+        kids.first.click()
+        poll(page, "([sel, id]) => document.querySelector(sel + ' .ag-children')?.dataset.parent === id",
+             [LOSS, target])
+    assert page.locator(f"{LOSS} .ag-trail li").count() == 4
+    assert page.locator(f"{LOSS} .ag-trail .ag-node").first.get_attribute("data-id") == root
+    # The shortcut walks down to a weight of wte.
+    page.click(f"{LOSS} .ag-walk")
+    last = f"{LOSS} .ag-trail li:last-child .ag-node"
+    poll(page, "(sel) => document.querySelector(sel + ' .ag-node-name')?.textContent.startsWith('wte[')", last)
+    leaf_grad = float(page.get_attribute(last, "data-grad"))
+    assert leaf_grad != 0
+    page.screenshot(path=str(artifacts / "autograd-lossgraph.png"))
+    after = chapter.call("params")["result"]
+    assert after == before  # looking did not train
+    assert chapter.call("info")["result"]["step"] == 0
+    # Once the model does train, the panel says its graph is from before.
+    assert chapter.call("step")["ok"]
+    poll(page, "(sel) => document.querySelector(sel + ' .ag-loss-stale').textContent", LOSS)
+
+
+def test_reduced_motion_is_instant_and_screenshots(chapter, artifacts):
+    page = chapter.page
+    page.evaluate(f"() => document.querySelector('{TOY}').scrollIntoView({{behavior: 'instant'}})")
+    page.screenshot(path=str(artifacts / "autograd-toy.png"))
+    page.click(f"{TOY} .code-panel summary")
+    for _ in range(4):
+        page.click(f"{TOY} .ag-step-button")
+    page.screenshot(path=str(artifacts / "autograd-stepping.png"))
+    page.emulate_media(reduced_motion="reduce")
+    page.click(f"{TOY} .ag-reset")
+    page.click(f"{TOY} .ag-backward")
+    # No frames in between: done at once.
+    assert page.evaluate("(sel) => document.querySelector(sel).dataset.backward", TOY) == "done"
+    page.click(f"{TOY} .code-panel summary")
+    page.click(f'{TOY} .ag-preset[data-preset="log+exp"]')
+    wait_for_expr(page, "(a.exp() / (a.exp() + b.exp())).log()")
+    page.click(f"{TOY} .ag-backward")
+    assert page.evaluate("(sel) => document.querySelector(sel).dataset.backward", TOY) == "done"
+    page.evaluate(f"() => document.querySelector('{TOY}').scrollIntoView({{behavior: 'instant'}})")
+    page.screenshot(path=str(artifacts / "autograd-logexp.png"))
+    # Nothing in the chapter is wider than the page.
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert chapter.errors == []

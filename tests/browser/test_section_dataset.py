@@ -1,0 +1,173 @@
+"""Chapter 1, Dataset & Tokenizer: the script's docs, vocabulary and tokenizer, live."""
+
+import ast
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SECTION = '[data-live="dataset"]'
+INPUT = "#tokenize-input"
+
+
+def poll(page, js, arg=None, timeout=15):
+    """Evaluate `js` until it returns something truthy (wait_for_function is refused by the CSP)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(js, arg)
+        if value:
+            return value
+        page.wait_for_timeout(50)
+    pytest.fail(f"timed out waiting for: {js}")
+
+
+def py_eval(rec, code):
+    answer = rec.call("eval", {"code": code})
+    assert answer["ok"], answer
+    return ast.literal_eval(answer["result"]["repr"])
+
+
+MARKED = "() => [...document.querySelectorAll('#dataset .code-line.marked')].map((l) => Number(l.dataset.line))"
+HELP = "() => [...document.querySelectorAll('#dataset .help-marker')].map((b) => b.getAttribute('aria-label'))"
+
+CHIPS = """(row) => [...document.querySelectorAll(`.token-row.${row} .token-chip`)].map((c) =>
+    ({label: c.querySelector('.token-label').textContent, id: c.dataset.id ?? null, kind: c.dataset.kind}))"""
+
+
+def chips(page, row):
+    return page.evaluate(CHIPS, row)
+
+
+def type_name(page, text):
+    page.fill(INPUT, "")
+    page.type(INPUT, text, delay=15)
+    # The row shows one chip per Python character of the text once its answer has arrived.
+    poll(page, """(text) => {
+        const shown = [...document.querySelectorAll('.token-row.chars .token-label')].map((l) => l.textContent);
+        return shown.join('') === [...text].map((c) => (c === ' ' ? '␣' : c)).join('');
+    }""", text)
+
+
+@pytest.fixture
+def ready(open_page, built_page):
+    rec = open_page(built_page.as_uri())
+    info = rec.wait_ready()
+    poll(rec.page, "() => document.querySelectorAll('.vocab-table td').length > 0 && !!document.querySelector('.pair')")
+    rec.page.locator("#dataset").scroll_into_view_if_needed()
+    return rec, info
+
+
+def test_typing_a_name_shows_the_scripts_ids(ready, artifacts):
+    rec, info = ready
+    page = rec.page
+    type_name(page, "emma")
+    expected = py_eval(rec, "[uchars.index(c) for c in 'emma']")
+    assert [int(c["id"]) for c in chips(page, "chars")] == expected
+    bos = info["BOS"]
+    tokens = chips(page, "tokens")
+    assert [int(c["id"]) for c in tokens] == [bos, *expected, bos]
+    assert tokens[0]["kind"] == tokens[-1]["kind"] == "bos"
+    assert page.text_content(".tokens-literal").startswith(f"tokens = [{bos}, ")
+    assert "both ends" in page.text_content(".bos-note")
+    # The pairs: tokens[pos] -> tokens[pos + 1], all kept for a short name.
+    pairs = page.evaluate("""() => [...document.querySelectorAll('.pair')].map((p) =>
+        [...p.querySelectorAll('.token-chip')].map((c) => Number(c.dataset.id)).concat(p.dataset.kept))""")
+    ids = [bos, *expected, bos]
+    assert pairs == [[ids[i], ids[i + 1], "true"] for i in range(len(ids) - 1)]
+    # Typing more updates the same panel.
+    type_name(page, "emmanuel")
+    assert [int(c["id"]) for c in chips(page, "chars")] == py_eval(
+        rec, "[uchars.index(c) for c in 'emmanuel']"
+    )
+    assert rec.errors == []
+    page.locator(".dataset-tokenize").screenshot(path=str(artifacts / "dataset-tokenize.png"))
+
+
+def test_unknown_characters_are_flagged_not_crashed(ready, artifacts):
+    rec, info = ready
+    page = rec.page
+    type_name(page, "Zoë 🙂a")
+    shown = chips(page, "chars")
+    # Python's view of the string: the emoji is one character, not two halves.
+    assert [c["label"] for c in shown] == ["Z", "o", "ë", "␣", "🙂", "a"]
+    assert [c["kind"] for c in shown] == ["unknown", "char", "unknown", "unknown", "unknown", "char"]
+    note = page.text_content(".token-error")
+    assert page.is_visible(".token-error")
+    assert "Not in the vocabulary" in note and "uchars.index('Z')" in note and "ValueError" in note
+    link = rec.page.evaluate("() => document.querySelector('.token-error .code-link')?.textContent")
+    line = int(link.removeprefix("line "))
+    first, last = info["phases"]["train.tokens"]
+    assert first <= line <= last and f"at line {line}" in note
+    assert page.text_content(".pairs").startswith("No pairs")
+    assert rec.errors == []
+    page.locator(".dataset-tokenize").screenshot(path=str(artifacts / "dataset-tokenize-unknown.png"))
+    # The error's line link opens the code panel on the script's own tokens line.
+    page.click(".token-error .code-link")
+    assert page.evaluate(MARKED) == [line]
+
+
+def test_a_name_longer_than_block_size_drops_pairs(ready, artifacts):
+    rec, info = ready
+    page = rec.page
+    name = "maximilianalexander"
+    type_name(page, name)
+    block_size = info["hyper"]["block_size"]
+    kept = page.evaluate("() => [...document.querySelectorAll('.pair')].map((p) => p.dataset.kept === 'true')")
+    assert kept == [True] * block_size + [False] * (len(name) + 1 - block_size)
+    assert f"= {block_size}" in page.text_content(".pairs-formula")
+    assert "dropped" in page.text_content(".pairs-summary")
+    page.locator(".dataset-tokenize").screenshot(path=str(artifacts / "dataset-tokenize-long.png"))
+
+
+def test_ten_more_shows_the_next_docs(ready):
+    rec, info = ready
+    page = rec.page
+    names = "() => [...document.querySelectorAll('.name-list .name-chip')].map((b) => b.textContent)"
+    assert page.evaluate(names) == info["docs_head"][:10]
+    page.click(".more-docs")
+    expected = rec.call("docs", {"start": 10, "count": 10})["result"]
+    poll(page, f"() => ({names})()[0] === {expected[0]!r}")
+    assert page.evaluate(names) == expected
+    assert "docs[10:20]" in page.text_content(".dataset-sample")
+    # A name tokenizes when clicked.
+    page.click(".name-list .name-chip >> nth=0")
+    poll(page, "(v) => document.querySelector('#tokenize-input').value === v", expected[0])
+
+
+def test_code_panel_highlights_the_tokenizer_lines_from_the_ast(ready):
+    rec, info = ready
+    page = rec.page
+    phases = info["phases"]
+    expected = [n for name in ("tokenizer", "train.tokens") for n in range(phases[name][0], phases[name][1] + 1)]
+    page.click("#dataset .code-panel summary")  # a closed panel draws nothing
+    assert page.evaluate(MARKED) == expected
+    source = py_eval(rec, "__source__").split("\n")
+    first, last = phases["tokenizer"]
+    assert "uchars" in "".join(source[first - 1 : last])
+    # A card's code link highlights just its part.
+    page.click(".dataset-vocab .code-link")
+    assert page.evaluate(MARKED) == list(range(first, last + 1))
+    assert page.is_visible("#dataset .code-line.marked")
+
+
+def test_jargon_has_help_markers(ready):
+    page = ready[0].page
+    labels = page.evaluate(HELP)
+    for term in ("token", "BOS", "vocabulary", "block_size"):
+        assert f"What is {term}?" in labels
+    page.focus('#dataset .help-marker[aria-label="What is block_size?"]')
+    assert "block_size" in page.text_content(".tooltip")
+
+
+def test_screenshots_of_the_section(ready, artifacts):
+    rec, _ = ready
+    page = rec.page
+    page.evaluate("() => document.getElementById('dataset').scrollIntoView({behavior: 'instant'})")
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(artifacts / "dataset-1440x900.png"))
+    page.evaluate("() => window.scrollBy(0, 800)")
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(artifacts / "dataset-1440x900-2.png"))
+    page.locator("#dataset").screenshot(path=str(artifacts / "dataset-section.png"))
+    assert rec.errors == []
