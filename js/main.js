@@ -79,7 +79,7 @@ function start() {
   });
   mountSections({ rpc, script: () => script });
   rpc.on('progress', ({ stage, status: stageStatus, ms }) => progress.stage(stage, stageStatus, ms));
-  rpc.on('stdout', ({ text }) => consolePanel.write(text));
+  rpc.on('stdout', ({ text, phase }) => consolePanel.write(text, 'stdout', phase));
   rpc.on('fatal', (error) => {
     Object.assign(status, { state: 'failed', error });
     progress.fail(`Python could not start. ${summaryLine(describeError(error))} The console has the details.`);

@@ -5,6 +5,7 @@ export const MSG = Object.freeze({
   BOOT: 'boot',         // {assets}: start Pyodide from the embedded runtime, then run the script's setup
   CALL: 'call',         // {id, method, args}: one request; answered by RESULT
   CANCEL: 'cancel',     // {id}: stop a streaming job (training) after the step that is running
+  TUNE: 'tune',         // {id, args: {delay_ms}}: change a running streaming job's pace between steps
   // worker -> page
   PROGRESS: 'progress', // {stage, status, ms}: boot stages (decode, compile, python, setup)
   READY: 'ready',       // {ok, info | error, timings}: the script's setup has run (or failed)

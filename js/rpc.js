@@ -5,7 +5,8 @@
 //   rpc.latest(key, method, args)   -> like call, but while a request with the same key is in
 //                                      flight only the newest waiting one is sent (sliders);
 //                                      the ones it replaces reject with {type: 'Superseded'}
-//   rpc.stream(method, args, onEvent) -> {promise, cancel()} for long jobs such as training
+//   rpc.stream(method, args, onEvent) -> {promise, cancel(), tune(args)} for long jobs such as
+//                                      training; tune({delay_ms}) changes its pace while it runs
 //   rpc.on(name, handler)           -> subscribe to events that belong to no call (stdout, progress)
 //   rpc.restart()                   -> terminate the worker (e.g. an endless loop) and boot a new one
 //
@@ -116,7 +117,11 @@ export function createRpc({ spawnWorker, bootMessage }) {
 
   function stream(method, args, onEvent) {
     const { id, promise } = send(method, args, onEvent);
-    return { promise, cancel: () => worker.postMessage({ kind: MSG.CANCEL, id }) };
+    return {
+      promise,
+      cancel: () => worker.postMessage({ kind: MSG.CANCEL, id }),
+      tune: (tuning) => worker.postMessage({ kind: MSG.TUNE, id, args: tuning }),
+    };
   }
 
   function on(name, handler) {

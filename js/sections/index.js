@@ -3,7 +3,8 @@ import dataset from './dataset.js';
 import autograd from './autograd.js';
 import parameters from './parameters.js';
 import architecture from './architecture.js';
+import attention from './attention.js';
 import training from './training.js';
 import inference from './inference.js';
 
-export const sections = [dataset, autograd, parameters, architecture, training, inference];
+export const sections = [dataset, autograd, parameters, architecture, attention, training, inference];

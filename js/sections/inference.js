@@ -1,15 +1,131 @@
-// Chapter 7: the sampling settings.
-import { renderFacts } from '../ui/facts.js';
-import { infoSection } from './section.js';
+// Chapter 7: inference. The bridge's `sample` runs the script's own sampling loop, one sample
+// per call and one position at a time, and returns the distribution each character was drawn
+// from. This module holds the state (temperature, which draw, which model) and wires the parts:
+// the typed-out sample with its distributions, and twenty samples like the script prints.
+//
+// Draws are seeded so that a temperature change redraws with the same random numbers (the
+// difference you see is the temperature's alone) and the script's own random stream is left
+// untouched. Draw d uses seed d * SEED_STRIDE for the live sample and d * SEED_STRIDE + i for
+// the i-th line of the batch, so the batch's first line is the sample typed out above it.
+import { codeLink, showLines } from '../ui/code-link.js';
+import { sectionFrame } from './section.js';
+import { createGenerator } from './inference-generate.js';
+import { createBatch } from './inference-batch.js';
+import { createModelNote } from './inference-model.js';
 
-export default infoSection({
-  id: 'inference',
-  code: { show: ['inference'] },
-  render(live, info) {
-    const h = info.hyper ?? {};
-    renderFacts(live, [
-      { label: 'temperature', value: h.temperature ?? '—' },
-      { label: 'max length', value: h.block_size, title: 'block_size: a sample stops here even without BOS' },
-    ]);
-  },
-});
+const CODE = { show: ['inference'], highlight: ['sample.position'] };
+const SEED_STRIDE = 1000;
+const BATCH_SIZE = 20;
+const NOTE_DELAY_MS = 250; // training can step many times a second: redraw the note at most this often
+
+let ctx;
+let frame;
+let links;
+let parts;
+let vocab = null; // {labels, BOS}
+let temperature = 0.5;
+let draw = 1;
+let modelStep = 0;
+let generation = 0; // answers for a replaced script or an older draw are dropped
+let batchRun = 0;
+let batchTimer = null;
+let noteTimer = null;
+
+function mount(root, context) {
+  ctx = context;
+  frame = sectionFrame(root, { code: CODE });
+  links = {
+    position: codeLink(frame.panel, ['sample.position']),
+    sample: codeLink(frame.panel, ['sample']),
+    inference: codeLink(frame.panel, ['inference']),
+  };
+  parts = {
+    note: createModelNote(),
+    generator: createGenerator({
+      action: links.position.button,
+      temperatureLink: links.inference.button,
+      onTemperature(value) {
+        temperature = value;
+        sampleNow();
+      },
+      onAgain() {
+        draw += 1;
+        sampleNow();
+      },
+      onPick: () => showLines(frame.panel, ['sample.position']),
+    }),
+    batch: createBatch({ action: links.sample.button }),
+  };
+  parts.generator.body.prepend(parts.note.root);
+  // The model moved on: say so, but never resample by itself (training may step many times a second).
+  ctx.rpc.on('step', (record) => {
+    modelStep = Math.max(modelStep, record?.step ?? modelStep + 1);
+    scheduleNote();
+  });
+  ctx.rpc.on('model-changed', ({ method }) => {
+    if (method === 'load') return; // update() follows with the new info
+    ctx.rpc.latest('inference:info', 'info', {}).then((info) => {
+      modelStep = info.step ?? modelStep;
+      parts.note.setModel(modelStep, { replaced: method === 'checkpoint_import' });
+    }, () => {});
+  });
+}
+
+function update(info) {
+  generation += 1;
+  frame.showScript(ctx, info);
+  for (const link of Object.values(links)) link.refresh();
+  vocab = { labels: [...(info.uchars ?? []), 'BOS'], BOS: info.BOS };
+  temperature = Number(info.hyper?.temperature ?? temperature);
+  modelStep = info.step ?? 0;
+  parts.generator.setTemperature(temperature);
+  parts.note.setModel(modelStep, { numSteps: info.hyper?.num_steps });
+  frame.live.replaceChildren(parts.generator.root, parts.batch.root);
+  sampleNow();
+}
+
+function sampleNow() {
+  const mine = ++generation;
+  const args = { temperature, seed: draw * SEED_STRIDE };
+  const step = modelStep;
+  parts.generator.setBusy(true);
+  clearTimeout(batchTimer);
+  batchRun += 1; // a running batch stops after its current line
+  ctx.rpc.latest('inference:sample', 'sample', args).then((result) => {
+    if (mine !== generation) return;
+    parts.generator.show(result, { ...args, draw, ...vocab });
+    parts.note.setShown(step);
+    // Slider drags come in bursts: start the twenty only once the temperature has settled.
+    batchTimer = setTimeout(() => runBatch(args.temperature, draw, step), 300);
+  }, (error) => {
+    if (error?.type === 'Superseded' || mine !== generation) return;
+    parts.generator.fail(error);
+  });
+}
+
+// The batch: one seeded `sample` call per line, in order, so lines appear as Python finishes them.
+async function runBatch(t, d, step) {
+  const mine = ++batchRun;
+  parts.batch.start({ temperature: t, firstSeed: d * SEED_STRIDE, step, count: BATCH_SIZE });
+  for (let i = 0; i < BATCH_SIZE; i++) {
+    let result;
+    try {
+      result = await ctx.rpc.call('sample', { temperature: t, seed: d * SEED_STRIDE + i });
+    } catch (error) {
+      if (mine === batchRun) parts.batch.fail(error);
+      return;
+    }
+    if (mine !== batchRun) return;
+    parts.batch.add(i, result.text);
+  }
+}
+
+function scheduleNote() {
+  if (noteTimer) return;
+  noteTimer = setTimeout(() => {
+    noteTimer = null;
+    parts.note.setModel(modelStep);
+  }, NOTE_DELAY_MS);
+}
+
+export default { id: 'inference', mount, update };

@@ -1,17 +1,160 @@
-// Chapter 6: the training loop's settings and how far it has run.
-import { renderFacts } from '../ui/facts.js';
-import { infoSection } from './section.js';
+// Chapter 6: the training loop, run by the worker one loop-body step at a time (the streaming
+// `train` method), drawn from the step records it streams: the loss curve, the learning rate,
+// the document of the step, its phase timings and Adam's state for a few parameters.
+//
+// Records arrive as 'step' events; they are kept as plain arrays and drawn at most once per
+// animation frame, so a fast run costs the page one paint per frame, never one per step.
+import { el } from '../ui/dom.js';
+import { renderStatus } from '../ui/facts.js';
+import { codeLink, showLines } from '../ui/code-link.js';
+import { sectionFrame } from './section.js';
+import { TrainingControls } from './training-controls.js';
+import { TrainingCurves } from './training-curves.js';
+import { TrainingDoc, ALL_PHASES } from './training-doc.js';
+import { TrainingAdam } from './training-adam.js';
+import { lrShape } from './training-schedule.js';
 
-export default infoSection({
-  id: 'training',
-  code: { show: ['adam', 'train'], highlight: ['train.backward'] },
-  render(live, info) {
-    const h = info.hyper ?? {};
-    renderFacts(live, [
-      { label: 'num_steps', value: h.num_steps },
-      { label: 'learning_rate', value: h.learning_rate },
-      { label: 'steps done', value: info.step ?? 0 },
-      { label: 'uniform guess', value: Math.log(info.vocab_size).toFixed(4), flow: 'loss', title: 'ln(vocab_size): the loss of a model that guesses every token equally' },
-    ]);
-  },
-});
+let ctx;
+let frame;
+let view = null;
+let info = null;
+let job = null; // the running stream: {promise, cancel, tune}
+let runs; // parallel arrays of the records seen: steps, losses, lrs, docs
+let last = null; // the last record (with data, grad, m, v)
+let before = null; // the data of the step before `last`, when that record was seen too
+let start = null; // `params` before any step of this page: Adam's table before training
+let frameRequest = 0;
+
+function mount(root, context) {
+  ctx = context;
+  frame = sectionFrame(root, { code: { show: ['adam', 'train'], highlight: ALL_PHASES } });
+  root.tabIndex = 0;
+  root.setAttribute('aria-label', 'Training loop: Enter trains one step');
+  root.addEventListener('keydown', (e) => {
+    const control = e.target.closest('button, input, select, textarea, summary, a, canvas');
+    if (e.key === 'Enter' && !control && !e.repeat) { e.preventDefault(); train(1); }
+  });
+  ctx.rpc.on('step', onRecord);
+  ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load' && !job) fetchStart(); });
+}
+
+function buildView() {
+  const controls = new TrainingControls({
+    onTrain: (count) => train(count),
+    onPause: () => job?.cancel(),
+    onSpeed: (delayMs) => job?.tune({ delay_ms: delayMs }),
+  });
+  const curves = new TrainingCurves();
+  const doc = new TrainingDoc({ onPhase: (phase, open) => markPhase(phase, open) });
+  const adamLink = codeLink(frame.panel, ['adam', 'train.update']);
+  const adam = new TrainingAdam({ codeLinkButton: adamLink.button });
+  const top = el('div', 'tr-top', [controls.root, controls.progress]);
+  const grid = el('div', 'tr-grid', [curves.loss.root, el('div', 'tr-side', [doc.card.root, curves.lr.root])]);
+  frame.live.replaceChildren(top, grid, adam.card.root);
+  frame.live.classList.add('tr-scope');
+  view = { controls, curves, doc, adam, adamLink };
+}
+
+function update(newInfo) {
+  info = newInfo;
+  frame.showScript(ctx, info);
+  if (!info.hyper?.num_steps || !info.params?.names?.length) {
+    view = null;
+    renderStatus(frame.live, 'This script has no training loop over range(num_steps) to run here.');
+    return;
+  }
+  if (!view) buildView();
+  view.adamLink.refresh();
+  let offset = 0;
+  const layout = info.params.names.map((name, k) => {
+    const [rows, cols] = info.params.shapes[k];
+    const m = { name, rows, cols, offset };
+    offset += rows * cols;
+    return m;
+  });
+  view.adam.setScript(info, layout);
+  runs = { steps: [], losses: [], lrs: [], docs: [] };
+  last = null;
+  before = null;
+  start = null;
+  view.curves.setShape(null);
+  lrShape(ctx, ctx.script().source, info).then((shape) => { view.curves.setShape(shape); draw(); }, () => {});
+  fetchStart();
+  draw();
+}
+
+// The parameters as they are now (no step record yet): for the heatmap and Adam's table.
+function fetchStart() {
+  ctx.rpc.call('params', {}).then((p) => {
+    if (last && (last.step ?? 0) >= (info.step ?? 0)) return;
+    start = { data: p.data, grad: p.grad, m: p.m, v: p.v, step: 0, lr_t: null };
+    draw();
+  }, () => {});
+}
+
+function stepsDone() {
+  return runs?.steps.at(-1) ?? info?.step ?? 0;
+}
+
+function train(count) {
+  if (job || !view) return;
+  const numSteps = info.hyper.num_steps;
+  const steps = Math.min(count === 'end' ? numSteps : count, numSteps - stepsDone());
+  if (steps <= 0) return;
+  view.controls.setRunning(true, stepsDone());
+  job = ctx.rpc.stream('train', { steps, with_params: true, delay_ms: view.controls.delay() });
+  job.promise
+    .catch((error) => renderStatusLine(`Training stopped: ${error?.type ?? 'Error'}: ${error?.message ?? error}`))
+    .finally(() => {
+      job = null;
+      view.controls.setRunning(false, stepsDone());
+      view.doc.follow(null, false);
+      frame.live.dataset.running = 'false';
+      draw();
+    });
+  frame.live.dataset.running = 'true';
+}
+
+function renderStatusLine(text) {
+  view.controls.progress.textContent = text;
+  view.controls.progress.classList.add('error');
+}
+
+function onRecord(record) {
+  if (!runs || !record) return;
+  // Only the previous step's data can be "before" this one: a gap means a record was missed.
+  before = last && last.step === record.step - 1 ? last.data : null;
+  last = record;
+  runs.steps.push(record.step);
+  runs.losses.push(record.loss);
+  runs.lrs.push(record.lr_t);
+  runs.docs.push(record.doc);
+  frame.live.dataset.steps = String(runs.steps.length);
+  frame.live.dataset.lastLoss = String(record.loss);
+  view?.doc.follow(record, Boolean(job));
+  draw();
+}
+
+// All drawing waits for the next frame, so a burst of records costs one paint.
+function draw() {
+  if (frameRequest || !view) return;
+  frameRequest = requestAnimationFrame(() => {
+    frameRequest = 0;
+    const numSteps = info.hyper.num_steps;
+    view.curves.show(runs, { numSteps, vocabSize: info.vocab_size });
+    view.doc.show(last, info);
+    view.controls.showProgress(stepsDone(), numSteps, Boolean(job));
+    const state = last ?? start;
+    if (state) view.adam.show(state, last ? before : null);
+    if (!job) view.controls.setEnabled(stepsDone() < numSteps);
+  });
+}
+
+// A phase of the loop body in the code panel: `open` (a click) opens the panel on it; the
+// replay of a running step only moves the marks. No phase: the whole body is marked.
+function markPhase(phase, open) {
+  const marked = phase ? [phase] : ALL_PHASES;
+  if (open) showLines(frame.panel, marked); else frame.panel.highlight(marked);
+}
+
+export default { id: 'training', mount, update };

@@ -8,8 +8,7 @@ export class ConsolePanel {
     this.toggle = root.querySelector('#console-toggle');
     this.count = root.querySelector('#console-count');
     this.lines = 0;
-    this.current = null; // the <span> of the line being written
-    this.overwrite = false; // the next text replaces the current line (after "\r")
+    this.channels = new Map(); // channel -> {current: the <span> being written, overwrite: after "\r"}
     this.toggle.addEventListener('click', () => this.setOpen(this.body.hidden));
   }
 
@@ -19,22 +18,31 @@ export class ConsolePanel {
     if (open) this.body.scrollTop = this.body.scrollHeight;
   }
 
-  write(text, kind = 'stdout') {
+  // `channel`: who is writing (the script's phase: setup, train, sample...). Each channel has
+  // its own current line, so the training loop's "\r" progress line keeps updating in place
+  // even when another section's call prints between two steps.
+  write(text, kind = 'stdout', channel = kind) {
     const stick = this.body.scrollTop + this.body.clientHeight >= this.body.scrollHeight - 4;
+    const state = this.channel(channel);
     for (const piece of text.split(/(\r|\n)/)) {
-      if (piece === '\n') { this.current = null; this.overwrite = false; continue; }
-      if (piece === '\r') { this.overwrite = true; continue; }
+      if (piece === '\n') { state.current = null; state.overwrite = false; continue; }
+      if (piece === '\r') { state.overwrite = true; continue; }
       if (piece === '') continue;
-      if (!this.current || (this.current.dataset.kind !== kind && !this.overwrite)) this.newLine(kind);
-      if (this.overwrite) { this.current.textContent = ''; this.overwrite = false; }
-      this.current.textContent += piece;
+      if (!state.current?.isConnected || (state.current.dataset.kind !== kind && !state.overwrite)) state.current = this.newLine(kind);
+      if (state.overwrite) { state.current.textContent = ''; state.overwrite = false; }
+      state.current.textContent += piece;
     }
     if (stick) this.body.scrollTop = this.body.scrollHeight;
   }
 
+  channel(name) {
+    if (!this.channels.has(name)) this.channels.set(name, { current: null, overwrite: false });
+    return this.channels.get(name);
+  }
+
   // A line from the guide itself (not from the script), e.g. "Python restarted".
   system(text, kind = 'system') {
-    this.current = null;
+    this.channels.clear();
     this.write(`${text}\n`, kind);
   }
 
@@ -44,9 +52,9 @@ export class ConsolePanel {
     span.dataset.kind = kind;
     if (this.body.childNodes.length) this.body.append('\n');
     this.body.append(span);
-    this.current = span;
     this.lines += 1;
     this.count.textContent = `${this.lines} line${this.lines === 1 ? '' : 's'}`;
     while (this.body.childNodes.length > MAX_LINES * 2) this.body.firstChild.remove();
+    return span;
   }
 }

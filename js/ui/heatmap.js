@@ -9,6 +9,7 @@
 //   map.setCursor({ row, col } | null)                    // outline one cell
 //   onHover({ row, col, value, source: 'pointer' | 'keyboard' } | null)
 //
+// A NaN value means "no value here" (e.g. a key a causal query cannot see): drawn hatched.
 // With `keyboard: true` the canvas takes focus and the arrow keys move the cursor, so a cell's
 // value is reachable without a mouse. The colours are the page's tokens, read from CSS.
 import { shortNumber } from './short-number.js';
@@ -67,7 +68,7 @@ export class Heatmap {
   get range() {
     if (this.fixedRange != null) return this.fixedRange;
     let max = 0;
-    for (let i = 0; i < this.rows * this.cols; i++) max = Math.max(max, Math.abs(this.values[i]));
+    for (let i = 0; i < this.rows * this.cols; i++) if (!Number.isNaN(this.values[i])) max = Math.max(max, Math.abs(this.values[i]));
     return max;
   }
 
@@ -92,7 +93,9 @@ export class Heatmap {
     const gap = cell >= 7 ? 1 : 0; // a hairline between cells once they are big enough to count
     for (let r = 0; r < this.rows; r++) {
       for (let c = 0; c < this.cols; c++) {
-        ctx.fillStyle = palette.color(this.value(r, c), range);
+        const v = this.value(r, c);
+        if (Number.isNaN(v)) { drawMasked(ctx, left + c * cell, top + r * cell, cell - gap, palette); continue; }
+        ctx.fillStyle = palette.color(v, range);
         ctx.fillRect(left + c * cell, top + r * cell, cell - gap, cell - gap);
       }
     }
@@ -187,12 +190,32 @@ export class Heatmap {
       ...this.colorOverride,
     };
     const key = `${colors.negative}|${colors.zero}|${colors.positive}`;
-    if (this.cachedPalette?.key !== key) this.cachedPalette = new Palette(key, colors, read('--text', '#d9dee8'), read('--text-dim', '#9aa3b5'));
+    if (this.cachedPalette?.key !== key) {
+      this.cachedPalette = new Palette(key, colors, read('--text', '#d9dee8'), read('--text-dim', '#9aa3b5'));
+      Object.assign(this.cachedPalette, { masked: read('--bg-sunken', '#0b0d12'), hatch: read('--line-strong', '#3a4254') });
+    }
     return this.cachedPalette;
   }
 }
 
 const LABEL_MARGIN = { left: 34, top: 18 };
+
+// NaN means "no value here" (e.g. a key a causal query cannot see): hatched, so it never reads
+// as a 0 of the colour scale.
+function drawMasked(ctx, x, y, size, palette) {
+  ctx.fillStyle = palette.masked;
+  ctx.fillRect(x, y, size, size);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x, y, size, size);
+  ctx.clip();
+  ctx.strokeStyle = palette.hatch;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (let d = -size; d < size; d += 5) { ctx.moveTo(x + d, y + size); ctx.lineTo(x + d + size, y); }
+  ctx.stroke();
+  ctx.restore();
+}
 
 // Colour lookup: LEVELS precomputed steps from the zero colour to each end.
 class Palette {

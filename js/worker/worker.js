@@ -39,19 +39,39 @@ async function boot({ assets, pythonSources, script, dataset }) {
 const channel = new MessageChannel();
 const tick = () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(0); });
 
+// The pause between training steps ("watch every step"), per streaming job: set by the call's
+// `delay_ms` and changed while it runs by TUNE, so the worker paces the loop, not the page.
+const delays = new Map();
+const MAX_DELAY_MS = 2000;
+const clampDelay = (ms) => Math.min(MAX_DELAY_MS, Math.max(0, Number(ms) || 0));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Waits out the job's delay in short slices, so a CANCEL or a new speed takes effect at once.
+async function pause(id) {
+  const start = performance.now();
+  while (!cancelled.has(id) && performance.now() - start < (delays.get(id) ?? 0)) await sleep(Math.min(50, delays.get(id)));
+}
+
 async function runStreaming(id, method, args) {
   if (method === 'train') {
     const steps = Math.max(1, Math.floor(args.steps ?? 1));
+    delays.set(id, clampDelay(args.delay_ms));
     let done = 0;
-    for (; done < steps && !cancelled.has(id); done++) {
-      const answer = session.handle('step', { count: 1, with_params: Boolean(args.with_params) });
-      if (!answer.ok) return answer;
-      const record = answer.result[0];
-      post({ kind: MSG.EVENT, id, name: 'step', payload: record }, transferables(record));
-      await tick();
-      await serveWaitingCalls();
+    try {
+      for (; done < steps && !cancelled.has(id); done++) {
+        const answer = session.handle('step', { count: 1, with_params: Boolean(args.with_params) });
+        if (!answer.ok) return answer;
+        const record = answer.result[0];
+        if (!record) break; // the loop's iterable is used up
+        post({ kind: MSG.EVENT, id, name: 'step', payload: record }, transferables(record));
+        await tick();
+        await serveWaitingCalls();
+        if (done + 1 < steps) await pause(id);
+      }
+    } finally {
+      cancelled.delete(id);
+      delays.delete(id);
     }
-    cancelled.delete(id);
     return { ok: true, result: { steps: done } };
   }
   return { ok: false, error: { type: 'UnknownMethod', message: `No streaming method ${method}` } };
@@ -94,6 +114,8 @@ self.onmessage = (e) => {
     booted = boot(msg.assets).catch((error) => post({ kind: MSG.FATAL, error: describe(error) }));
   } else if (msg.kind === MSG.CANCEL) {
     cancelled.add(msg.id);
+  } else if (msg.kind === MSG.TUNE) {
+    if (delays.has(msg.id)) delays.set(msg.id, clampDelay(msg.args?.delay_ms));
   } else if (msg.kind === MSG.CALL) {
     queue.push(msg);
     drain();

@@ -39,14 +39,21 @@ def chips(page, row):
     return page.evaluate(CHIPS, row)
 
 
+SHOWS = """(text) => {
+    const shown = [...document.querySelectorAll('.token-row.chars .token-label')].map((l) => l.textContent);
+    return shown.join('') === [...text].map((c) => (c === ' ' ? '␣' : c)).join('');
+}"""
+
+
 def type_name(page, text):
+    # First a different text, shown: the section starts with a name already typed, and waiting
+    # for `text` must not be satisfied by what was there before.
+    page.fill(INPUT, "qx")
+    poll(page, SHOWS, "qx")
     page.fill(INPUT, "")
     page.type(INPUT, text, delay=15)
     # The row shows one chip per Python character of the text once its answer has arrived.
-    poll(page, """(text) => {
-        const shown = [...document.querySelectorAll('.token-row.chars .token-label')].map((l) => l.textContent);
-        return shown.join('') === [...text].map((c) => (c === ' ' ? '␣' : c)).join('');
-    }""", text)
+    poll(page, SHOWS, text)
 
 
 @pytest.fixture

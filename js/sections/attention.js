@@ -1,0 +1,194 @@
+// Chapter 5, attention up close. For a short word, the bridge's `attention` method runs gpt()
+// position by position and copies each head's locals (q_h, k_h, v_h, attn_logits,
+// attn_weights, head_out) out of the script's frame. This section draws them: every head of a
+// layer as a small heatmap, arrows for the picked head, one score taken apart, and a slider
+// that rescales the picked head's scores (the bridge's `scale` intervention) to show the effect
+// on the head's output and on the next-character probabilities.
+//
+// Data changed = a script (re)loaded (update), a training step ('step'), any other change of
+// the parameters ('model-changed'), or a new word: the words' attention is fetched again
+// (latest request wins; bursts of steps are coalesced). View changed = another layer, head or
+// cell: redrawn from the answer already here.
+import { el } from '../ui/dom.js';
+import { renderStatus } from '../ui/facts.js';
+import { liveCard } from '../ui/live-card.js';
+import { codeLink } from '../ui/code-link.js';
+import { sectionFrame } from './section.js';
+import { HeadGrid } from './attention-heads.js';
+import { ArrowView } from './attention-arrows.js';
+import { renderBreakdown } from './attention-breakdown.js';
+import { ScaleControl } from './attention-scale.js';
+
+const DEFAULT_WORD = 'cat';
+const REFRESH_DELAY_MS = 300; // training steps arrive in bursts: one refetch per burst
+const HELP_HEAD = ['head', 'one slice of the vector (head_dim numbers) with its own queries, keys and values; n_head of them run side by side and their outputs are joined.'];
+
+let ctx;
+let frame;
+let info = null;
+let data = null; // the last `attention` answer without intervention
+let picked = { layer: 0, head: 0, query: 0, key: 0 };
+let word = DEFAULT_WORD;
+let view = null;
+let refreshTimer = null;
+let counts = { base: 0, scaled: 0 };
+const lineRanges = []; // [line, line] pairs of attn_logits, attn_weights, head_out (from the bridge)
+
+function mount(root, context) {
+  ctx = context;
+  frame = sectionFrame(root, { code: { show: ['gpt'], highlight: [] } });
+  frame.live.classList.add('at-scope');
+  ctx.rpc.on('step', () => scheduleRefresh());
+  ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') scheduleRefresh(); }); // load: update() refetches
+}
+
+function update(newInfo) {
+  info = newInfo;
+  data = null; // another script: the pick starts over
+  picked = { layer: 0, head: 0, query: 0, key: 0 };
+  frame.showScript(ctx, info);
+  buildView();
+  view.link.refresh();
+  fetchBase();
+}
+
+function buildView() {
+  if (view) return;
+  const input = el('input', { type: 'text', className: 'at-word', value: word, maxlength: 12, spellcheck: 'false', 'aria-label': 'word to look at' });
+  const go = el('button', { type: 'button' }, 'Show');
+  const message = el('p', { className: 'at-message', role: 'status' }, '');
+  const submit = () => { word = input.value; fetchBase(); };
+  go.addEventListener('click', submit);
+  input.addEventListener('keydown', (e) => { if (e.key === 'Enter') submit(); });
+  const layers = el('div', { className: 'at-layers', role: 'group', 'aria-label': 'layer' });
+  const link = codeLink(frame.panel, lineRanges);
+  const controls = el('div', 'at-controls', [el('label', 'at-word-label', ['Word ', input]), go, message, layers]);
+
+  const headsCard = liveCard({ title: 'Every head\'s attention weights', help: HELP_HEAD, action: link.button, className: 'at-heads-card' });
+  const arrowsCard = liveCard({ title: 'Where each query looks', className: 'at-arrows-card' });
+  const dotCard = liveCard({ title: 'One score, step by step', className: 'at-dot-card' });
+  const scaleCard = liveCard({ title: 'Flatten or sharpen the picked head', className: 'at-scale-card' });
+  scaleCard.body.append(el('p', 'live-card-note', 'The slider multiplies this head\'s scores before the softmax, inside the running script: 0 makes every visible key equally weighted, 1 leaves the script as it is, larger values push the weight onto the top key.'));
+
+  view = {
+    input, message, layers, link,
+    grid: new HeadGrid(headsCard.body, { onPick: (p) => pick(p) }),
+    arrows: new ArrowView(arrowsCard.body),
+    dot: dotCard.body,
+    scale: new ScaleControl(scaleCard.body, { onChange: () => fetchScaled() }),
+    cards: [headsCard.root, arrowsCard.root, dotCard.root, scaleCard.root],
+  };
+  frame.live.replaceChildren(controls, ...view.cards);
+  showCards(false);
+}
+
+function showCards(on) {
+  for (const card of view.cards) card.hidden = !on; // no empty panels before the first answer
+}
+
+function scheduleRefresh() {
+  if (!view || refreshTimer) return;
+  refreshTimer = setTimeout(() => { refreshTimer = null; fetchBase(); }, REFRESH_DELAY_MS);
+}
+
+function fetchBase() {
+  if (!view) return;
+  ctx.rpc.latest('attention:base', 'attention', { word }).then(applyBase, (error) => {
+    if (error?.type === 'Superseded') return;
+    view.message.textContent = error?.type === 'VocabularyError'
+      ? `${error.message}. Try letters from the names the model was trained on.`
+      : `Could not look into attention: ${error?.message ?? error}`;
+    view.message.classList.add('is-error');
+    if (!data) renderStatus(view.dot, 'No word to show yet.', true);
+  });
+}
+
+function applyBase(answer) {
+  const newWord = answer.word !== data?.word;
+  data = answer;
+  counts.base += 1;
+  frame.live.dataset.refreshes = String(counts.base); // lets tests wait for fresh values
+  view.message.textContent = '';
+  view.message.classList.remove('is-error');
+  lineRanges.splice(0, lineRanges.length, ...['attn_logits', 'attn_weights', 'head_out'].map((v) => answer.lines[v]).filter(Boolean).map((n) => [n, n]));
+  frame.panel.highlight(lineRanges);
+  view.link.refresh();
+  const positions = answer.base.heads[0][0].length;
+  const layer = Math.min(picked.layer, answer.n_layer - 1);
+  const head = Math.min(picked.head, answer.n_head - 1);
+  // A new word starts on its last query and the key it weighs most; a refresh keeps the pick.
+  const query = newWord || picked.query >= positions ? positions - 1 : picked.query;
+  const key = newWord ? topKey(answer.base.heads[layer][head][query].attn_weights) : Math.min(picked.key, query);
+  picked = { layer, head, query, key };
+  renderLayers();
+  showCards(true);
+  render();
+  fetchScaled();
+}
+
+function topKey(weights) {
+  return weights.reduce((best, w, t) => (w > weights[best] ? t : best), 0);
+}
+
+function renderLayers() {
+  const n = data.n_layer;
+  view.layers.hidden = n < 2;
+  view.layers.replaceChildren(...Array.from({ length: n }, (_, l) => {
+    const b = el('button', { type: 'button', 'aria-pressed': String(l === picked.layer), dataset: { layer: String(l) } }, `layer ${l}`);
+    b.addEventListener('click', () => pick({ layer: l }));
+    return b;
+  }));
+}
+
+// View changed: another layer, head or cell.
+function pick(change) {
+  const before = { ...picked };
+  Object.assign(picked, change);
+  for (const b of view.layers.children) b.setAttribute('aria-pressed', String(Number(b.dataset.layer) === picked.layer));
+  render();
+  if (before.layer !== picked.layer || before.head !== picked.head || before.query !== picked.query) fetchScaled();
+}
+
+function labels() {
+  return data.chars.map((c) => (c === '<BOS>' ? 'BOS' : c));
+}
+
+function render() {
+  const { layer, head, query, key } = picked;
+  const heads = data.base.heads[layer];
+  view.grid.show(heads, labels(), picked);
+  view.arrows.show(heads[head], labels(), query, `${data.n_layer > 1 ? `layer ${layer}, ` : ''}head ${head}`);
+  renderBreakdown(view.dot, { rec: heads[head][query], query, key, headDim: data.head_dim, labels: labels(), head, layer, nLayer: data.n_layer });
+}
+
+function vocabLabels() {
+  const list = [...(info?.uchars ?? [])];
+  if (info?.BOS != null) list[info.BOS] = 'BOS';
+  return list;
+}
+
+function fetchScaled() {
+  if (!data) return;
+  const { layer, head, query } = picked;
+  const amount = view.scale.amount;
+  const show = (answer) => {
+    if (answer.word !== data.word) return; // a newer word arrived meanwhile: its own fetch follows
+    counts.scaled += 1;
+    frame.live.dataset.scaled = String(counts.scaled);
+    frame.live.dataset.amount = String(amount);
+    const changed = answer.intervened ?? answer.base;
+    view.scale.show({
+      baseRec: data.base.heads[layer][head][query], newRec: changed.heads[layer][head][query],
+      baseProbs: data.base.probs[query], newProbs: changed.probs[query],
+      labels: labels(), vocabLabels: vocabLabels(), target: data.tokens[query + 1], query,
+    });
+  };
+  if (amount === 1) { show(data); return; } // × 1 is the script unchanged: nothing to ask
+  view.scale.busy('Running the script with the change…');
+  ctx.rpc.latest('attention:scale', 'attention', { word: data.word, intervention: { layer, head, kind: 'scale', amount } }).then(show, (error) => {
+    if (error?.type === 'Superseded') return;
+    view.scale.busy(`Could not run with the change: ${error?.message ?? error}`);
+  });
+}
+
+export default { id: 'attention', mount, update };

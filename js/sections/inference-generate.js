@@ -1,0 +1,133 @@
+// Chapter 7: one sample typed out. BOS, then each character the script's sampling loop drew,
+// appearing one at a time, with a small chart of the distribution it was drawn from under it.
+// A click on a character opens that whole distribution (inference-distribution.js).
+import { el } from '../ui/dom.js';
+import { liveCard } from '../ui/live-card.js';
+import { helpMarker } from '../ui/tooltip.js';
+import { tokenChip } from '../ui/token-chip.js';
+import { renderProbBars } from '../ui/prob-bars.js';
+import { renderDistribution } from './inference-distribution.js';
+
+const TYPE_MS = 140; // one character every TYPE_MS while typing out
+const MINI_TOP = 3; // the mini charts show the three most likely tokens
+
+const HELP_TEMPERATURE = ['temperature', 'the script divides every logit by it before the softmax. Below 1 the likely tokens get likelier (tamer names); above 1 the odds even out (wilder names).'];
+const HELP_SAMPLING = ['sampling', 'drawing the next token at random, each with the chance the model gives it, instead of always taking the most likely one.'];
+
+const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+export function createGenerator({ action, temperatureLink, onTemperature, onAgain, onPick }) {
+  const card = liveCard({ title: 'Generate a name', help: HELP_SAMPLING, action, className: 'inf-generate' });
+  const slider = el('input', { type: 'range', id: 'inf-temperature', min: '0.1', max: '2', step: '0.05', value: '0.5' });
+  const value = el('output', { className: 'inf-temp-value', for: 'inf-temperature' });
+  const again = el('button', { type: 'button', className: 'inf-again' }, 'Sample again');
+  const seedNote = el('span', 'inf-seed');
+  const label = el('label', { for: 'inf-temperature', className: 'inf-temp-label' }, 'temperature');
+  const controls = el('div', 'inf-controls', [
+    el('span', 'inf-temp-name', [label, helpMarker(...HELP_TEMPERATURE)]),
+    slider, value, temperatureLink, again, seedNote,
+  ]);
+  const row = el('div', { className: 'inf-row', 'aria-label': 'The sample, one token per position', dataset: { state: 'empty' } });
+  const legend = el('p', 'inf-legend', 'Under each character: the three tokens the model found most likely at that position, the drawn one in red. A red outline marks a character that was not the most likely one.');
+  const status = el('p', { className: 'inf-status', role: 'status' });
+  const detail = el('div', 'inf-detail');
+  card.body.append(controls, row, legend, status, detail);
+
+  let shown = null; // {result, meta}
+  let selected = 0;
+  let timer = null;
+
+  slider.addEventListener('input', () => {
+    const t = Number(slider.value);
+    value.textContent = t.toFixed(2);
+    onTemperature(t);
+  });
+  again.addEventListener('click', () => onAgain());
+
+  function select(index) {
+    selected = index;
+    for (const step of row.querySelectorAll('.inf-step')) step.setAttribute('aria-pressed', String(Number(step.dataset.index) === index));
+    renderDistribution(detail, { steps: shown.result.steps, index, ...shown.meta });
+  }
+
+  // One position: the drawn token as a chip (a button) over its mini distribution.
+  function column(step, index, meta) {
+    const isBos = step.token === meta.BOS;
+    const mini = el('div', 'inf-mini');
+    renderProbBars(mini, { probs: step.probs, labels: meta.labels, marks: { sampled: step.token, argmax: step.argmax }, top: MINI_TOP });
+    mini.querySelector(`.pb-row[data-token="${meta.BOS}"]`)?.classList.add('is-bos'); // a three-letter label in a one-letter slot
+    const button = el('button', {
+      type: 'button',
+      className: `inf-step${isBos ? ' is-end' : ''}${step.token !== step.argmax ? ' is-unlikely' : ''}`,
+      title: `Position ${index}: click for the whole distribution`,
+      'aria-pressed': 'false',
+      dataset: { index: String(index), token: String(step.token) },
+    }, [tokenChip({ label: meta.labels[step.token] ?? '?', id: step.token, kind: isBos ? 'bos' : 'char', small: true }), mini]);
+    button.addEventListener('click', () => {
+      select(index);
+      onPick?.(index);
+    });
+    return button;
+  }
+
+  // Reveal the columns one by one (timers; a frame each for the class change), or at once.
+  function typeOut(columns) {
+    clearTimeout(timer);
+    row.dataset.state = 'typing';
+    const finish = () => { row.dataset.state = 'done'; };
+    if (reducedMotion()) {
+      columns.forEach((c) => c.classList.add('is-shown'));
+      finish();
+      return;
+    }
+    let next = 0;
+    const tick = () => {
+      const shownNow = columns[next];
+      requestAnimationFrame(() => shownNow.classList.add('is-shown'));
+      next += 1;
+      if (next < columns.length) timer = setTimeout(tick, TYPE_MS);
+      else requestAnimationFrame(finish);
+    };
+    if (columns.length) tick(); else finish();
+  }
+
+  return {
+    root: card.root,
+    body: card.body,
+    setTemperature(t) {
+      slider.value = String(t);
+      value.textContent = t.toFixed(2);
+    },
+    setBusy(busy) {
+      card.root.classList.toggle('is-busy', busy);
+      if (busy) status.textContent = 'Python is drawing…';
+    },
+    // A `sample` answer: {text, steps}; meta: {temperature, seed, draw, labels, BOS}.
+    show(result, meta) {
+      shown = { result, meta };
+      card.root.classList.remove('is-busy');
+      seedNote.textContent = `random.seed(${meta.seed})`;
+      seedNote.title = `Draw ${meta.draw}: seeded, so the same draw at another temperature uses the same random numbers. “Sample again” moves to the next seed.`;
+      const columns = result.steps.map((step, i) => column(step, i, meta));
+      const start = tokenChip({ label: 'BOS', id: meta.BOS, kind: 'bos', title: 'Every sample starts from BOS' });
+      row.replaceChildren(el('div', 'inf-start', [start, el('span', 'inf-start-note', 'start')]), ...columns);
+      const ended = result.steps.at(-1)?.token === meta.BOS;
+      status.replaceChildren(
+        el('span', 'inf-text', ['“', el('strong', null, result.text), '”']),
+        ended
+          ? ` ${result.text.length} characters, then the model drew BOS: the name ends. Click any character to see the distribution it was drawn from.`
+          : ` The model never drew BOS: the loop stopped after block_size positions. Click any character to see its distribution.`,
+      );
+      typeOut(columns);
+      if (result.steps.length) select(Math.min(selected, result.steps.length - 1));
+      else detail.replaceChildren();
+    },
+    fail(error) {
+      card.root.classList.remove('is-busy');
+      row.replaceChildren();
+      row.dataset.state = 'empty';
+      detail.replaceChildren();
+      status.textContent = `The script's sampling loop could not run: ${error?.message ?? error}`;
+    },
+  };
+}

@@ -1,0 +1,156 @@
+// Chapter 6: Adam's state for a few parameters. A heatmap of one matrix (hover: a parameter's
+// value, gradient, m and v; click: add it to the table), and per selected parameter its m and v
+// as bars, the bias-corrected m-hat and v-hat and the step's update. The update is the formula of
+// the script's Adam lines applied to Python's numbers (the record's m, v, lr_t and step, and the
+// script's beta1, beta2, eps_adam); the table checks it against the data Python wrote.
+import { el } from '../ui/dom.js';
+import { liveCard } from '../ui/live-card.js';
+import { Heatmap } from '../ui/heatmap.js';
+import { showTooltip, hideTooltip } from '../ui/tooltip.js';
+import { shortNumber } from '../ui/short-number.js';
+import { pyRepr } from '../ui/py-number.js';
+
+const MAX_SELECTED = 4;
+const COLUMNS = [
+  { key: 'data', label: 'data', bar: false },
+  { key: 'grad', label: 'grad', bar: true, flow: 'loss' },
+  { key: 'm', label: 'm', bar: true, flow: 'mlp' },
+  { key: 'v', label: 'v', bar: true, flow: 'embed' },
+  { key: 'mHat', label: 'm̂', bar: false },
+  { key: 'vHat', label: 'v̂', bar: false },
+  { key: 'update', label: 'update', bar: true, flow: 'attn' },
+];
+
+export class TrainingAdam {
+  constructor({ codeLinkButton }) {
+    this.card = liveCard({
+      title: 'Adam, parameter by parameter',
+      help: ['Adam', 'keeps per parameter a running mean of its gradient (m) and of its square (v), and moves it by lr_t · m̂ / (√v̂ + eps)'],
+      action: codeLinkButton,
+      className: 'tr-adam-card',
+    });
+    this.matrixSelect = el('select', { className: 'tr-matrix', 'aria-label': 'Matrix to show' });
+    this.matrixSelect.addEventListener('change', () => this.showMatrix());
+    this.canvas = el('canvas', { 'aria-label': 'Heatmap of the matrix; click a cell to add it to the table' });
+    const legend = el('div', 'tr-heat-legend');
+    this.heatmap = new Heatmap(this.canvas, { maxWidth: 300, maxHeight: 300, maxCell: 14, legend, keyboard: true, onHover: (h) => this.hover(h) });
+    this.canvas.addEventListener('click', (e) => this.pick(this.heatmap.cellAt(e.clientX, e.clientY)));
+    this.canvas.addEventListener('keydown', (e) => { if (e.key === ' ') { e.preventDefault(); this.pick(this.heatmap.cursor); } });
+    this.table = el('table', 'tr-adam-table');
+    this.formula = el('p', 'live-card-note tr-formula');
+    const left = el('div', 'tr-adam-map', [el('label', 'tr-matrix-label', ['matrix ', this.matrixSelect]), this.canvas, legend]);
+    this.card.body.append(el('div', 'tr-adam-grid', [left, el('div', 'tr-adam-side', [this.table, this.formula])]));
+    this.selected = [];
+    this.state = null;
+  }
+
+  // Data changed: a (re)loaded script. `layout`: [{name, rows, cols, offset}] in params order.
+  setScript(info, layout) {
+    this.hyper = info.hyper ?? {};
+    this.layout = layout;
+    this.matrixSelect.replaceChildren(...layout.map((m) => el('option', { value: m.name }, `${m.name} (${m.rows}×${m.cols})`)));
+    const wte = layout.find((m) => m.name === 'wte') ?? layout[0];
+    if (wte) this.matrixSelect.value = wte.name;
+    // BOS's row first: BOS is in every document, so its embedding gets a gradient at every step.
+    const bos = wte && info.BOS < wte.rows ? info.BOS * wte.cols : 0;
+    this.selected = wte ? [bos, bos + 1, 0].filter((i) => i < wte.rows * wte.cols).map((i) => wte.offset + i) : [];
+    this.state = null;
+  }
+
+  // `state`: {data, grad, m, v, lr_t, step} — the last record, or `params` before any step;
+  // `before`: the data of the step just before it, if that record was seen.
+  show(state, before) {
+    this.state = state;
+    this.before = before;
+    this.showMatrix();
+    this.showTable();
+  }
+
+  matrix() {
+    return this.layout?.find((m) => m.name === this.matrixSelect.value);
+  }
+
+  showMatrix() {
+    const m = this.matrix();
+    if (!m || !this.state?.data) return;
+    this.heatmap.setData(this.state.data.subarray(m.offset, m.offset + m.rows * m.cols), m.rows, m.cols);
+  }
+
+  label(index) {
+    const m = this.layout.find((x) => index >= x.offset && index < x.offset + x.rows * x.cols);
+    const k = index - m.offset;
+    return `${m.name}[${Math.floor(k / m.cols)}][${k % m.cols}]`;
+  }
+
+  // The script's update lines, with this step's numbers (the step count is 1-based here, as
+  // `step + 1` is in the script's bias correction).
+  numbers(i) {
+    const s = this.state;
+    const { beta1, beta2, eps_adam: eps } = this.hyper;
+    const row = { data: s.data[i], grad: s.grad?.[i], m: s.m?.[i], v: s.v?.[i] };
+    if (s.lr_t != null && s.step > 0 && row.m != null) {
+      row.mHat = row.m / (1 - beta1 ** s.step);
+      row.vHat = row.v / (1 - beta2 ** s.step);
+      row.update = s.lr_t * row.mHat / (row.vHat ** 0.5 + eps);
+      if (this.before) row.before = this.before[i];
+    }
+    return row;
+  }
+
+  showTable() {
+    if (!this.state?.data) return;
+    const rows = this.selected.map((i) => ({ i, ...this.numbers(i) }));
+    const max = Object.fromEntries(COLUMNS.map((c) => [c.key, Math.max(1e-300, ...rows.map((r) => Math.abs(r[c.key] ?? 0)))]));
+    const head = el('tr', null, [el('th', null, 'parameter'), ...COLUMNS.map((c) => el('th', null, c.label)), el('th', { title: 'data before this step − update = data after (what Python wrote)' }, 'check')]);
+    const body = rows.map((r) => el('tr', { dataset: rowData(r) }, [
+      el('th', { scope: 'row' }, this.label(r.i)),
+      ...COLUMNS.map((c) => el('td', { title: r[c.key] == null ? '' : pyRepr(r[c.key]) }, cell(r[c.key], c, max[c.key]))),
+      el('td', 'tr-check', check(r)),
+    ]));
+    this.table.replaceChildren(el('thead', null, head), el('tbody', null, body));
+    this.formula.textContent = this.state.step > 0
+      ? `Step ${this.state.step}: m̂ = m / (1 − ${this.hyper.beta1}^${this.state.step}), v̂ = v / (1 − ${this.hyper.beta2}^${this.state.step}), `
+        + `update = lr_t · m̂ / (√v̂ + ${this.hyper.eps_adam}) with lr_t = ${shortNumber(this.state.lr_t, 4)}: the script's update lines, applied to Python's numbers. `
+        + 'grad is as backward() left it, before the update set it back to 0.'
+      : 'No step yet: m and v start at 0. Click a cell to add its parameter to the table.';
+  }
+
+  pick(cell) {
+    const m = this.matrix();
+    if (!cell || !m) return;
+    const index = m.offset + cell.row * m.cols + cell.col;
+    this.selected = [index, ...this.selected.filter((i) => i !== index)].slice(0, MAX_SELECTED);
+    this.showTable();
+  }
+
+  hover(h) {
+    const m = this.matrix();
+    if (!h || !m || !this.state) { hideTooltip(); return; }
+    const r = this.numbers(m.offset + h.row * m.cols + h.col);
+    const box = this.canvas.getBoundingClientRect();
+    const line = (k) => `${k} ${r[k] == null ? '–' : pyRepr(r[k])}`;
+    showTooltip([`${m.name}[${h.row}][${h.col}]`, line('data'), line('grad'), line('m'), line('v'), 'click: add to the table'],
+      h.clientX ?? box.right, h.clientY ?? box.top);
+  }
+}
+
+function rowData(r) {
+  const out = { index: String(r.i) };
+  for (const k of ['data', 'before', 'update']) if (r[k] != null) out[k] = String(r[k]);
+  return out;
+}
+
+function cell(value, column, max) {
+  if (value == null) return '–';
+  const text = el('span', 'tr-num', shortNumber(value, 3));
+  if (!column.bar) return text;
+  const bar = el('span', `tr-bar flow-${column.flow}${value < 0 ? ' negative' : ''}`);
+  bar.style.width = `${Math.round(50 * Math.abs(value) / max)}%`;
+  return el('span', 'tr-bar-cell', [el('span', 'tr-bar-track', bar), text]);
+}
+
+function check(r) {
+  if (r.before == null || r.update == null) return '–';
+  const ok = Math.abs(r.before - r.update - r.data) <= 1e-12 * Math.max(1, Math.abs(r.data));
+  return el('span', { className: ok ? 'ok' : 'bad', title: `${pyRepr(r.before)} − ${pyRepr(r.update)} = ${pyRepr(r.before - r.update)}; Python: ${pyRepr(r.data)}` }, ok ? '✓' : '✗');
+}

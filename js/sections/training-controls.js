@@ -1,0 +1,71 @@
+// Chapter 6's controls: train 1 / 10 / 100 steps or to the end, pause, the speed slider and the
+// progress line. The buttons only ask; training.js runs the job in the worker.
+import { el } from '../ui/dom.js';
+
+const SLOWEST_MS = 1000; // "watch every step": the worker waits this long between steps
+
+export class TrainingControls {
+  // onTrain(count | 'end'), onPause(), onSpeed(delayMs)
+  constructor({ onTrain, onPause, onSpeed }) {
+    const button = (label, action, title) => {
+      const b = el('button', { type: 'button', className: 'tr-button', dataset: { action }, title }, label);
+      b.addEventListener('click', () => (action === 'pause' ? onPause() : onTrain(action === 'end' ? 'end' : Number(action))));
+      return b;
+    };
+    this.buttons = [
+      button('Train 1 step', '1', 'Run the loop body once (Enter, when this chapter has focus)'),
+      button('10 steps', '10'),
+      button('100 steps', '100'),
+      button('To the end', 'end', 'Run the remaining steps of range(num_steps)'),
+    ];
+    this.buttons[0].classList.add('primary');
+    this.pause = button('Pause', 'pause', 'Stop after the step that is running');
+    this.pause.disabled = true;
+    this.slider = el('input', { type: 'range', min: '0', max: '100', value: '100', className: 'tr-speed', 'aria-label': 'Speed' });
+    this.slider.addEventListener('input', () => onSpeed(this.delay()));
+    const speed = el('label', 'tr-speed-label', [
+      el('span', 'tr-speed-end', 'watch every step'), this.slider, el('span', 'tr-speed-end', 'as fast as it goes'),
+    ]);
+    this.progress = el('p', { className: 'tr-progress', 'aria-live': 'polite' });
+    this.root = el('div', 'tr-controls', [el('div', 'tr-buttons', [...this.buttons, this.pause]), speed]);
+    this.rate = { t0: 0, s0: 0 };
+  }
+
+  // The pause between steps the slider asks for: quadratic, so the fast end has fine control.
+  delay() {
+    const slow = 1 - Number(this.slider.value) / 100;
+    return Math.round(SLOWEST_MS * slow * slow);
+  }
+
+  setRunning(running, stepsDone) {
+    for (const b of this.buttons) b.disabled = running;
+    this.pause.disabled = !running;
+    this.root.dataset.running = String(running);
+    this.rate = { t0: performance.now(), s0: stepsDone };
+  }
+
+  setEnabled(enabled) {
+    for (const b of this.buttons) b.disabled = !enabled;
+  }
+
+  // "step k / N · x steps/s · ETA" — the rate over the current run, measured on the page.
+  showProgress(stepsDone, numSteps, running) {
+    const parts = [`step ${stepsDone} / ${numSteps}`];
+    const seconds = (performance.now() - this.rate.t0) / 1000;
+    const done = stepsDone - this.rate.s0;
+    if (running && done > 0 && seconds > 0) {
+      const rate = done / seconds;
+      parts.push(`${rate.toFixed(rate < 10 ? 1 : 0)} steps/s`);
+      parts.push(`ETA ${clock((numSteps - stepsDone) / rate)} to step ${numSteps}`);
+    } else if (!running && stepsDone >= numSteps) {
+      parts.push('the loop is done');
+    }
+    this.progress.textContent = parts.join(' · ');
+    this.progress.dataset.step = String(stepsDone);
+  }
+}
+
+function clock(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}

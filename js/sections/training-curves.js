@@ -1,0 +1,84 @@
+// Chapter 6's curves: the loss per step (with a moving average and the uniform-guess line) and
+// the learning rate per step over the schedule's shape. Every point is a step record's number.
+import { el } from '../ui/dom.js';
+import { liveCard } from '../ui/live-card.js';
+import { LineChart } from '../ui/line-chart.js';
+import { showTooltip, hideTooltip } from '../ui/tooltip.js';
+import { shortNumber } from '../ui/short-number.js';
+
+const AVERAGE_OVER = 20; // steps in the moving average: one name's loss is noisy
+
+export class TrainingCurves {
+  constructor() {
+    this.loss = liveCard({
+      title: 'Loss per step',
+      help: ['loss', 'the average of -log(p) over the positions of one document; lower means the model expected the right characters'],
+      className: 'tr-loss-card',
+    });
+    this.lossCanvas = el('canvas', { 'aria-label': 'Loss per training step' });
+    this.lossChart = new LineChart(this.lossCanvas, { height: 230, yLabel: 'loss', onHover: (h) => this.hoverLoss(h) });
+    this.legend = el('p', 'tr-legend');
+    this.loss.body.append(el('div', 'tr-chart-box', this.lossCanvas), this.legend);
+
+    this.lr = liveCard({
+      title: 'Learning rate',
+      help: ['learning rate', 'how far Adam moves each parameter per step; this script shrinks it linearly to zero'],
+      className: 'tr-lr-card',
+    });
+    this.lrCanvas = el('canvas', { 'aria-label': 'Learning rate per step' });
+    this.lrChart = new LineChart(this.lrCanvas, { height: 120, onHover: (h) => this.hoverLr(h) });
+    this.lrNote = el('p', 'live-card-note');
+    this.lr.body.append(el('div', 'tr-chart-box', this.lrCanvas), this.lrNote);
+    this.shape = null;
+  }
+
+  // The schedule's shape: the script's own lr_t expression evaluated by Python for every step.
+  setShape(shape) {
+    this.shape = shape;
+  }
+
+  // Data changed: the step records so far (parallel arrays).
+  show({ steps, losses, lrs, docs }, { numSteps, vocabSize }) {
+    this.runs = { steps, losses, docs, lrs };
+    const uniform = Math.log(vocabSize);
+    const average = movingAverage(losses, AVERAGE_OVER);
+    const xMax = Math.max(10, steps.at(-1) ?? 0);
+    this.lossChart.setSeries([
+      { xs: steps, ys: losses, color: '--flow-loss', width: 1, alpha: 0.55, dots: steps.length <= 30 },
+      { xs: steps, ys: average, color: '--text', width: 2 },
+    ], { xMin: 0, xMax, yMin: 0, yMax: Math.max(uniform * 1.15, ...losses), lines: [{ y: uniform, color: '--text-dim', label: `uniform guess ln(${vocabSize}) = ${uniform.toFixed(2)}` }] });
+    this.legend.replaceChildren(
+      el('span', 'tr-key tr-key-loss', 'loss of each step'),
+      el('span', 'tr-key tr-key-avg', `moving average of the last ${AVERAGE_OVER}`),
+      el('span', 'tr-key tr-key-base', 'a model that guesses every token equally'),
+    );
+    const shape = this.shape ? [{ xs: this.shape.xs, ys: this.shape.ys, color: '--text-faint', width: 1, dash: [4, 3] }] : [];
+    this.lrChart.setSeries([{ xs: steps, ys: lrs, color: '--accent', width: 2 }, ...shape], { xMin: 0, xMax: numSteps, yMin: 0 });
+    const last = lrs.at(-1);
+    this.lrNote.textContent = last == null
+      ? 'Dashed: the script\'s lr_t line evaluated for every step of range(num_steps). Solid: lr_t of the steps run.'
+      : `lr_t of the last step: ${shortNumber(last, 4)}. Dashed: the script's lr_t line for every step; solid: the steps run.`;
+  }
+
+  hoverLoss(hit) {
+    if (!hit) { hideTooltip(); return; }
+    const i = hit.index;
+    showTooltip([`step ${this.runs.steps[i]}`, `loss ${this.runs.losses[i].toFixed(4)}`, `document "${this.runs.docs[i] ?? ''}"`], hit.clientX, hit.clientY);
+  }
+
+  hoverLr(hit) {
+    if (!hit) { hideTooltip(); return; }
+    showTooltip([`step ${hit.x}`, `lr_t ${shortNumber(hit.y, 5)}`], hit.clientX, hit.clientY);
+  }
+}
+
+function movingAverage(values, window) {
+  const out = new Array(values.length);
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    sum += values[i];
+    if (i >= window) sum -= values[i - window];
+    out[i] = sum / Math.min(i + 1, window);
+  }
+  return out;
+}

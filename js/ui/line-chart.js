@@ -1,0 +1,165 @@
+// A small canvas line chart: a few series of (x, y) points over shared axes, horizontal
+// reference lines, and a hover readout. Used for the loss curve and the learning rate.
+//
+//   const chart = new LineChart(canvas, { height: 220, yLabel: 'loss', onHover });
+//   chart.setSeries([{ xs, ys, color: '--flow-loss', width: 1, dots: false }],
+//                   { xMax, yMin, yMax, lines: [{ y, color, label }] })   // data changed
+//   chart.render()                                                        // view changed (resize)
+//   onHover({ index, x, y, clientX, clientY } | null)  // the nearest point of the first series
+//
+// Redraws are coalesced on requestAnimationFrame: a burst of setSeries calls (one per training
+// step) costs one paint per frame. Colours are the page's CSS variables, read from the canvas.
+import { shortNumber } from './short-number.js';
+
+const PAD = { left: 46, right: 12, top: 10, bottom: 24 };
+
+export class LineChart {
+  constructor(canvas, { height = 200, xLabel = 'step', yLabel = '', onHover = null } = {}) {
+    this.canvas = canvas;
+    this.height = height;
+    this.xLabel = xLabel;
+    this.yLabel = yLabel;
+    this.onHover = onHover;
+    this.series = [];
+    this.scale = { xMin: 0, xMax: 1, yMin: 0, yMax: 1, lines: [] };
+    this.hover = null;
+    this.frame = 0;
+    canvas.classList.add('line-chart');
+    canvas.addEventListener('pointermove', (e) => this.pointerAt(e.clientX, e.clientY));
+    canvas.addEventListener('pointerleave', () => this.pointerAt(null));
+    // The chart follows its box's width (the card is fluid).
+    new ResizeObserver(() => this.invalidate()).observe(canvas.parentElement ?? canvas);
+  }
+
+  setSeries(series, { xMin = 0, xMax, yMin, yMax, lines = [] } = {}) {
+    this.series = series;
+    const ys = series.flatMap((s) => Array.from(s.ys).filter(Number.isFinite)).concat(lines.map((l) => l.y));
+    const lo = yMin ?? Math.min(...ys, 0);
+    const hi = yMax ?? (ys.length ? Math.max(...ys) * 1.05 : 1);
+    const xs = series.flatMap((s) => (s.xs.length ? [s.xs[s.xs.length - 1]] : []));
+    this.scale = { xMin, xMax: xMax ?? Math.max(1, ...xs), yMin: lo, yMax: hi > lo ? hi : lo + 1, lines };
+    this.canvas.dataset.points = String(series[0]?.xs.length ?? 0);
+    this.invalidate();
+  }
+
+  invalidate() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+  }
+
+  // Plot coordinates of a data point.
+  px(x) {
+    const { xMin, xMax } = this.scale;
+    return PAD.left + ((x - xMin) / Math.max(1e-12, xMax - xMin)) * (this.width - PAD.left - PAD.right);
+  }
+
+  py(y) {
+    const { yMin, yMax } = this.scale;
+    return PAD.top + (1 - (y - yMin) / (yMax - yMin)) * (this.height - PAD.top - PAD.bottom);
+  }
+
+  render() {
+    const canvas = this.canvas;
+    const width = Math.max(120, Math.floor((canvas.parentElement ?? canvas).clientWidth));
+    this.width = width;
+    const dpr = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(this.height * dpr)) {
+      canvas.width = Math.round(width * dpr);
+      canvas.height = Math.round(this.height * dpr);
+      canvas.style.width = `${width}px`;
+      canvas.style.height = `${this.height}px`;
+    }
+    const ctx = canvas.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, this.height);
+    const style = getComputedStyle(canvas);
+    const color = (name) => (name?.startsWith('--') ? style.getPropertyValue(name).trim() : name) || '#9aa3b5';
+    const font = style.getPropertyValue('--font-code').trim() || 'monospace';
+    this.drawAxes(ctx, color, font);
+    for (const line of this.scale.lines) this.drawLine(ctx, line, color, font);
+    for (const s of this.series) this.drawSeries(ctx, s, color(s.color));
+    if (this.hover) this.drawHover(ctx, color);
+  }
+
+  drawAxes(ctx, color, font) {
+    const { xMin, xMax, yMin, yMax } = this.scale;
+    ctx.font = `11px ${font}`;
+    ctx.strokeStyle = color('--line');
+    ctx.fillStyle = color('--text-dim');
+    ctx.lineWidth = 1;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (let i = 0; i <= 4; i++) {
+      const y = yMin + ((yMax - yMin) * i) / 4;
+      const p = Math.round(this.py(y)) + 0.5;
+      ctx.globalAlpha = 0.5;
+      ctx.beginPath(); ctx.moveTo(PAD.left, p); ctx.lineTo(this.width - PAD.right, p); ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.fillText(shortNumber(y, 3), PAD.left - 6, p);
+    }
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    const bottom = this.height - PAD.bottom + 6;
+    ctx.fillText(String(Math.round(xMin)), this.px(xMin) + 6, bottom);
+    ctx.fillText(String(Math.round(xMax)), this.px(xMax) - 10, bottom);
+    ctx.fillText(this.xLabel, (PAD.left + this.width - PAD.right) / 2, bottom);
+  }
+
+  drawLine(ctx, { y, color: c, label }, color, font) {
+    const p = Math.round(this.py(y)) + 0.5;
+    ctx.strokeStyle = color(c);
+    ctx.setLineDash([5, 4]);
+    ctx.beginPath(); ctx.moveTo(PAD.left, p); ctx.lineTo(this.width - PAD.right, p); ctx.stroke();
+    ctx.setLineDash([]);
+    if (label) {
+      ctx.font = `11px ${font}`;
+      ctx.fillStyle = color(c);
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'bottom';
+      ctx.fillText(label, this.width - PAD.right - 2, p - 3);
+    }
+  }
+
+  drawSeries(ctx, { xs, ys, width = 1.5, dots = false, dash = null, alpha = 1 }, c) {
+    ctx.strokeStyle = c;
+    ctx.fillStyle = c;
+    ctx.lineWidth = width;
+    ctx.globalAlpha = alpha;
+    ctx.setLineDash(dash ?? []);
+    ctx.beginPath();
+    for (let i = 0; i < xs.length; i++) {
+      if (i === 0) ctx.moveTo(this.px(xs[i]), this.py(ys[i])); else ctx.lineTo(this.px(xs[i]), this.py(ys[i]));
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+    if (dots || xs.length === 1) {
+      for (let i = 0; i < xs.length; i++) { ctx.beginPath(); ctx.arc(this.px(xs[i]), this.py(ys[i]), 2.5, 0, 2 * Math.PI); ctx.fill(); }
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  drawHover(ctx, color) {
+    const x = this.px(this.hover.x);
+    ctx.strokeStyle = color('--text-dim');
+    ctx.beginPath(); ctx.moveTo(x + 0.5, PAD.top); ctx.lineTo(x + 0.5, this.height - PAD.bottom); ctx.stroke();
+    ctx.fillStyle = color('--text');
+    ctx.beginPath(); ctx.arc(x, this.py(this.hover.y), 4, 0, 2 * Math.PI); ctx.fill();
+  }
+
+  // The first series' point nearest to the pointer's x.
+  pointerAt(clientX, clientY) {
+    const s = this.series[0];
+    let hit = null;
+    if (clientX != null && s?.xs.length) {
+      const box = this.canvas.getBoundingClientRect();
+      const { xMin, xMax } = this.scale;
+      const x = xMin + ((clientX - box.left - PAD.left) / (this.width - PAD.left - PAD.right)) * (xMax - xMin);
+      let best = 0;
+      for (let i = 1; i < s.xs.length; i++) if (Math.abs(s.xs[i] - x) < Math.abs(s.xs[best] - x)) best = i;
+      hit = { index: best, x: s.xs[best], y: s.ys[best], clientX, clientY };
+    }
+    this.hover = hit;
+    this.invalidate();
+    this.onHover?.(hit);
+  }
+}

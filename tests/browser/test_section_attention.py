@@ -1,0 +1,182 @@
+"""Chapter 5, attention: one heatmap per head from the bridge's `attention`, a cell's score taken
+apart with numbers that multiply out to the script's own, a slider whose intervention changes
+the output probabilities, a refresh after training, and an edited script with 2 layers x 8 heads."""
+
+import math
+import time
+from pathlib import Path
+
+import pytest
+from builder.build import build
+from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
+
+pytestmark = pytest.mark.browser
+
+SECTION = '[data-live="attention"]'
+LIVE = f"{SECTION} .live-body"
+TIMEOUT_S = 90
+
+
+def wait_until(page, js, arg=None, timeout=TIMEOUT_S):
+    """Poll a JS function until it returns something truthy (wait_for_function is refused by the CSP)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(js, arg)
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {js}")
+
+
+def counter(page, name):
+    return int(page.evaluate(f"() => Number(document.querySelector('{LIVE}')?.dataset.{name} || 0)"))
+
+
+def wait_counter(page, name, above):
+    wait_until(page, f"() => Number(document.querySelector('{LIVE}')?.dataset.{name} || 0) > {above}")
+
+
+def open_section(open_page, url):
+    rec = open_page(url)
+    info = rec.wait_ready()
+    wait_counter(rec.page, "refreshes", 0)
+    wait_counter(rec.page, "scaled", 0)
+    rec.page.evaluate("() => document.getElementById('attention').scrollIntoView({behavior: 'instant'})")
+    return rec, info
+
+
+def click_cell(page, head, row, col):
+    sel = f"{SECTION} .at-head[data-head='{head}'] canvas"
+    g = page.evaluate(
+        """(sel) => { const c = document.querySelector(sel); c.scrollIntoView({block: 'center', behavior: 'instant'});
+                      const r = c.getBoundingClientRect(); const d = c.dataset;
+                      return {x: r.left, y: r.top, cell: +d.cell, left: +d.left, top: +d.top}; }""",
+        sel,
+    )
+    page.mouse.click(g["x"] + g["left"] + (col + 0.5) * g["cell"], g["y"] + g["top"] + (row + 0.5) * g["cell"])
+
+
+def values(page, selector):
+    return page.evaluate(f"() => [...document.querySelectorAll('{selector}')].map((e) => Number(e.dataset.value))")
+
+
+def texts(page, selector, attr=None):
+    """Each matching element's text (or data attribute `attr`)."""
+    get = f"e.dataset.{attr}" if attr else "e.textContent"
+    return page.evaluate(f"() => [...document.querySelectorAll('{selector}')].map((e) => {get})")
+
+
+def shown_probs(page):
+    js = f"""() => Object.fromEntries([...document.querySelectorAll('{SECTION} .at-probs .pb-row')]
+              .map((r) => [r.dataset.token, r.querySelector('.pb-value').textContent]))"""
+    return page.evaluate(js)
+
+
+def test_cell_breakdown_multiplies_out_and_the_slider_changes_the_output(open_page, built_page, artifacts):
+    rec, info = open_section(open_page, built_page.as_uri())
+    page = rec.page
+    n_head = info["hyper"]["n_head"]
+    assert page.locator(f"{SECTION} .at-head canvas").count() == n_head
+    assert page.locator(f"{SECTION} .at-layers").is_hidden()  # one layer: no picker
+    # Every head gets a pattern name from the documented rule.
+    patterns = texts(page, f"{SECTION} .at-head", "pattern")
+    assert set(patterns) <= {"bos", "self", "previous", "spread"}
+
+    # Click head 1, query 3 ("t"), key 1 ("c"): the breakdown follows the bridge's own numbers.
+    click_cell(page, 1, 3, 1)
+    dot = f"{SECTION} .at-dot-card .live-card-body"
+    picked = "(sel) => { const d = document.querySelector(sel).dataset; return [d.head, d.query, d.key].join(); }"
+    wait_until(page, f"(sel) => ({picked})(sel) === '1,3,1'", dot)
+    bridge = rec.call("attention", {"word": "cat"})
+    assert bridge["ok"], bridge
+    head_dim = bridge["result"]["head_dim"]
+    cell = bridge["result"]["base"]["heads"][0][1][3]
+    q = values(page, f"{SECTION} .at-dot .is-q")
+    k = values(page, f"{SECTION} .at-dot .is-k")
+    prods = values(page, f"{SECTION} .at-dot .is-prod")
+    assert q == cell["q_h"] and k == cell["k_h"][1]
+    assert prods == pytest.approx([a * b for a, b in zip(q, k, strict=True)], abs=1e-12)
+    (total,) = values(page, f"{SECTION} .at-sum")
+    (score,) = values(page, f"{SECTION} .at-score")
+    (logit,) = values(page, f"{SECTION} .at-logit")
+    assert total == pytest.approx(sum(prods), abs=1e-12)
+    assert score == pytest.approx(total / math.sqrt(head_dim), abs=1e-12)
+    assert logit == cell["attn_logits"][1] and score == pytest.approx(logit, abs=1e-9)
+    weights = values(page, f"{SECTION} .at-softmax .at-weight")
+    assert weights == cell["attn_weights"]
+    top = max(cell["attn_logits"])
+    exps = [math.exp(s - top) for s in cell["attn_logits"]]
+    assert exps[1] / sum(exps) == pytest.approx(weights[1], abs=1e-9)
+    # The arrows for the picked head: one per visible (query, key) pair, 1 + 2 + 3 + 4 for "cat".
+    assert page.locator(f"{SECTION} .at-arrow").count() == 10
+    page.screenshot(path=str(artifacts / "attention-heads.png"))
+
+    # The code link opens the script's gpt() with the bridge's attention lines highlighted.
+    page.locator(f"{SECTION} .at-heads-card .code-link").click()
+    marked = texts(page, f"{SECTION} .code-panel .code-line.marked", "line")
+    lines = bridge["result"]["lines"]
+    assert [int(n) for n in marked] == [lines["attn_logits"], lines["attn_weights"], lines["head_out"]]
+    assert "attn_weights = softmax(attn_logits)" in page.locator(f"{SECTION} .code-panel").inner_text()
+
+    # The slider to 0 (uniform): the bridge reruns the script with the head's weights changed.
+    base_probs = shown_probs(page)
+    scaled = counter(page, "scaled")
+    page.locator(f"{SECTION} .at-slider").fill("0")
+    wait_counter(page, "scaled", scaled)
+    wait_until(page, f"() => document.querySelector('{LIVE}').dataset.amount === '0'")
+    after = texts(page, f"{SECTION} .at-compare .at-after")[:4]
+    assert len(set(after)) == 1  # four keys, equal weights
+    assert shown_probs(page) != base_probs
+    page.locator(f"{SECTION} .at-scale-card").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "attention-slider.png"))
+
+    # An unknown character: a message, not a crash.
+    page.locator(f"{SECTION} .at-word").fill("c@t")
+    page.locator(f"{SECTION} .at-word").press("Enter")
+    wait_until(page, f"() => document.querySelector('{SECTION} .at-message.is-error')?.textContent.includes('@')")
+
+    # Training changes the weights: the section refetches after the 'model-changed' event.
+    page.locator(f"{SECTION} .at-word").fill("cat")
+    page.locator(f"{SECTION} .at-word").press("Enter")
+    wait_until(page, f"() => !document.querySelector('{SECTION} .at-message.is-error')")
+    before = counter(page, "refreshes")
+    assert rec.call("step", {"count": 20})["ok"]
+    wait_counter(page, "refreshes", before)
+    trained = rec.call("attention", {"word": "cat"})["result"]["base"]["heads"][0][1][3]
+    assert trained["attn_weights"] != cell["attn_weights"]
+    page.locator(f"{SECTION} .at-heads-card").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "attention-trained.png"))
+    assert not rec.errors, rec.errors
+
+
+@pytest.fixture(scope="module")
+def wide_page(tmp_path_factory) -> Path:
+    """The guide built around an edited script: two layers of eight heads."""
+    folder = tmp_path_factory.mktemp("attention-wide")
+    source = Path(DEFAULT_SCRIPT).read_text(encoding="utf-8")
+    edited = source.replace("n_layer = 1", "n_layer = 2", 1).replace("n_head = 4", "n_head = 8", 1)
+    assert edited.count("n_layer = 2") == 1 and edited.count("n_head = 8") == 1
+    script = folder / "microgpt.py"
+    script.write_text(edited, encoding="utf-8")
+    out = folder / "guide.html"
+    build(out, script, DEFAULT_DATASET)
+    return out
+
+
+def test_two_layers_of_eight_heads(open_page, wide_page, artifacts):
+    rec, _ = open_section(open_page, wide_page.as_uri())
+    page = rec.page
+    assert page.locator(f"{SECTION} .at-head canvas").count() == 8
+    assert page.locator(f"{SECTION} .at-layers button").count() == 2
+    first = texts(page, f"{SECTION} .at-softmax .at-weight", "value")
+    layer1 = f"{SECTION} .at-layers button[data-layer='1']"
+    page.locator(layer1).click()
+    wait_until(page, "(sel) => document.querySelector(sel).getAttribute('aria-pressed') === 'true'", layer1)
+    second = texts(page, f"{SECTION} .at-softmax .at-weight", "value")
+    assert first != second
+    bridge = rec.call("attention", {"word": "cat"})["result"]
+    assert (bridge["n_layer"], bridge["n_head"]) == (2, 8)
+    assert [float(v) for v in second] == bridge["base"]["heads"][1][0][3]["attn_weights"]
+    page.locator(f"{SECTION} .at-heads-card").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "attention-wide.png"))
+    assert not rec.errors, rec.errors

@@ -1,0 +1,148 @@
+"""Chapter 6, the training loop: the page trains through the worker's streaming loop, draws the
+script's own numbers (loss, per-position losses, lr_t, Adam's m and v) and stays responsive."""
+
+import time
+
+import pytest
+from conftest import RecordedPage
+
+pytestmark = pytest.mark.browser
+
+LIVE = '[data-live="training"]'
+TIMEOUT_S = 90
+
+# Registered before the page loads: every main-thread task over 50 ms, with its start time.
+LONGTASKS = """
+window.__longtasks = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__longtasks.push({start: e.startTime, duration: e.duration});
+}).observe({type: 'longtask', buffered: true});
+"""
+
+
+def wait_until(page, js, arg=None, timeout=TIMEOUT_S):
+    """Poll a JS function until it returns something truthy (wait_for_function is refused by the CSP)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(js, arg)
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {js}")
+
+
+def steps_seen(page):
+    return int(page.evaluate(f"() => document.querySelector('{LIVE} .live-body').dataset.steps || 0"))
+
+
+def open_training(chromium, url, init_script=None):
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    if init_script:
+        context.add_init_script(init_script)
+    page = context.new_page()
+    rec = RecordedPage(page)
+    page.goto(url)
+    info = rec.wait_ready()
+    wait_until(page, f"() => document.querySelector('{LIVE} .tr-progress')?.textContent.startsWith('step')")
+    page.evaluate("() => document.getElementById('training').scrollIntoView({behavior: 'instant'})")
+    return context, rec, info
+
+
+def train(page, action, expect_steps):
+    page.click(f'{LIVE} button[data-action="{action}"]')
+    wait_until(page, f"() => Number(document.querySelector('{LIVE} .live-body').dataset.steps || 0) >= {expect_steps}")
+    wait_until(page, lambda_idle())
+
+
+def scroll_to(page, selector):
+    page.evaluate(
+        "(s) => { document.querySelector(s).scrollIntoView({behavior: 'instant', block: 'start'});"
+        " window.scrollBy(0, -20); }",
+        f"{LIVE} {selector}",
+    )
+
+
+def lambda_idle():
+    return (
+        f"() => document.querySelector('{LIVE} .live-body').dataset.running !== 'true'"
+        f" && !document.querySelector('{LIVE} [data-action=\"1\"]').disabled"
+    )
+
+
+def test_steps_match_the_script_and_adam_table_checks_out(chromium, built_page, artifacts):
+    context, rec, info = open_training(chromium, built_page.as_uri())
+    page = rec.page
+    try:
+        train(page, "1", 1)
+        loss = float(page.evaluate(f"() => document.querySelector('{LIVE} .live-body').dataset.lastLoss"))
+        assert f"{loss:.4f}" == "3.3660"  # the plain script's first printed loss
+        # The per-position losses of the document, one per (input -> target) pair; their mean is the loss.
+        pair_losses = page.evaluate(
+            f"() => [...document.querySelectorAll('{LIVE} .tr-pair')].map((p) => +p.dataset.loss)"
+        )
+        assert pair_losses and abs(sum(pair_losses) / len(pair_losses) - loss) < 1e-9
+        train(page, "10", 11)
+        assert page.evaluate(f"() => +document.querySelector('{LIVE} .tr-loss-card canvas').dataset.points") == 11
+        assert page.text_content(f"{LIVE} .tr-progress").startswith(f"step 11 / {info['hyper']['num_steps']}")
+        # Adam's table: data before this step - the update (script's formula on Python's m, v) = data after.
+        rows = page.evaluate(
+            f"""() => [...document.querySelectorAll('{LIVE} .tr-adam-table tbody tr')]
+                .map((r) => [+r.dataset.before, +r.dataset.update, +r.dataset.data])"""
+        )
+        assert len(rows) >= 3
+        assert any(update != 0 for _, update, _ in rows)
+        for data_before, update, data_after in rows:
+            assert abs((data_before - update) - data_after) <= 1e-12 * max(1.0, abs(data_after))
+        assert page.evaluate(f"() => document.querySelectorAll('{LIVE} .tr-check .ok').length") == len(rows)
+        # Clicking a heatmap cell adds that parameter to the table.
+        canvas = page.locator(f"{LIVE} .tr-adam-map canvas")
+        box = canvas.bounding_box()
+        canvas.click(position={"x": box["width"] - 4, "y": box["height"] - 4})
+        first = page.text_content(f"{LIVE} .tr-adam-table tbody th")
+        assert first == "wte[26][15]"
+        # The script's "step k / n | loss ..." prints (ending in '\r') rewrite one console line.
+        console_lines = page.evaluate(
+            "() => [...document.querySelectorAll('#console-body span')].map((s) => s.textContent)"
+        )
+        step_lines = [line for line in console_lines if line.startswith("step ")]
+        assert len(step_lines) == 1 and step_lines[0].startswith("step   11 / 1000 | loss")
+        scroll_to(page, ".tr-top")
+        page.screenshot(path=str(artifacts / "training-section.png"))
+        scroll_to(page, ".tr-adam-card")
+        canvas.hover(position={"x": 20, "y": 30})
+        page.screenshot(path=str(artifacts / "training-adam.png"))
+        assert rec.errors == []
+    finally:
+        context.close()
+
+
+def test_training_stays_responsive_and_pauses_within_a_step(chromium, built_page, artifacts):
+    context, rec, info = open_training(chromium, built_page.as_uri(), LONGTASKS)
+    page = rec.page
+    try:
+        # Enter on the focused section trains one step.
+        page.focus(LIVE)
+        page.keyboard.press("Enter")
+        wait_until(page, f"() => document.querySelector('{LIVE} .live-body').dataset.steps === '1'")
+        wait_until(page, lambda_idle())
+        t0 = page.evaluate("() => performance.now()")
+        page.click(f'{LIVE} button[data-action="100"]')
+        wait_until(page, f"() => Number(document.querySelector('{LIVE} .live-body').dataset.steps || 0) >= 4")
+        # Another section's call is answered between two training steps.
+        answer = rec.call("tokenize", {"text": "anna"})
+        assert answer["ok"] and answer["result"]["tokens"] is not None
+        assert page.evaluate(f"() => document.querySelector('{LIVE} .live-body').dataset.running") == "true"
+        seen = steps_seen(page)
+        page.click(f'{LIVE} button[data-action="pause"]')
+        wait_until(page, lambda_idle())
+        # The step running when Pause was pressed finishes; no further one starts.
+        assert seen <= steps_seen(page) <= seen + 1 < 101
+        tasks = page.evaluate("(t0) => window.__longtasks.filter((e) => e.start >= t0)", t0)
+        print(t0, tasks)
+        longest = max([0] + [t["duration"] for t in tasks])
+        print(f"longest main-thread task while training: {longest:.0f} ms")
+        assert longest <= 50
+        page.screenshot(path=str(artifacts / "training-paused.png"))
+        assert rec.errors == []
+    finally:
+        context.close()
