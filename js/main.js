@@ -9,6 +9,7 @@ import { ConsolePanel } from './ui/console-panel.js';
 import { initScrollSpy } from './ui/scroll-spy.js';
 import { renderStatus } from './ui/facts.js';
 import { sections } from './sections/index.js';
+import { ScriptPanel } from './editor/script-panel.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -21,7 +22,10 @@ window.addEventListener('unhandledrejection', (e) => errors.push(String(e.reason
 const progress = new BootProgress($('#boot'), $('#runtime-badge'));
 const consolePanel = new ConsolePanel($('#console'));
 const liveRoots = new Map(sections.map((s) => [s.id, document.querySelector(`[data-live="${s.id}"]`)]));
-const script = readDefaultScript(); // the script the sections explain: {filename, source}
+const defaultScript = readDefaultScript();
+// The script the sections explain, {filename, source}: the default, then the last edit that ran.
+// A restarted worker boots with it too, so Stop brings back the page as it was.
+let script = defaultScript;
 
 initScrollSpy([...document.querySelectorAll('[data-nav]')], [...document.querySelectorAll('.chapter')]);
 const buildInfo = readBuildInfo();
@@ -78,6 +82,13 @@ function start() {
     }),
   });
   mountSections({ rpc, script: () => script });
+  new ScriptPanel($('#script-workbench'), {
+    defaultScript,
+    rpc: () => rpc,
+    console: consolePanel,
+    onLoaded: (ran, info) => { script = ran; showSections(info); },
+    onRestart: () => Object.assign(status, { state: 'booting', error: null }),
+  });
   rpc.on('progress', ({ stage, status: stageStatus, ms }) => progress.stage(stage, stageStatus, ms));
   rpc.on('stdout', ({ text, phase }) => consolePanel.write(text, 'stdout', phase));
   rpc.on('fatal', (error) => {

@@ -6,7 +6,7 @@
 // attention's rmsnorm, after the heads' `x_attn` the output projection, and so on. No line
 // number is fixed here: the lines are the trace's own, so an edited script still lines up.
 //
-//   const steps = traceSteps(trace);   // [{block, line, changed, before, input, layer, cache}]
+//   const steps = traceSteps(trace);   // [{block, line, changed, before, input, layer, cache, head}]
 
 // What the `x` assignments are, in order, after each marker of a layer's stages.
 const X_AFTER = {
@@ -52,7 +52,11 @@ export function traceSteps(trace) {
     Object.assign(locals, changed);
     // The KV cache as it stands after this statement: how many positions each layer holds.
     const cache = (locals.keys ?? []).map((layerKeys) => layerKeys.length);
-    steps.push({ index, block, line: event.line, changed, before, input, layer, cache });
+    // Inside the heads' loop, which head the statement worked for.
+    // (`x_attn = []` comes before the loop: an `h` from the layer before is not its head.)
+    const inLoop = /\.(split|scores|softmax|wsum)$/.test(block ?? '') && !(changed.x_attn && !changed.x_attn.length);
+    const head = inLoop && 'h' in locals ? locals.h : null;
+    steps.push({ index, block, line: event.line, changed, before, input, layer, cache, head });
   });
 
   function place(name, value) {

@@ -62,12 +62,13 @@ export function vocabLabels(info) {
 function showVar(name, value, { step, info, trace }) {
   const positionLabel = (t) => `pos ${t} ${trace.chars[t] ?? ''}`;
   if (typeof value === 'number') return el('p', 'arch-scalar', [el('code', null, name), ` = ${shortNumber(value)}`]);
+  if (Array.isArray(value) && !value.length) return el('p', 'arch-scalar', [el('code', null, name), ' = [] (empty; the heads fill it)']);
   if (name === 'keys' || name === 'values') {
     const rows = value[step.layer] ?? [];
     return vectorRows(rows, { label: `${name}[${step.layer}]`, rowLabels: rows.map((_, t) => positionLabel(t)) });
   }
   if (isMatrix(value)) return vectorRows(value, { label: name, rowLabels: value.map((_, t) => positionLabel(t)) });
-  if (!isVector(value)) return el('p', 'arch-scalar', [el('code', null, name), ` = [] (filled head by head)`]);
+  if (!isVector(value)) return el('p', 'arch-scalar', [el('code', null, name), ` = ${String(value)}`]);
   const labels = value.length === info.vocab_size ? vocabLabels(info) : null;
   const earlier = step.before[name] ?? step.input?.x;
   const earlierName = name in step.before ? `${name} before` : 'input x';

@@ -113,6 +113,7 @@ async function fetchTrace() {
     const restart = !trace || trace.name !== result.name || trace.pos !== result.pos;
     trace = result;
     steps = traceSteps(trace);
+    ui.live.dataset.traces = String(Number(ui.live.dataset.traces ?? 0) + 1); // for tests: a new answer arrived
     ui.status.textContent = '';
     go(restart ? 0 : Math.min(at, steps.length - 1));
   } catch (error) {
@@ -133,7 +134,7 @@ function go(index) {
   const step = steps[at];
   const about = describe(step.block, info.hyper);
   ui.diagram.setActive(step.block);
-  ui.title.textContent = about.title;
+  ui.title.textContent = step.head == null ? about.title : `${about.title} · head ${step.head}`;
   ui.title.dataset.flow = about.flow;
   ui.about.textContent = about.text;
   ui.panel.highlight(step.line ? [[step.line, step.line]] : []);

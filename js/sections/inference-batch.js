@@ -32,6 +32,11 @@ export function createBatch({ action }) {
       status.textContent = done < expected ? `Python is drawing ${done} of ${expected}…` : '';
       if (done >= expected) card.root.dataset.state = 'done';
     },
+    // The model changed after `done` lines: the rest would come from another model.
+    stop(done) {
+      card.root.dataset.state = 'stopped';
+      status.textContent = `Stopped after ${done} of ${expected}: the model changed (it trained) while Python was drawing. Press “Sample again” to draw twenty from it.`;
+    },
     fail(error) {
       card.root.dataset.state = 'failed';
       status.textContent = `The sampling loop stopped: ${error?.message ?? error}`;

@@ -5,11 +5,11 @@ import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
 import { helpMarker } from '../ui/tooltip.js';
 import { tokenChip } from '../ui/token-chip.js';
-import { renderProbBars } from '../ui/prob-bars.js';
+import { renderProbBars, formatProb } from '../ui/prob-bars.js';
 import { renderDistribution } from './inference-distribution.js';
 
 const TYPE_MS = 140; // one character every TYPE_MS while typing out
-const MINI_TOP = 3; // the mini charts show the three most likely tokens
+const MINI_TOP = 3; // the mini charts show the most likely tokens, and always the one drawn
 
 const HELP_TEMPERATURE = ['temperature', 'the script divides every logit by it before the softmax. Below 1 the likely tokens get likelier (tamer names); above 1 the odds even out (wilder names).'];
 const HELP_SAMPLING = ['sampling', 'drawing the next token at random, each with the chance the model gives it, instead of always taking the most likely one.'];
@@ -28,7 +28,7 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
     slider, value, temperatureLink, again, seedNote,
   ]);
   const row = el('div', { className: 'inf-row', 'aria-label': 'The sample, one token per position', dataset: { state: 'empty' } });
-  const legend = el('p', 'inf-legend', 'Under each character: the three tokens the model found most likely at that position, the drawn one in red. A red outline marks a character that was not the most likely one.');
+  const legend = el('p', 'inf-legend', 'Under each character: the most likely tokens at that position, and the one drawn, in red (last, when it was not among the top three). A red outline marks a character that was not the most likely one.');
   const status = el('p', { className: 'inf-status', role: 'status' });
   const detail = el('div', 'inf-detail');
   card.body.append(controls, row, legend, status, detail);
@@ -54,12 +54,13 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
   function column(step, index, meta) {
     const isBos = step.token === meta.BOS;
     const mini = el('div', 'inf-mini');
-    renderProbBars(mini, { probs: step.probs, labels: meta.labels, marks: { sampled: step.token, argmax: step.argmax }, top: MINI_TOP });
+    renderProbBars(mini, { probs: step.probs, labels: meta.labels, marks: { sampled: step.token, argmax: step.argmax }, top: MINI_TOP, keep: [step.token] });
     mini.querySelector(`.pb-row[data-token="${meta.BOS}"]`)?.classList.add('is-bos'); // a three-letter label in a one-letter slot
     const button = el('button', {
       type: 'button',
       className: `inf-step${isBos ? ' is-end' : ''}${step.token !== step.argmax ? ' is-unlikely' : ''}`,
       title: `Position ${index}: click for the whole distribution`,
+      'aria-label': `Position ${index}: ${meta.labels[step.token] ?? '?'}, drawn with probability ${formatProb(step.probs[step.token])}`,
       'aria-pressed': 'false',
       dataset: { index: String(index), token: String(step.token) },
     }, [tokenChip({ label: meta.labels[step.token] ?? '?', id: step.token, kind: isBos ? 'bos' : 'char', small: true }), mini]);

@@ -26,6 +26,11 @@ let vocab = null; // {labels, BOS}
 let temperature = 0.5;
 let draw = 1;
 let modelStep = 0;
+// Every step event or model change bumps the version, synchronously. The worker posts those
+// events before the answers it computes afterwards, so an answer is from the model of the
+// version current when it arrives, and a batch line arriving after a change is a newer model's.
+let modelVersion = 0;
+let shown = null; // the live sample on screen: {version, step}
 let generation = 0; // answers for a replaced script or an older draw are dropped
 let batchRun = 0;
 let batchTimer = null;
@@ -59,14 +64,19 @@ function mount(root, context) {
   parts.generator.body.prepend(parts.note.root);
   // The model moved on: say so, but never resample by itself (training may step many times a second).
   ctx.rpc.on('step', (record) => {
+    modelVersion += 1;
     modelStep = Math.max(modelStep, record?.step ?? modelStep + 1);
     scheduleNote();
   });
   ctx.rpc.on('model-changed', ({ method }) => {
     if (method === 'load') return; // update() follows with the new info
-    ctx.rpc.latest('inference:info', 'info', {}).then((info) => {
+    const version = ++modelVersion;
+    drawNote();
+    // The step count comes from the bridge (a `step` or `checkpoint_import` call moved it).
+    ctx.rpc.call('info', {}).then((info) => {
       modelStep = info.step ?? modelStep;
-      parts.note.setModel(modelStep, { replaced: method === 'checkpoint_import' });
+      if (shown?.version === version) shown.step = modelStep; // drawn from this model, before its count was known
+      drawNote();
     }, () => {});
   });
 }
@@ -78,8 +88,11 @@ function update(info) {
   vocab = { labels: [...(info.uchars ?? []), 'BOS'], BOS: info.BOS };
   temperature = Number(info.hyper?.temperature ?? temperature);
   modelStep = info.step ?? 0;
+  modelVersion += 1;
+  shown = null;
   parts.generator.setTemperature(temperature);
-  parts.note.setModel(modelStep, { numSteps: info.hyper?.num_steps });
+  parts.note.setTotal(info.hyper?.num_steps);
+  drawNote();
   frame.live.replaceChildren(parts.generator.root, parts.batch.root);
   sampleNow();
 }
@@ -87,16 +100,16 @@ function update(info) {
 function sampleNow() {
   const mine = ++generation;
   const args = { temperature, seed: draw * SEED_STRIDE };
-  const step = modelStep;
   parts.generator.setBusy(true);
   clearTimeout(batchTimer);
   batchRun += 1; // a running batch stops after its current line
   ctx.rpc.latest('inference:sample', 'sample', args).then((result) => {
     if (mine !== generation) return;
+    shown = { version: modelVersion, step: modelStep };
     parts.generator.show(result, { ...args, draw, ...vocab });
-    parts.note.setShown(step);
+    drawNote();
     // Slider drags come in bursts: start the twenty only once the temperature has settled.
-    batchTimer = setTimeout(() => runBatch(args.temperature, draw, step), 300);
+    batchTimer = setTimeout(() => runBatch(args.temperature, draw, shown), 300);
   }, (error) => {
     if (error?.type === 'Superseded' || mine !== generation) return;
     parts.generator.fail(error);
@@ -104,10 +117,15 @@ function sampleNow() {
 }
 
 // The batch: one seeded `sample` call per line, in order, so lines appear as Python finishes them.
-async function runBatch(t, d, step) {
+// It stops when the model changes: its lines would come from two different models.
+async function runBatch(t, d, model) {
   const mine = ++batchRun;
-  parts.batch.start({ temperature: t, firstSeed: d * SEED_STRIDE, step, count: BATCH_SIZE });
+  parts.batch.start({ temperature: t, firstSeed: d * SEED_STRIDE, step: model.step, count: BATCH_SIZE });
   for (let i = 0; i < BATCH_SIZE; i++) {
+    if (model.version !== modelVersion) {
+      parts.batch.stop(i);
+      return;
+    }
     let result;
     try {
       result = await ctx.rpc.call('sample', { temperature: t, seed: d * SEED_STRIDE + i });
@@ -116,6 +134,10 @@ async function runBatch(t, d, step) {
       return;
     }
     if (mine !== batchRun) return;
+    if (model.version !== modelVersion) {
+      parts.batch.stop(i);
+      return;
+    }
     parts.batch.add(i, result.text);
   }
 }
@@ -124,8 +146,12 @@ function scheduleNote() {
   if (noteTimer) return;
   noteTimer = setTimeout(() => {
     noteTimer = null;
-    parts.note.setModel(modelStep);
+    drawNote();
   }, NOTE_DELAY_MS);
+}
+
+function drawNote() {
+  parts.note.show({ step: modelStep, shown: shown && { step: shown.step, stale: shown.version !== modelVersion } });
 }
 
 export default { id: 'inference', mount, update };

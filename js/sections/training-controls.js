@@ -59,6 +59,8 @@ export class TrainingControls {
       parts.push(`ETA ${clock((numSteps - stepsDone) / rate)} to step ${numSteps}`);
     } else if (!running && stepsDone >= numSteps) {
       parts.push('the loop is done');
+    } else if (!running && stepsDone > 0) {
+      parts.push('paused: hover the heatmap below to read any parameter');
     }
     this.progress.textContent = parts.join(' · ');
     this.progress.dataset.step = String(stepsDone);

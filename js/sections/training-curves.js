@@ -15,20 +15,20 @@ export class TrainingCurves {
       help: ['loss', 'the average of -log(p) over the positions of one document; lower means the model expected the right characters'],
       className: 'tr-loss-card',
     });
-    this.lossCanvas = el('canvas', { 'aria-label': 'Loss per training step' });
-    this.lossChart = new LineChart(this.lossCanvas, { height: 230, yLabel: 'loss', onHover: (h) => this.hoverLoss(h) });
+    const lossBox = el('div', 'tr-chart-box');
+    this.lossChart = new LineChart(lossBox, { height: 230, label: 'Loss per training step', onHover: (h) => this.hoverLoss(h) });
     this.legend = el('p', 'tr-legend');
-    this.loss.body.append(el('div', 'tr-chart-box', this.lossCanvas), this.legend);
+    this.loss.body.append(lossBox, this.legend);
 
     this.lr = liveCard({
       title: 'Learning rate',
       help: ['learning rate', 'how far Adam moves each parameter per step; this script shrinks it linearly to zero'],
       className: 'tr-lr-card',
     });
-    this.lrCanvas = el('canvas', { 'aria-label': 'Learning rate per step' });
-    this.lrChart = new LineChart(this.lrCanvas, { height: 120, onHover: (h) => this.hoverLr(h) });
+    const lrBox = el('div', 'tr-chart-box');
+    this.lrChart = new LineChart(lrBox, { height: 130, label: 'Learning rate per step', onHover: (h) => this.hoverLr(h) });
     this.lrNote = el('p', 'live-card-note');
-    this.lr.body.append(el('div', 'tr-chart-box', this.lrCanvas), this.lrNote);
+    this.lr.body.append(lrBox, this.lrNote);
     this.shape = null;
   }
 
@@ -46,14 +46,14 @@ export class TrainingCurves {
     this.lossChart.setSeries([
       { xs: steps, ys: losses, color: '--flow-loss', width: 1, alpha: 0.55, dots: steps.length <= 30 },
       { xs: steps, ys: average, color: '--text', width: 2 },
-    ], { xMin: 0, xMax, yMin: 0, yMax: Math.max(uniform * 1.15, ...losses), lines: [{ y: uniform, color: '--text-dim', label: `uniform guess ln(${vocabSize}) = ${uniform.toFixed(2)}` }] });
+    ], { xMin: 0, xMax, yMin: 0, yMax: Math.max(uniform * 1.1, ...losses), lines: [{ y: uniform, color: '--text-dim', label: `uniform guess ln(${vocabSize}) = ${uniform.toFixed(2)}` }] });
     this.legend.replaceChildren(
       el('span', 'tr-key tr-key-loss', 'loss of each step'),
       el('span', 'tr-key tr-key-avg', `moving average of the last ${AVERAGE_OVER}`),
       el('span', 'tr-key tr-key-base', 'a model that guesses every token equally'),
     );
     const shape = this.shape ? [{ xs: this.shape.xs, ys: this.shape.ys, color: '--text-faint', width: 1, dash: [4, 3] }] : [];
-    this.lrChart.setSeries([{ xs: steps, ys: lrs, color: '--accent', width: 2 }, ...shape], { xMin: 0, xMax: numSteps, yMin: 0 });
+    this.lrChart.setSeries([{ xs: steps, ys: lrs, color: '--accent', width: 2, marker: true }, ...shape], { xMin: 0, xMax: numSteps, yMin: 0 });
     const last = lrs.at(-1);
     this.lrNote.textContent = last == null
       ? 'Dashed: the script\'s lr_t line evaluated for every step of range(num_steps). Solid: lr_t of the steps run.'

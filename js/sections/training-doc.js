@@ -61,7 +61,7 @@ export class TrainingDoc {
       const ms = record ? (record[p.key] ?? 0) * 1000 : null;
       const b = el('button', { type: 'button', className: 'tr-phase', dataset: { phase: p.phase }, title: `Show the ${p.label} lines` },
         [el('span', 'tr-phase-name', p.label), el('span', 'tr-phase-ms', ms == null ? '–' : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`)]);
-      b.style.flexGrow = String(total ? Math.max(0.08, (record[p.key] ?? 0) / total) : 1);
+      b.style.flexGrow = String(total ? (record[p.key] ?? 0) / total : 1); // width ~ share of the step's time
       b.addEventListener('click', () => this.onPhase(p.phase, true));
       return b;
     }));

@@ -22,7 +22,7 @@ let job = null; // the running stream: {promise, cancel, tune}
 let runs; // parallel arrays of the records seen: steps, losses, lrs, docs
 let last = null; // the last record (with data, grad, m, v)
 let before = null; // the data of the step before `last`, when that record was seen too
-let start = null; // `params` before any step of this page: Adam's table before training
+let start = null; // the last `params` answer: Adam's view when no step record carries the parameters
 let frameRequest = 0;
 
 function mount(root, context) {
@@ -83,11 +83,10 @@ function update(newInfo) {
   draw();
 }
 
-// The parameters as they are now (no step record yet): for the heatmap and Adam's table.
+// The parameters as they are now (before any step, or after a step that did not carry them).
 function fetchStart() {
   ctx.rpc.call('params', {}).then((p) => {
-    if (last && (last.step ?? 0) >= (info.step ?? 0)) return;
-    start = { data: p.data, grad: p.grad, m: p.m, v: p.v, step: 0, lr_t: null };
+    start = { data: p.data, grad: p.grad, m: p.m, v: p.v };
     draw();
   }, () => {});
 }
@@ -131,6 +130,8 @@ function onRecord(record) {
   runs.docs.push(record.doc);
   frame.live.dataset.steps = String(runs.steps.length);
   frame.live.dataset.lastLoss = String(record.loss);
+  // A step streamed without its parameters (another caller's `train`): read them instead.
+  if (!record.data) fetchStart();
   view?.doc.follow(record, Boolean(job));
   draw();
 }
@@ -140,13 +141,18 @@ function draw() {
   if (frameRequest || !view) return;
   frameRequest = requestAnimationFrame(() => {
     frameRequest = 0;
+    const t0 = performance.now();
     const numSteps = info.hyper.num_steps;
+    // The heatmap reads the page's colours: done before this frame's DOM writes, the read
+    // does not force the browser to restyle what was just written.
+    if (last?.data) view.adam.show(last, before);
+    else if (start) view.adam.show({ ...start, step: last?.step ?? 0, lr_t: last?.lr_t ?? null }, null);
     view.curves.show(runs, { numSteps, vocabSize: info.vocab_size });
     view.doc.show(last, info);
     view.controls.showProgress(stepsDone(), numSteps, Boolean(job));
-    const state = last ?? start;
-    if (state) view.adam.show(state, last ? before : null);
     if (!job) view.controls.setEnabled(stepsDone() < numSteps);
+    // What this chapter costs the page per frame, for tests and the curious (Performance panel).
+    performance.measure('training-draw', { start: t0, end: performance.now() });
   });
 }
 

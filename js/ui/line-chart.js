@@ -1,8 +1,8 @@
 // A small canvas line chart: a few series of (x, y) points over shared axes, horizontal
 // reference lines, and a hover readout. Used for the loss curve and the learning rate.
 //
-//   const chart = new LineChart(canvas, { height: 220, yLabel: 'loss', onHover });
-//   chart.setSeries([{ xs, ys, color: '--flow-loss', width: 1, dots: false }],
+//   const chart = new LineChart(box, { height: 220, label: 'Loss per step', onHover });  // draws in a canvas it adds to box
+//   chart.setSeries([{ xs, ys, color: '--flow-loss', width: 1, dots: false, marker: false }],
 //                   { xMax, yMin, yMax, lines: [{ y, color, label }] })   // data changed
 //   chart.render()                                                        // view changed (resize)
 //   onHover({ index, x, y, clientX, clientY } | null)  // the nearest point of the first series
@@ -14,11 +14,13 @@ import { shortNumber } from './short-number.js';
 const PAD = { left: 46, right: 12, top: 10, bottom: 24 };
 
 export class LineChart {
-  constructor(canvas, { height = 200, xLabel = 'step', yLabel = '', onHover = null } = {}) {
+  constructor(box, { height = 200, xLabel = 'step', label = '', onHover = null } = {}) {
+    const canvas = document.createElement('canvas');
+    canvas.setAttribute('aria-label', label);
+    box.append(canvas);
     this.canvas = canvas;
     this.height = height;
     this.xLabel = xLabel;
-    this.yLabel = yLabel;
     this.onHover = onHover;
     this.series = [];
     this.scale = { xMin: 0, xMax: 1, yMin: 0, yMax: 1, lines: [] };
@@ -27,8 +29,16 @@ export class LineChart {
     canvas.classList.add('line-chart');
     canvas.addEventListener('pointermove', (e) => this.pointerAt(e.clientX, e.clientY));
     canvas.addEventListener('pointerleave', () => this.pointerAt(null));
-    // The chart follows its box's width (the card is fluid).
-    new ResizeObserver(() => this.invalidate()).observe(canvas.parentElement ?? canvas);
+    // The chart follows its box's width (the card is fluid). The width and the colours are read
+    // here, not in render(): reading layout or styles right after other DOM writes would force
+    // the browser to recompute the whole page's layout in the middle of a frame.
+    this.boxWidth = 0;
+    this.style = null;
+    new ResizeObserver(([entry]) => {
+      this.boxWidth = Math.floor(entry.contentRect.width);
+      this.style = null;
+      this.invalidate();
+    }).observe(box);
   }
 
   setSeries(series, { xMin = 0, xMax, yMin, yMax, lines = [] } = {}) {
@@ -37,7 +47,10 @@ export class LineChart {
     const lo = yMin ?? Math.min(...ys, 0);
     const hi = yMax ?? (ys.length ? Math.max(...ys) * 1.05 : 1);
     const xs = series.flatMap((s) => (s.xs.length ? [s.xs[s.xs.length - 1]] : []));
-    this.scale = { xMin, xMax: xMax ?? Math.max(1, ...xs), yMin: lo, yMax: hi > lo ? hi : lo + 1, lines };
+    // Grid lines at round numbers (1, 2 or 5 times a power of ten), the top one at or above hi.
+    const tick = niceStep(((hi > lo ? hi : lo + 1) - lo) / 4);
+    const top = lo + Math.ceil((hi - lo) / tick - 1e-9) * tick;
+    this.scale = { xMin, xMax: xMax ?? Math.max(1, ...xs), yMin: lo, yMax: top > lo ? top : lo + tick, tick, lines };
     this.canvas.dataset.points = String(series[0]?.xs.length ?? 0);
     this.invalidate();
   }
@@ -60,7 +73,9 @@ export class LineChart {
 
   render() {
     const canvas = this.canvas;
-    const width = Math.max(120, Math.floor((canvas.parentElement ?? canvas).clientWidth));
+    if (!this.boxWidth) return; // not laid out yet: the ResizeObserver calls back once it is
+    const t0 = performance.now();
+    const width = Math.max(120, this.boxWidth);
     this.width = width;
     const dpr = window.devicePixelRatio || 1;
     if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(this.height * dpr)) {
@@ -72,25 +87,30 @@ export class LineChart {
     const ctx = canvas.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, this.height);
-    const style = getComputedStyle(canvas);
-    const color = (name) => (name?.startsWith('--') ? style.getPropertyValue(name).trim() : name) || '#9aa3b5';
-    const font = style.getPropertyValue('--font-code').trim() || 'monospace';
+    this.style ??= new Map();
+    const read = (name) => {
+      if (!this.style.has(name)) this.style.set(name, getComputedStyle(canvas).getPropertyValue(name).trim());
+      return this.style.get(name);
+    };
+    const color = (name) => (name?.startsWith('--') ? read(name) : name) || '#9aa3b5';
+    const font = read('--font-code') || 'monospace';
     this.drawAxes(ctx, color, font);
     for (const line of this.scale.lines) this.drawLine(ctx, line, color, font);
     for (const s of this.series) this.drawSeries(ctx, s, color(s.color));
     if (this.hover) this.drawHover(ctx, color);
+    performance.measure('line-chart', { start: t0, end: performance.now() });
   }
 
   drawAxes(ctx, color, font) {
-    const { xMin, xMax, yMin, yMax } = this.scale;
+    const { xMin, xMax, yMin, yMax, tick } = this.scale;
     ctx.font = `11px ${font}`;
     ctx.strokeStyle = color('--line');
     ctx.fillStyle = color('--text-dim');
     ctx.lineWidth = 1;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (let i = 0; i <= 4; i++) {
-      const y = yMin + ((yMax - yMin) * i) / 4;
+    for (let i = 0; yMin + i * tick <= yMax + tick * 1e-6; i++) {
+      const y = yMin + i * tick;
       const p = Math.round(this.py(y)) + 0.5;
       ctx.globalAlpha = 0.5;
       ctx.beginPath(); ctx.moveTo(PAD.left, p); ctx.lineTo(this.width - PAD.right, p); ctx.stroke();
@@ -120,7 +140,7 @@ export class LineChart {
     }
   }
 
-  drawSeries(ctx, { xs, ys, width = 1.5, dots = false, dash = null, alpha = 1 }, c) {
+  drawSeries(ctx, { xs, ys, width = 1.5, dots = false, dash = null, alpha = 1, marker = false }, c) {
     ctx.strokeStyle = c;
     ctx.fillStyle = c;
     ctx.lineWidth = width;
@@ -134,6 +154,9 @@ export class LineChart {
     ctx.setLineDash([]);
     if (dots || xs.length === 1) {
       for (let i = 0; i < xs.length; i++) { ctx.beginPath(); ctx.arc(this.px(xs[i]), this.py(ys[i]), 2.5, 0, 2 * Math.PI); ctx.fill(); }
+    }
+    if (marker && xs.length) { // where the series has got to, visible even when it is a sliver
+      ctx.beginPath(); ctx.arc(this.px(xs[xs.length - 1]), this.py(ys[ys.length - 1]), 4, 0, 2 * Math.PI); ctx.fill();
     }
     ctx.globalAlpha = 1;
   }
@@ -162,4 +185,11 @@ export class LineChart {
     this.invalidate();
     this.onHover?.(hit);
   }
+}
+
+function niceStep(raw) {
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / power;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * power;
 }

@@ -7,6 +7,7 @@
 //     labels,                      // token labels, e.g. [...uchars, 'BOS']
 //     marks: { sampled, argmax, target },   // optional token ids to mark
 //     top: 10,                     // show the k most likely (default: all, in id order)
+//     keep: [id],                  // with top: ids shown even when not among the k (they take the last places)
 //     compare,                     // optional second distribution drawn as a thin ghost bar
 //   });
 // Each row carries data-token (the id) and data-p (the exact value, for tests and tooltips).
@@ -14,10 +15,10 @@ import { el } from './dom.js';
 
 const MARK_TEXT = { target: 'target', sampled: 'sampled', argmax: 'most likely' };
 
-export function renderProbBars(container, { probs, labels, marks = {}, top = null, compare = null, caption = null }) {
+export function renderProbBars(container, { probs, labels, marks = {}, top = null, keep = [], compare = null, caption = null }) {
   const values = Array.from(probs);
   let ids = values.map((_, i) => i);
-  if (top) ids = ids.sort((a, b) => values[b] - values[a]).slice(0, top);
+  if (top) ids = topIds(ids, values, top, keep);
   const max = Math.max(...ids.map((i) => Math.max(values[i], compare ? compare[i] : 0)), 1e-12);
   const rows = ids.map((id) => {
     const tags = Object.entries(marks).filter(([, v]) => v === id).map(([k]) => k);
@@ -40,6 +41,13 @@ export function renderProbBars(container, { probs, labels, marks = {}, top = nul
   rows.forEach((r) => r.setAttribute('role', 'listitem'));
   container.replaceChildren(...(caption ? [el('p', 'pb-caption', caption), list] : [list]));
   return list;
+}
+
+// The `top` most likely ids, most likely first; the `keep` ids outside them replace the last ones.
+function topIds(ids, values, top, keep) {
+  const sorted = ids.sort((a, b) => values[b] - values[a]);
+  const extra = keep.filter((id) => id != null && sorted.indexOf(id) >= top);
+  return [...sorted.slice(0, Math.max(0, top - extra.length)), ...extra];
 }
 
 export function formatProb(p) {

@@ -126,6 +126,9 @@ class Session:
             "missing": runner.missing(),
         }
 
+    def do_constants(self, source):
+        return _feature("constants").constants(source)
+
     def do_eval(self, code):
         return {"repr": self._need_runner().eval_user_code(code)}
 

@@ -74,6 +74,10 @@ def picked(page):
     )
 
 
+def traces(page):
+    return int(page.evaluate("(sel) => document.querySelector(sel).dataset.traces", LIVE))
+
+
 def walk(page):
     """Step from the first statement to the end with the right arrow key; what each step showed."""
     page.focus(LIVE)
@@ -181,6 +185,20 @@ def test_the_name_and_position_pickers_trace_another_call(open_page, built_page)
     assert shown["step"] == 0 and shown["block"] == "tok_emb"
     assert shown["vars"]["tok_emb"]["after"] == trace["events"][1]["changed"]["tok_emb"]
     assert trace["chars"][4] == "v"
+    # A training step changes the weights: the section traces the call again with the new ones.
+    count = traces(page)
+    assert rec.call("step", {"count": 1})["ok"]
+    wait_until(page, f"(sel) => Number(document.querySelector(sel).dataset.traces) > {count}", LIVE)
+    trained = traced(rec, "olivia", 4)
+    q_event = next(i for i, e in enumerate(trained["events"]) if "q" in e.get("changed", {}))
+    page.focus(LIVE)
+    for _ in range(q_event):
+        if (now := page.evaluate(READ_STEP, LIVE))["block"] == "L0.q":
+            break
+        page.keyboard.press("ArrowRight")
+    assert now["event"] == q_event
+    assert now["vars"]["q"]["after"] == trained["events"][q_event]["changed"]["q"]
+    assert now["vars"]["q"]["after"] != trace["events"][q_event]["changed"]["q"]
     # A name with a character outside the vocabulary: the script's own error, nothing drawn wrong.
     page.fill(f"{LIVE} .arch-name", "Zoë")
     page.press(f"{LIVE} .arch-name", "Enter")

@@ -1,0 +1,134 @@
+// "The script" chapter: the editor with Run / Stop / Reset, the hyperparameter fields, a
+// "modified" badge and one status line. It edits text and asks the bridge to load it; what a
+// successful run means for the rest of the page (new script, sections redraw) is main.js's
+// job, through onLoaded.
+import { el } from '../ui/dom.js';
+import { CodeEditor } from './code-editor.js';
+import { HyperPanel } from './hyper-panel.js';
+import { loadSaved, save } from './saved-script.js';
+
+const STOP_MESSAGE = 'Stopped: Python was restarted with the last script that ran (its model is retrained from scratch). Your edits are still here.';
+
+export class ScriptPanel {
+  // defaultScript: {filename, source}; rpc(): the current rpc; onLoaded(script, info);
+  // onRestart(); console: the ConsolePanel.
+  constructor(root, { defaultScript, rpc, onLoaded, onRestart, console }) {
+    Object.assign(this, { defaultScript, rpc, onLoaded, onRestart, console });
+    this.running = false;
+    this.lastRun = defaultScript.source; // the text whose model is on screen
+    const saved = loadSaved(defaultScript.source);
+
+    const bar = el('div', 'script-bar');
+    this.runButton = button('Run', 'script-run', 'Run the script (Ctrl+Enter)', () => this.run());
+    this.stopButton = button('Stop', 'script-stop', 'Stop a run that does not return', () => this.stop());
+    this.resetButton = button('Reset', 'script-reset', 'Go back to the original script', () => this.reset());
+    this.stopButton.disabled = true;
+    this.badge = el('span', 'script-badge', 'modified');
+    this.status = el('p', 'script-status');
+    this.status.setAttribute('role', 'status');
+    this.status.setAttribute('aria-live', 'polite');
+    const file = el('span', 'script-file', defaultScript.filename);
+    bar.append(this.runButton, this.stopButton, this.resetButton, file, this.badge);
+
+    const hyperRoot = el('div', 'hyper-panel');
+    hyperRoot.setAttribute('aria-label', 'Hyperparameters');
+    const hyperTitle = el('h3', 'hyper-title', 'Hyperparameters');
+    hyperRoot.append(hyperTitle);
+    this.hyper = new HyperPanel(hyperRoot, {
+      constantsOf: (source) => this.rpc().latest('constants', 'constants', { source: source ?? this.editor.text }),
+      onApply: (edits) => { if (edits.length) this.editor.replaceSpans(edits); return this.run(); },
+    });
+
+    const frame = el('div', 'script-editor');
+    this.editor = new CodeEditor(frame, saved ?? defaultScript.source, {
+      onChange: (text) => this.changed(text),
+      onRun: () => this.run(),
+    });
+    root.append(hyperRoot, bar, this.status, frame);
+    this.root = root;
+    this.changed(this.editor.text, true);
+    if (saved) this.say('Your edited script from your last visit is back. Press Run to run it; Reset goes back to the original.');
+    this.rpc().ready.then(() => this.hyper.refresh(this.editor.text), () => {});
+  }
+
+  changed(text, initial = false) {
+    const modified = text !== this.defaultScript.source;
+    this.badge.hidden = !modified;
+    this.root.dataset.modified = String(modified);
+    if (!initial && !save(text, this.defaultScript.source)) this.badge.textContent = 'modified (not saved)';
+    clearTimeout(this.refreshTimer);
+    if (!initial) this.refreshTimer = setTimeout(() => this.hyper.refresh(text), 400);
+  }
+
+  say(text, kind = 'info') {
+    this.status.textContent = text;
+    this.status.dataset.kind = kind;
+  }
+
+  setRunning(running) {
+    this.running = running;
+    this.root.dataset.running = String(running);
+    this.runButton.disabled = running;
+    this.stopButton.disabled = !running;
+  }
+
+  async run() {
+    if (this.running) return false;
+    const source = this.editor.text;
+    this.editor.clearErrors();
+    this.setRunning(true);
+    this.say('Running the script\'s setup in Python…', 'busy');
+    const t0 = performance.now();
+    try {
+      const info = await this.rpc().call('load', { source, filename: this.defaultScript.filename });
+      this.lastRun = source;
+      this.say(`Ran in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${info.params.count.toLocaleString('en-US')} parameters. Every chapter below now shows this script.`, 'ok');
+      this.onLoaded({ filename: this.defaultScript.filename, source }, info);
+      return true;
+    } catch (error) {
+      if (error?.type === 'WorkerRestarted') return false; // stop() said what happened
+      this.showError(error);
+      return false;
+    } finally {
+      this.setRunning(false);
+      this.hyper.refresh(this.editor.text);
+    }
+  }
+
+  showError(error) {
+    const where = error?.line ? ` at line ${error.line}${error.col ? `, column ${error.col}` : ''}` : '';
+    const what = `${error?.type ?? 'Error'}: ${error?.message ?? error}`;
+    this.say(`${what}${where}. The page still shows the last script that ran.`, 'error');
+    if (error?.line) this.editor.markError(error.line, error.col, what);
+    if (error?.phase !== 'parse') {
+      this.console.system(error?.traceback || what, 'error');
+      this.console.setOpen(true);
+    }
+  }
+
+  // An endless loop never yields to the worker: end the worker and boot a new one (main.js's
+  // boot message carries the last script that ran, so the page comes back as it was).
+  stop() {
+    if (!this.running) return;
+    this.rpc().restart();
+    this.onRestart?.();
+    this.setRunning(false);
+    this.say(STOP_MESSAGE, 'warn');
+    this.console.system('Python was stopped and is restarting.', 'system');
+  }
+
+  reset() {
+    if (this.editor.text === this.defaultScript.source) return;
+    if (!window.confirm('Replace your edits with the original script? Undo (Ctrl+Z) in the editor brings them back.')) return;
+    this.editor.setText(this.defaultScript.source);
+    this.say('Back to the original script (Ctrl+Z in the editor restores your edits). Press Run to run it.');
+  }
+}
+
+function button(text, className, title, onClick) {
+  const b = el('button', className, text);
+  b.type = 'button';
+  b.title = title;
+  b.addEventListener('click', onClick);
+  return b;
+}

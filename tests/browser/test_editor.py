@@ -1,0 +1,133 @@
+"""The script editor: edit, Run, errors marked in the editor, hyperparameter fields that edit
+the script's own constants, Stop for a run that never returns, edits kept across a reload."""
+
+import json
+import time
+
+import pytest
+from builder.paths import DEFAULT_SCRIPT
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT_S = 90
+DEFAULT = DEFAULT_SCRIPT.read_text(encoding="utf-8")
+STATUS = "#script-workbench .script-status"
+
+
+def wait_until(page, js, arg=None, timeout=TIMEOUT_S):
+    """Poll a JS function until it returns something truthy (wait_for_function is refused by the CSP)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(js, arg)
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {js}")
+
+
+def status(page):
+    js = f"() => {{ const s = document.querySelector('{STATUS}'); return [s.dataset.kind, s.textContent]; }}"
+    return page.evaluate(js)
+
+
+def wait_status(page, kinds):
+    wait_until(page, f"(kinds) => kinds.includes(document.querySelector('{STATUS}').dataset.kind)", kinds)
+    return status(page)
+
+
+def type_script(page, source):
+    """Replace the editor's text the way a learner would: select all, paste."""
+    page.click("#script-workbench .cm-content")
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(source)
+
+
+def saved_source(page):
+    saved = page.evaluate("() => localStorage.getItem('microgpt-guide:script')")
+    return json.loads(saved)["source"] if saved else None
+
+
+def show_workbench(page):
+    page.evaluate("() => document.getElementById('script').scrollIntoView({behavior: 'instant'})")
+
+
+def test_edit_errors_hyperparameters_and_reload(open_page, http_url, artifacts):
+    rec = open_page(http_url)
+    info = rec.wait_ready()
+    page = rec.page
+    assert info["hyper"]["n_embd"] == 16
+    wait_until(page, "() => document.querySelector('.hyper-input[name=n_embd]').value === '16'")
+    show_workbench(page)
+    assert page.is_hidden("#script-workbench .script-badge")
+    page.screenshot(path=str(artifacts / "editor.png"))
+
+    # A syntax error is marked at its line in the editor; the old model stays.
+    type_script(page, DEFAULT.replace("n_embd = 16", "n_embd = = 16"))
+    assert page.is_visible("#script-workbench .script-badge")
+    page.click("#script-workbench .script-run")
+    kind, text = wait_status(page, ["error", "ok"])
+    assert kind == "error" and "SyntaxError" in text and "line 84" in text
+    wait_until(page, "() => document.querySelector('.cm-lintRange-error')")
+    assert "n_embd = = 16" in page.inner_text(".cm-error-line")
+    assert rec.call("eval", {"code": "n_embd"})["result"]["repr"] == "16"
+    page.screenshot(path=str(artifacts / "editor-error.png"))
+
+    # Reset (confirmed) goes back to the default script.
+    page.once("dialog", lambda d: d.accept())
+    page.click("#script-workbench .script-reset")
+    wait_until(page, "() => document.querySelector('#script-workbench .script-badge').hidden")
+    assert saved_source(page) is None
+
+    # The fields refuse n_embd not divisible by n_head, with the reason, before running.
+    wait_until(page, "() => document.querySelector('.hyper-input[name=n_embd]').value === '16'")
+    page.fill(".hyper-input[name=n_embd]", "30")
+    page.fill(".hyper-input[name=n_head]", "8")
+    page.click(".hyper-apply")
+    assert "divisible" in page.inner_text(".hyper-message")
+    assert page.get_attribute("#script-workbench", "data-running") != "true"
+    page.screenshot(path=str(artifacts / "editor-hyperparameters-refused.png"))
+
+    # n_embd 32, n_head 8: the script's text changes, and every chapter follows the new model.
+    page.fill(".hyper-input[name=n_embd]", "32")
+    page.click(".hyper-apply")
+    kind, text = wait_status(page, ["error", "ok"])
+    assert kind == "ok", text
+    source = saved_source(page)
+    assert "n_embd = 32  #" in source and "n_head = 8  #" in source
+    assert source.replace("n_embd = 32", "n_embd = 16").replace("n_head = 8", "n_head = 4") == DEFAULT
+    count = int(rec.call("eval", {"code": "len(params)"})["result"]["repr"])
+    assert count > info["params"]["count"]
+    total = "(n) => document.querySelector('[data-live=\"parameters\"] [data-total]')?.dataset.total === String(n)"
+    wait_until(page, total, count)
+    wait_until(page, "() => document.querySelectorAll('[data-live=\"attention\"] .at-head').length === 8")
+    show_workbench(page)
+    page.screenshot(path=str(artifacts / "editor-hyperparameters.png"))
+
+    # The edit survives a reload, marked as modified.
+    page.reload()
+    rec.wait_ready()
+    wait_until(page, "() => document.querySelector('.hyper-input[name=n_embd]').value === '32'")
+    assert page.is_visible("#script-workbench .script-badge")
+    assert "Press Run" in status(page)[1]
+    assert not rec.errors, rec.errors
+
+
+def test_stop_ends_an_endless_setup_and_the_page_recovers(open_page, http_url):
+    rec = open_page(http_url)
+    rec.wait_ready()
+    page = rec.page
+    type_script(page, DEFAULT.replace("num_steps = 1000\n", "while True: pass\nnum_steps = 1000\n"))
+    page.click("#script-workbench .script-run")
+    wait_status(page, ["busy"])
+    time.sleep(1.5)
+    assert status(page)[0] == "busy"  # still looping
+    t0 = time.monotonic()
+    page.click("#script-workbench .script-stop")
+    kind, text = wait_status(page, ["warn"])
+    assert time.monotonic() - t0 < 2 and "Stopped" in text
+    assert page.is_enabled("#script-workbench .script-run")
+    info = rec.wait_ready()  # a fresh worker, booted with the last script that ran
+    assert info["hyper"]["n_embd"] == 16
+    assert rec.call("eval", {"code": "n_embd * 2"})["result"]["repr"] == "32"
+    assert "while True: pass" in saved_source(page)  # the editor's text stayed
+    assert not [e for e in rec.errors if "WorkerRestarted" not in e], rec.errors
