@@ -3,7 +3,8 @@
 // so CodeMirror's API stays in this one file.
 import { basicSetup } from 'codemirror';
 import { EditorView, Decoration, keymap } from '@codemirror/view';
-import { EditorState, StateEffect, StateField } from '@codemirror/state';
+import { EditorState, StateEffect, StateField, Compartment } from '@codemirror/state';
+import { unifiedMergeView } from '@codemirror/merge';
 import { python } from '@codemirror/lang-python';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { undo } from '@codemirror/commands';
@@ -22,6 +23,19 @@ const errorLine = StateField.define({
 });
 const lineMark = Decoration.line({ class: 'cm-error-line' });
 
+// "Changes": the edits against the original script, inline (deleted lines shown above the new
+// ones). Only a Revert button per change: "accept" would rewrite the original, which is fixed.
+const diffSlot = new Compartment();
+function changesView(original) {
+  const controls = (type, action) => {
+    if (type !== 'reject') return document.createElement('span');
+    const b = Object.assign(document.createElement('button'), { type: 'button', className: 'cm-revert', textContent: 'Revert', title: 'Put the original lines back' });
+    b.addEventListener('mousedown', action);
+    return b;
+  };
+  return unifiedMergeView({ original, gutter: true, highlightChanges: true, mergeControls: controls, collapseUnchanged: { margin: 2, minSize: 6 } });
+}
+
 export class CodeEditor {
   constructor(parent, text, { onChange, onRun } = {}) {
     this.view = new EditorView({
@@ -34,6 +48,7 @@ export class CodeEditor {
           python(),
           lintGutter(),
           errorLine,
+          diffSlot.of([]),
           editorTheme,
           EditorView.contentAttributes.of({ 'aria-label': 'The Python script' }),
           EditorView.updateListener.of((update) => { if (update.docChanged) onChange?.(this.text); }),
@@ -62,6 +77,11 @@ export class CodeEditor {
   }
 
   undo() { return undo(this.view); }
+
+  // original: the text to compare with, or null to hide the changes.
+  showChanges(original) {
+    this.view.dispatch({ effects: diffSlot.reconfigure(original == null ? [] : changesView(original)) });
+  }
 
   // Marks an error at (line, col 1-based) with a diagnostic (underline + gutter + hover message)
   // and a tinted line, and scrolls it into view.

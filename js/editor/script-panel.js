@@ -6,6 +6,7 @@ import { el } from '../ui/dom.js';
 import { CodeEditor } from './code-editor.js';
 import { HyperPanel } from './hyper-panel.js';
 import { loadSaved, save } from './saved-script.js';
+import { fileActions } from './file-actions.js';
 
 const STOP_MESSAGE = 'Stopped: Python was restarted with the last script that ran (its model is retrained from scratch). Your edits are still here.';
 
@@ -23,12 +24,15 @@ export class ScriptPanel {
     this.stopButton = button('Stop', 'script-stop', 'Stop a run that does not return', () => this.stop());
     this.resetButton = button('Reset', 'script-reset', 'Go back to the original script', () => this.reset());
     this.stopButton.disabled = true;
+    this.changesButton = button('Changes', 'script-changes', 'Show your edits against the original script', () => this.toggleChanges());
+    this.changesButton.setAttribute('aria-pressed', 'false');
     this.badge = el('span', 'script-badge', 'modified');
     this.status = el('p', 'script-status');
     this.status.setAttribute('role', 'status');
     this.status.setAttribute('aria-live', 'polite');
     const file = el('span', 'script-file', defaultScript.filename);
-    bar.append(this.runButton, this.stopButton, this.resetButton, file, this.badge);
+    bar.append(this.runButton, this.stopButton, this.resetButton, this.changesButton, file, this.badge);
+    this.bar = bar;
 
     const hyperRoot = el('div', 'hyper-panel');
     hyperRoot.setAttribute('aria-label', 'Hyperparameters');
@@ -44,6 +48,12 @@ export class ScriptPanel {
       onChange: (text) => this.changed(text),
       onRun: () => this.run(),
     });
+    bar.append(...fileActions({
+      dropTarget: frame,
+      onOpen: (text, name) => { this.editor.setText(text); this.say(`Opened ${name}. Press Run to run it (Ctrl+Z in the editor undoes the replacement).`); },
+      onError: (text) => this.say(text, 'error'),
+      scriptNow: () => ({ filename: this.defaultScript.filename, source: this.editor.text }),
+    }));
     root.append(hyperRoot, bar, this.status, frame);
     this.root = root;
     this.changed(this.editor.text, true);
@@ -58,6 +68,12 @@ export class ScriptPanel {
     if (!initial && !save(text, this.defaultScript.source)) this.badge.textContent = 'modified (not saved)';
     clearTimeout(this.refreshTimer);
     if (!initial) this.refreshTimer = setTimeout(() => this.hyper.refresh(text), 400);
+  }
+
+  toggleChanges() {
+    const on = this.changesButton.getAttribute('aria-pressed') !== 'true';
+    this.changesButton.setAttribute('aria-pressed', String(on));
+    this.editor.showChanges(on ? this.defaultScript.source : null);
   }
 
   say(text, kind = 'info') {

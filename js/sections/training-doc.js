@@ -24,7 +24,10 @@ export class TrainingDoc {
     this.heading = el('p', 'live-card-note');
     this.pairs = el('div', 'tr-pairs');
     this.phases = el('div', { className: 'tr-phases', role: 'group', 'aria-label': 'Time of each part of the last step' });
-    this.card.body.append(this.heading, this.pairs, this.phases);
+    const note = el('p', 'live-card-note tr-phases-note', 'Click a part to see its lines. While training runs, the code '
+      + 'panel marks forward, backward and the update in turn, on the last step\'s timings (the worker reports a step '
+      + 'once it is done).');
+    this.card.body.append(this.heading, this.pairs, this.phases, note);
     this.replay = 0;
   }
 

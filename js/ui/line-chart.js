@@ -132,11 +132,18 @@ export class LineChart {
     ctx.beginPath(); ctx.moveTo(PAD.left, p); ctx.lineTo(this.width - PAD.right, p); ctx.stroke();
     ctx.setLineDash([]);
     if (label) {
+      // On a backing box: the series often runs right along this line.
       ctx.font = `11px ${font}`;
+      const w = ctx.measureText(label).width;
+      const x = this.width - PAD.right - 2;
+      ctx.fillStyle = color('--bg-raised');
+      ctx.globalAlpha = 0.85;
+      ctx.fillRect(x - w - 4, p - 17, w + 6, 14);
+      ctx.globalAlpha = 1;
       ctx.fillStyle = color(c);
       ctx.textAlign = 'right';
       ctx.textBaseline = 'bottom';
-      ctx.fillText(label, this.width - PAD.right - 2, p - 3);
+      ctx.fillText(label, x, p - 4);
     }
   }
 

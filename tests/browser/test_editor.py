@@ -51,7 +51,7 @@ def show_workbench(page):
     page.evaluate("() => document.getElementById('script').scrollIntoView({behavior: 'instant'})")
 
 
-def test_edit_errors_hyperparameters_and_reload(open_page, http_url, artifacts):
+def test_edit_errors_hyperparameters_reload_and_download(open_page, http_url, artifacts, tmp_path):
     rec = open_page(http_url)
     info = rec.wait_ready()
     page = rec.page
@@ -103,6 +103,11 @@ def test_edit_errors_hyperparameters_and_reload(open_page, http_url, artifacts):
     show_workbench(page)
     page.screenshot(path=str(artifacts / "editor-hyperparameters.png"))
 
+    # "Changes" shows the two edited lines against the original.
+    page.click("#script-workbench .script-changes")
+    wait_until(page, "() => document.querySelectorAll('#script-workbench .cm-deletedChunk').length === 2")
+    page.screenshot(path=str(artifacts / "editor-changes.png"))
+
     # The edit survives a reload, marked as modified.
     page.reload()
     rec.wait_ready()
@@ -110,6 +115,16 @@ def test_edit_errors_hyperparameters_and_reload(open_page, http_url, artifacts):
     assert page.is_visible("#script-workbench .script-badge")
     assert "Press Run" in status(page)[1]
     assert not rec.errors, rec.errors
+
+    # "Download guide": one HTML file that boots with the edited script as its default.
+    with page.expect_download() as download:
+        page.click("#script-workbench .script-download")
+    copy = tmp_path / "microgpt-guide.html"
+    download.value.save_as(copy)
+    shared = open_page(copy.as_uri())
+    assert shared.wait_ready()["hyper"]["n_embd"] == 32
+    assert shared.page.is_hidden("#script-workbench .script-badge")
+    assert not shared.errors, shared.errors
 
 
 def test_stop_ends_an_endless_setup_and_the_page_recovers(open_page, http_url):
