@@ -11,6 +11,7 @@ import { initScrollSpy } from './ui/scroll-spy.js';
 import { renderStatus } from './ui/facts.js';
 import { sections } from './sections/index.js';
 import { ScriptPanel } from './editor/script-panel.js';
+import { base64ToBytes, gunzipText } from './worker/decode.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -27,10 +28,19 @@ const defaultScript = readDefaultScript();
 // The script the sections explain, {filename, source}: the default, then the last edit that ran.
 // A restarted worker boots with it too, so Stop brings back the page as it was.
 let script = defaultScript;
+let datasetText = null; // a data set the learner opened and ran, else null: the embedded one
 
 initScrollSpy([...document.querySelectorAll('[data-nav]')], [...document.querySelectorAll('.chapter')]);
 const buildInfo = readBuildInfo();
 document.querySelector('[data-fact="pyodide-version"]').textContent = buildInfo.pyodideVersion;
+
+// The embedded names list as text, for a Run after the learner went back from their own data
+// set (decoded once, on demand: the worker decodes its own copy at boot).
+let defaultDatasetText = null;
+function decodeDataset(dataset) {
+  defaultDatasetText ??= gunzipText(base64ToBytes(dataset.text));
+  return defaultDatasetText;
+}
 
 function mountSections(ctx) {
   for (const section of sections) section.mount(liveRoots.get(section.id), ctx);
@@ -79,7 +89,10 @@ function start() {
     spawnWorker,
     bootMessage: () => ({
       kind: MSG.BOOT,
-      assets: { assets: readRuntimeAssets(), pythonSources: readPythonSources(), script, dataset: readDataset() },
+      assets: {
+        assets: readRuntimeAssets(), pythonSources: readPythonSources(), script,
+        dataset: datasetText == null ? readDataset() : { encoding: 'text', text: datasetText },
+      },
     }),
   });
   mountSections({ rpc, script: () => script });
@@ -87,7 +100,8 @@ function start() {
     defaultScript,
     rpc: () => rpc,
     console: consolePanel,
-    onLoaded: (ran, info) => { script = ran; showSections(info); },
+    defaultDataset: () => decodeDataset(readDataset()),
+    onLoaded: (ran, info, ranDataset) => { script = ran; datasetText = ranDataset; showSections(info); },
     onRestart: () => Object.assign(status, { state: 'booting', error: null }),
   });
   rpc.on('progress', ({ stage, status: stageStatus, ms }) => progress.stage(stage, stageStatus, ms));

@@ -3,21 +3,23 @@
 import { el } from '../ui/dom.js';
 import { pageWithScript, downloadText } from './page-snapshot.js';
 
-// onOpen(text, name) puts a file's text in the editor; scriptNow() -> {filename, source}.
-export function fileActions({ dropTarget, onOpen, onError, scriptNow }) {
-  const picker = el('input', { type: 'file', accept: '.py,text/x-python,text/plain', hidden: true, 'aria-hidden': 'true', tabindex: '-1' });
+// A .py file is a script (onOpen puts it in the editor); any other text file is a data set, one
+// document per line (onDataset). scriptNow() -> {filename, source}; datasetNow() -> text or null.
+export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow, datasetNow }) {
+  const picker = el('input', { type: 'file', accept: '.py,.txt,text/x-python,text/plain', hidden: true, 'aria-hidden': 'true', tabindex: '-1' });
   const read = async (file) => {
     if (!file) return;
-    if (file.size > 1_000_000) { onError(`${file.name} is larger than 1 MB; a script of this kind is a few kB.`); return; }
-    onOpen(await file.text(), file.name);
+    if (file.size > 2_000_000) { onError(`${file.name} is larger than 2 MB, too large for this page to keep.`); return; }
+    const text = await file.text();
+    if (/\.py$/i.test(file.name)) onOpen(text, file.name); else onDataset(text, file.name);
   };
   picker.addEventListener('change', () => { read(picker.files[0]); picker.value = ''; });
-  const open = el('button', { type: 'button', className: 'script-open', title: 'Open a Python file (or drop it onto the editor)' }, 'Open…');
+  const open = el('button', { type: 'button', className: 'script-open', title: 'Open a .py script or a .txt data set, one name per line (or drop it onto the editor)' }, 'Open…');
   open.addEventListener('click', () => picker.click());
   const download = el('button', { type: 'button', className: 'script-download', title: 'Save this guide as one HTML file that starts with your script' }, 'Download guide');
-  download.addEventListener('click', () => {
+  download.addEventListener('click', async () => {
     try {
-      downloadText(pageWithScript(scriptNow()), 'microgpt-guide.html', 'text/html');
+      downloadText(await pageWithScript(scriptNow(), datasetNow()), 'microgpt-guide.html', 'text/html');
     } catch (error) {
       onError(error.message);
     }

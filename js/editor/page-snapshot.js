@@ -3,16 +3,30 @@
 // any section, the boot card or the editor changes the DOM, so the copy boots like the original.
 // It costs one serialisation of the page (~8 MB of text, mostly the embedded runtime) at start.
 const pristine = `<!doctype html>\n${document.documentElement.outerHTML}`;
-const OPEN = '<script type="application/json" data-embedded="default-script">';
 
 // The page's HTML with the default-script block holding `script` ({filename, source}). JSON with
 // every "<" escaped can never close the <script> element early (as py/builder/embed.py does).
-export function pageWithScript(script) {
-  const start = pristine.indexOf(OPEN);
-  const end = pristine.indexOf('</script>', start);
-  if (start < 0 || end < 0) throw new Error('This page has no default-script block to replace.');
-  const json = JSON.stringify(script).replace(/</g, '\\u003c');
-  return pristine.slice(0, start + OPEN.length) + json + pristine.slice(end);
+// datasetText (optional): a data set to embed instead of the built-in one.
+export async function pageWithScript(script, datasetText = null) {
+  let page = replaceBlock(pristine, 'default-script', JSON.stringify(script).replace(/</g, '\\u003c'));
+  if (datasetText != null) page = replaceBlock(page, 'dataset', await gzipBase64(datasetText));
+  return page;
+}
+
+function replaceBlock(html, name, text) {
+  const open = html.match(new RegExp(`<script [^>]*data-embedded="${name}"[^>]*>`));
+  if (!open) throw new Error(`This page has no ${name} block to replace.`);
+  const start = open.index + open[0].length;
+  const end = html.indexOf('</script>', start);
+  return html.slice(0, start) + text + html.slice(end);
+}
+
+async function gzipBase64(text) {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 export function downloadText(text, filename, type) {

@@ -5,16 +5,18 @@
 import { el } from '../ui/dom.js';
 import { CodeEditor } from './code-editor.js';
 import { HyperPanel } from './hyper-panel.js';
-import { loadSaved, save } from './saved-script.js';
+import { loadSaved, save, loadSavedDataset, saveDataset } from './saved-script.js';
 import { fileActions } from './file-actions.js';
 
 const STOP_MESSAGE = 'Stopped: Python was restarted with the last script that ran (its model is retrained from scratch). Your edits are still here.';
 
 export class ScriptPanel {
-  // defaultScript: {filename, source}; rpc(): the current rpc; onLoaded(script, info);
+  // defaultScript: {filename, source}; defaultDataset(): Promise of the built-in names text;
+  // rpc(): the current rpc; onLoaded(script, info, datasetText or null for the built-in one);
   // onRestart(); console: the ConsolePanel.
-  constructor(root, { defaultScript, rpc, onLoaded, onRestart, console }) {
-    Object.assign(this, { defaultScript, rpc, onLoaded, onRestart, console });
+  constructor(root, { defaultScript, defaultDataset, rpc, onLoaded, onRestart, console }) {
+    Object.assign(this, { defaultScript, defaultDataset, rpc, onLoaded, onRestart, console });
+    this.dataset = loadSavedDataset(); // {name, text} the learner opened, or null
     this.running = false;
     this.lastRun = defaultScript.source; // the text whose model is on screen
     const saved = loadSaved(defaultScript.source);
@@ -31,6 +33,7 @@ export class ScriptPanel {
     this.status.setAttribute('role', 'status');
     this.status.setAttribute('aria-live', 'polite');
     const file = el('span', 'script-file', defaultScript.filename);
+    this.datasetChip = el('span', 'script-dataset');
     bar.append(this.runButton, this.stopButton, this.resetButton, this.changesButton, file, this.badge);
     this.bar = bar;
 
@@ -51,13 +54,16 @@ export class ScriptPanel {
     bar.append(...fileActions({
       dropTarget: frame,
       onOpen: (text, name) => { this.editor.setText(text); this.say(`Opened ${name}. Press Run to run it (Ctrl+Z in the editor undoes the replacement).`); },
+      onDataset: (text, name) => this.setDataset({ name, text }),
       onError: (text) => this.say(text, 'error'),
       scriptNow: () => ({ filename: this.defaultScript.filename, source: this.editor.text }),
+      datasetNow: () => this.dataset?.text ?? null,
     }));
-    root.append(hyperRoot, bar, this.status, frame);
+    root.append(hyperRoot, bar, this.datasetChip, this.status, frame);
+    this.showDataset();
     this.root = root;
     this.changed(this.editor.text, true);
-    if (saved) this.say('Your edited script from your last visit is back. Press Run to run it; Reset goes back to the original.');
+    if (saved || this.dataset) this.say('Your edited script from your last visit is back. Press Run to run it; Reset goes back to the original.');
     this.rpc().ready.then(() => this.hyper.refresh(this.editor.text), () => {});
   }
 
@@ -68,6 +74,26 @@ export class ScriptPanel {
     if (!initial && !save(text, this.defaultScript.source)) this.badge.textContent = 'modified (not saved)';
     clearTimeout(this.refreshTimer);
     if (!initial) this.refreshTimer = setTimeout(() => this.hyper.refresh(text), 400);
+  }
+
+  // A data set the learner opened (or null: back to the built-in names); used from the next Run.
+  setDataset(dataset) {
+    this.dataset = dataset;
+    const kept = saveDataset(dataset);
+    this.showDataset();
+    const what = dataset ? `Data set ${dataset.name} (${lines(dataset.text).toLocaleString('en-US')} lines)` : 'The built-in names list';
+    this.say(`${what} will be used from the next Run${kept ? '' : ' (too large to keep across reloads)'}. Press Run.`);
+  }
+
+  showDataset() {
+    const chip = this.datasetChip;
+    chip.replaceChildren();
+    chip.hidden = !this.dataset;
+    if (!this.dataset) return;
+    chip.append('Data set: ', el('code', null, this.dataset.name), ` · ${lines(this.dataset.text).toLocaleString('en-US')} lines `);
+    const drop = el('button', { type: 'button', className: 'script-dataset-remove', title: 'Go back to the built-in names list' }, 'Use built-in names');
+    drop.addEventListener('click', () => this.setDataset(null));
+    chip.append(drop);
   }
 
   toggleChanges() {
@@ -96,10 +122,12 @@ export class ScriptPanel {
     this.say('Running the script\'s setup in Python…', 'busy');
     const t0 = performance.now();
     try {
-      const info = await this.rpc().call('load', { source, filename: this.defaultScript.filename });
+      const datasetText = this.dataset?.text ?? null;
+      const dataset = datasetText ?? await this.defaultDataset();
+      const info = await this.rpc().call('load', { source, filename: this.defaultScript.filename, dataset });
       this.lastRun = source;
       this.say(`Ran in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${info.params.count.toLocaleString('en-US')} parameters. Every chapter below now shows this script.`, 'ok');
-      this.onLoaded({ filename: this.defaultScript.filename, source }, info);
+      this.onLoaded({ filename: this.defaultScript.filename, source }, info, datasetText);
       return true;
     } catch (error) {
       if (error?.type === 'WorkerRestarted') return false; // stop() said what happened
@@ -148,3 +176,5 @@ function button(text, className, title, onClick) {
   b.addEventListener('click', onClick);
   return b;
 }
+
+const lines = (text) => text.split('\n').filter((l) => l.trim()).length;

@@ -9,6 +9,7 @@ export class ConsolePanel {
     this.count = root.querySelector('#console-count');
     this.lines = 0;
     this.channels = new Map(); // channel -> {current: the <span> being written, overwrite: after "\r"}
+    this.stick = null; // while a scroll-to-bottom is queued: whether the view was at the bottom
     this.toggle.addEventListener('click', () => this.setOpen(this.body.hidden));
   }
 
@@ -22,7 +23,15 @@ export class ConsolePanel {
   // its own current line, so the training loop's "\r" progress line keeps updating in place
   // even when another section's call prints between two steps.
   write(text, kind = 'stdout', channel = kind) {
-    const stick = this.body.scrollTop + this.body.clientHeight >= this.body.scrollHeight - 4;
+    // Reading scroll sizes forces a layout; a closed console needs none, and an open one
+    // scrolls once per frame however many lines arrive.
+    if (!this.body.hidden && this.stick == null) {
+      this.stick = this.body.scrollTop + this.body.clientHeight >= this.body.scrollHeight - 4;
+      requestAnimationFrame(() => {
+        if (this.stick) this.body.scrollTop = this.body.scrollHeight;
+        this.stick = null;
+      });
+    }
     const state = this.channel(channel);
     for (const piece of text.split(/(\r|\n)/)) {
       if (piece === '\n') { state.current = null; state.overwrite = false; continue; }
@@ -32,7 +41,6 @@ export class ConsolePanel {
       if (state.overwrite) { state.current.textContent = ''; state.overwrite = false; }
       state.current.textContent += piece;
     }
-    if (stick) this.body.scrollTop = this.body.scrollHeight;
   }
 
   channel(name) {

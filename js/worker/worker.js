@@ -27,7 +27,8 @@ async function boot({ assets, pythonSources, script, dataset }) {
   progress('setup', 'running');
   const tSetup = performance.now();
   session = createSession(pyodide, pythonSources, (kind, payload) => post({ kind: MSG.EVENT, id: null, name: kind, payload }));
-  const datasetText = await gunzipText(base64ToBytes(dataset.text));
+  // The embedded names list is gzip+base64; a data set the learner opened comes as plain text.
+  const datasetText = dataset.encoding === 'text' ? dataset.text : await gunzipText(base64ToBytes(dataset.text));
   const answer = session.handle('load', { source: script.source, filename: script.filename, dataset: datasetText });
   const setupMs = performance.now() - tSetup;
   progress('setup', answer.ok ? 'done' : 'failed', setupMs);

@@ -127,7 +127,7 @@ def test_edit_errors_hyperparameters_reload_and_download(open_page, http_url, ar
     assert not shared.errors, shared.errors
 
 
-def test_stop_ends_an_endless_setup_and_the_page_recovers(open_page, http_url):
+def test_stop_ends_an_endless_setup_then_a_data_set_file(open_page, http_url):
     rec = open_page(http_url)
     rec.wait_ready()
     page = rec.page
@@ -146,3 +146,19 @@ def test_stop_ends_an_endless_setup_and_the_page_recovers(open_page, http_url):
     assert rec.call("eval", {"code": "n_embd * 2"})["result"]["repr"] == "32"
     assert "while True: pass" in saved_source(page)  # the editor's text stayed
     assert not [e for e in rec.errors if "WorkerRestarted" not in e], rec.errors
+
+    # A data set opened from a file is used by the next Run and kept across a reload.
+    page.once("dialog", lambda d: d.accept())
+    page.click("#script-workbench .script-reset")
+    names = "\n".join(["emma", "olivia", "ava", "isabella", "sophia", "mia", "amelia", "harper", "evelyn", "zoe"])
+    page.set_input_files("#script-workbench input[type=file]",
+                         files=[{"name": "my-names.txt", "mimeType": "text/plain", "buffer": names.encode()}])
+    wait_until(page, "() => !document.querySelector('#script-workbench .script-dataset').hidden")
+    assert "my-names.txt" in page.inner_text("#script-workbench .script-dataset")
+    page.click("#script-workbench .script-run")
+    kind, text = wait_status(page, ["error", "ok"])
+    assert kind == "ok", text
+    assert rec.call("eval", {"code": "len(docs)"})["result"]["repr"] == "10"
+    page.reload()
+    rec.wait_ready()
+    assert "my-names.txt" in page.inner_text("#script-workbench .script-dataset")
