@@ -19,13 +19,24 @@ import zipfile
 _UNCHECKED_HASH_FLAGS = (0b01).to_bytes(4, "little")
 
 
-def pyc_bytes(source, display_path):
+# Docstrings are a sixth of the bytes and nothing the page runs reads them, except Pyodide's own
+# packages: `_pyodide.docstring` copies their docstrings onto JavaScript-facing objects. So those
+# keep theirs (optimize=0); every other module drops docstrings and asserts (optimize=2).
+_KEEP_DOCSTRINGS = ("pyodide/", "_pyodide/")
+
+
+def optimize_level(name):
+    """For a path inside the stdlib zip, e.g. "json/__init__.py"."""
+    return 0 if name.startswith(_KEEP_DOCSTRINGS) else 2
+
+
+def pyc_bytes(source, display_path, optimize=0):
     """The bytes of an unchecked-hash .pyc for `source` (bytes).
 
     `display_path` becomes the code's co_filename, which tracebacks show. zipimport does not
     rewrite co_filename when it loads a .pyc, so it is set here to the path the stock .py had.
     """
-    code = compile(source, display_path, "exec", dont_inherit=True, optimize=0)
+    code = compile(source, display_path, "exec", dont_inherit=True, optimize=optimize)
     header = importlib.util.MAGIC_NUMBER + _UNCHECKED_HASH_FLAGS
     return header + importlib.util.source_hash(source) + marshal.dumps(code)
 
@@ -39,7 +50,7 @@ def run(options_json):
     opts = json.loads(options_json)
     with zipfile.ZipFile(opts["source_zip"]) as stock:
         for name in opts["files"]:
-            data = pyc_bytes(stock.read(name), opts["display_prefix"] + name)
+            data = pyc_bytes(stock.read(name), opts["display_prefix"] + name, optimize_level(name))
             target = os.path.join(opts["out_dir"], name + "c")
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as f:
