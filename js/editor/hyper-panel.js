@@ -21,6 +21,7 @@ export class HyperPanel {
       const input = el('input', 'hyper-input');
       Object.assign(input, { type: 'text', inputMode: field.kind === 'int' ? 'numeric' : 'decimal', spellcheck: false, name: field.name });
       input.title = field.help;
+      input.placeholder = '…'; // until the bridge has read the script's constants
       input.addEventListener('keydown', (e) => { if (e.key === 'Enter') this.apply(); });
       input.addEventListener('input', () => { this.dirty.add(field.name); this.showProblems(check(this.texts()).problems); });
       label.append(name, input, el('span', 'hyper-help', field.label));

@@ -8,7 +8,7 @@ import { HyperPanel } from './hyper-panel.js';
 import { loadSaved, save, loadSavedDataset, saveDataset } from './saved-script.js';
 import { fileActions } from './file-actions.js';
 
-const STOP_MESSAGE = 'Stopped: Python was restarted with the last script that ran (its model is retrained from scratch). Your edits are still here.';
+const STOP_MESSAGE = 'Stopped: Python was restarted with the last script that ran (any training starts over). Your edits are still here.';
 
 export class ScriptPanel {
   // defaultScript: {filename, source}; defaultDataset(): Promise of the built-in names text;
@@ -18,7 +18,6 @@ export class ScriptPanel {
     Object.assign(this, { defaultScript, defaultDataset, rpc, onLoaded, onRestart, console });
     this.dataset = loadSavedDataset(); // {name, text} the learner opened, or null
     this.running = false;
-    this.lastRun = defaultScript.source; // the text whose model is on screen
     const saved = loadSaved(defaultScript.source);
 
     const bar = el('div', 'script-bar');
@@ -35,7 +34,6 @@ export class ScriptPanel {
     const file = el('span', 'script-file', defaultScript.filename);
     this.datasetChip = el('span', 'script-dataset');
     bar.append(this.runButton, this.stopButton, this.resetButton, this.changesButton, file, this.badge);
-    this.bar = bar;
 
     const hyperRoot = el('div', 'hyper-panel');
     hyperRoot.setAttribute('aria-label', 'Hyperparameters');
@@ -63,7 +61,8 @@ export class ScriptPanel {
     this.showDataset();
     this.root = root;
     this.changed(this.editor.text, true);
-    if (saved || this.dataset) this.say('Your edited script from your last visit is back. Press Run to run it; Reset goes back to the original.');
+    const restored = [saved && 'edited script', this.dataset && 'data set'].filter(Boolean).join(' and ');
+    if (restored) this.say(`Your ${restored} from your last visit ${saved && this.dataset ? 'are' : 'is'} back. Press Run to run ${saved && this.dataset ? 'them' : 'it'}.`);
     this.rpc().ready.then(() => this.hyper.refresh(this.editor.text), () => {});
   }
 
@@ -125,7 +124,6 @@ export class ScriptPanel {
       const datasetText = this.dataset?.text ?? null;
       const dataset = datasetText ?? await this.defaultDataset();
       const info = await this.rpc().call('load', { source, filename: this.defaultScript.filename, dataset });
-      this.lastRun = source;
       this.say(`Ran in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${info.params.count.toLocaleString('en-US')} parameters. Every chapter below now shows this script.`, 'ok');
       this.onLoaded({ filename: this.defaultScript.filename, source }, info, datasetText);
       return true;

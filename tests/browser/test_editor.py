@@ -127,7 +127,7 @@ def test_edit_errors_hyperparameters_reload_and_download(open_page, http_url, ar
     assert not shared.errors, shared.errors
 
 
-def test_stop_ends_an_endless_setup_then_a_data_set_file(open_page, http_url):
+def test_stop_ends_an_endless_setup_then_a_data_set_file(open_page, http_url, artifacts):
     rec = open_page(http_url)
     rec.wait_ready()
     page = rec.page
@@ -162,3 +162,6 @@ def test_stop_ends_an_endless_setup_then_a_data_set_file(open_page, http_url):
     page.reload()
     rec.wait_ready()
     assert "my-names.txt" in page.inner_text("#script-workbench .script-dataset")
+    wait_until(page, "() => document.querySelector('.hyper-input[name=n_embd]').value === '16'")
+    show_workbench(page)
+    page.screenshot(path=str(artifacts / "editor-dataset.png"))
