@@ -3,7 +3,7 @@
 // successful run means for the rest of the page (new script, sections redraw) is main.js's
 // job, through onLoaded.
 import { el } from '../ui/dom.js';
-import { CodeEditor } from './code-editor.js';
+import { LazyEditor } from './lazy-editor.js';
 import { HyperPanel } from './hyper-panel.js';
 import { loadSaved, save, loadSavedDataset, saveDataset } from './saved-script.js';
 import { fileActions } from './file-actions.js';
@@ -45,7 +45,7 @@ export class ScriptPanel {
     });
 
     const frame = el('div', 'script-editor');
-    this.editor = new CodeEditor(frame, saved ?? defaultScript.source, {
+    this.editor = new LazyEditor(frame, saved ?? defaultScript.source, {
       onChange: (text) => this.changed(text),
       onRun: () => this.run(),
     });

@@ -37,6 +37,7 @@ def wait_status(page, kinds):
 
 def type_script(page, source):
     """Replace the editor's text the way a learner would: select all, paste."""
+    page.click("#script-workbench .script-editor")  # the real editor replaces the preview on first use
     page.click("#script-workbench .cm-content")
     page.keyboard.press("Control+a")
     page.keyboard.insert_text(source)

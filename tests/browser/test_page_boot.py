@@ -1,5 +1,7 @@
 """The built file boots real Python in a worker, offline, via file:// and via http."""
 
+import time
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -73,14 +75,22 @@ def test_python_errors_come_back_structured(open_page, built_page):
 def test_scroll_spy_follows_scrolling(open_page, built_page):
     rec = open_page(built_page.as_uri())
     page = rec.page
+    active = "() => document.querySelector('.toc a.active')?.dataset.nav"
+
+    def active_becomes(chapter, timeout=5.0):
+        # Intersection observers report on a later frame; on a loaded machine that can take a while.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if page.evaluate(active) == chapter:
+                return True
+            page.wait_for_timeout(100)
+        return False
+
     for chapter in ("dataset", "parameters", "training", "inference"):
         page.evaluate("(id) => document.getElementById(id).scrollIntoView({behavior: 'instant'})", chapter)
-        page.wait_for_timeout(250)
-        active = page.evaluate("() => document.querySelector('.toc a.active')?.dataset.nav")
-        assert active == chapter
+        assert active_becomes(chapter), page.evaluate(active)
     page.click('a[data-nav="autograd"]')
-    page.wait_for_timeout(1200)
-    assert page.evaluate("() => document.querySelector('.toc a.active')?.dataset.nav") == "autograd"
+    assert active_becomes("autograd"), page.evaluate(active)
 
 
 def test_csp_refuses_any_connection(open_page, built_page):
