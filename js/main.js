@@ -46,8 +46,15 @@ function mountSections(ctx) {
   for (const section of sections) section.mount(liveRoots.get(section.id), ctx);
 }
 
-function showSections(info) {
+// Each section redraws in a task of its own, so drawing them all never blocks the page for
+// long; a newer script's info supersedes an older round that has not finished.
+let showRound = 0;
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function showSections(info) {
+  const round = ++showRound;
   for (const section of sections) {
+    if (round !== showRound) return;
     try {
       section.update(info);
     } catch (error) {
@@ -55,6 +62,7 @@ function showSections(info) {
       const live = root.querySelector('.live-body') ?? root;
       renderStatus(live, `This section could not draw the script's data: ${error.message}`, true);
     }
+    await nextTask();
   }
 }
 
