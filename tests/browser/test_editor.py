@@ -6,23 +6,13 @@ import time
 
 import pytest
 from builder.paths import DEFAULT_SCRIPT
+from helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_S = 90
 DEFAULT = DEFAULT_SCRIPT.read_text(encoding="utf-8")
 STATUS = "#script-workbench .script-status"
 
-
-def wait_until(page, js, arg=None, timeout=TIMEOUT_S):
-    """Poll a JS function until it returns something truthy (wait_for_function is refused by the CSP)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(js, arg)
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {js}")
 
 
 def status(page):

@@ -2,17 +2,16 @@
 through one traced gpt() call lights every block in order with the line that ran and the
 numbers the bridge's own trace recorded."""
 
-import time
 from pathlib import Path
 
 import pytest
 from builder.build import build
 from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
+from helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
 LIVE = '[data-live="architecture"] .arch-live'
-TIMEOUT_S = 60
 
 # Everything one step shows, read from the page.
 READ_STEP = """(sel) => {
@@ -39,16 +38,6 @@ READ_STEP = """(sel) => {
 READ_BLOCKS = """(sel) => [...document.querySelectorAll(sel + ' .arch-svg [data-block]')].map((g) => {
   const b = g.getBBox(); return [g.dataset.block, Math.round(b.y), Math.round(b.x)]; })"""
 
-
-def wait_until(page, js, arg=None, timeout=TIMEOUT_S):
-    """Poll a JS function until it returns something truthy (wait_for_function is refused by the CSP)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(js, arg)
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {js}")
 
 
 def open_section(open_page, url):

@@ -3,29 +3,18 @@ apart with numbers that multiply out to the script's own, a slider whose interve
 the output probabilities, a refresh after training, and an edited script with 2 layers x 8 heads."""
 
 import math
-import time
 from pathlib import Path
 
 import pytest
 from builder.build import build
 from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
+from helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
 SECTION = '[data-live="attention"]'
 LIVE = f"{SECTION} .live-body"
-TIMEOUT_S = 90
 
-
-def wait_until(page, js, arg=None, timeout=TIMEOUT_S):
-    """Poll a JS function until it returns something truthy (wait_for_function is refused by the CSP)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(js, arg)
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {js}")
 
 
 def counter(page, name):

@@ -1,24 +1,14 @@
 """Chapter 2: the autograd playground (the script's own Value, drawn) and the loss graph."""
 
-import time
 
 import pytest
+from helpers import wait_until as poll
 
 pytestmark = pytest.mark.browser
 
 TOY = '[data-live="autograd"] .ag-toy'
 LOSS = '[data-live="autograd"] .ag-loss'
 
-
-def poll(page, fn, arg=None, timeout=20.0):
-    """page.evaluate(fn, arg) until it is truthy (wait_for_function is refused by the CSP)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(fn, arg)
-        if value:
-            return value
-        page.wait_for_timeout(50)
-    pytest.fail(f"timed out waiting for {fn}")
 
 
 def drawn_nodes(page):

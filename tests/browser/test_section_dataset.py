@@ -1,25 +1,15 @@
 """Chapter 1, Dataset & Tokenizer: the script's docs, vocabulary and tokenizer, live."""
 
 import ast
-import time
 
 import pytest
+from helpers import wait_until as poll
 
 pytestmark = pytest.mark.browser
 
 SECTION = '[data-live="dataset"]'
 INPUT = "#tokenize-input"
 
-
-def poll(page, js, arg=None, timeout=15):
-    """Evaluate `js` until it returns something truthy (wait_for_function is refused by the CSP)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(js, arg)
-        if value:
-            return value
-        page.wait_for_timeout(50)
-    pytest.fail(f"timed out waiting for: {js}")
 
 
 def py_eval(rec, code):

@@ -2,9 +2,9 @@
 
 import math
 import re
-import time
 
 import pytest
+from helpers import wait_until as poll
 
 pytestmark = pytest.mark.browser
 
@@ -28,16 +28,6 @@ SAMPLE = """async (args) => {
     return {text: r.text, steps: r.steps.map((s) => ({probs: Array.from(s.probs), token: s.token, argmax: s.argmax}))};
 }"""
 
-
-def poll(page, js, arg=None, timeout=60):
-    """Evaluate `js` until it returns something truthy (wait_for_function is refused by the CSP)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(js, arg)
-        if value:
-            return value
-        page.wait_for_timeout(100)
-    pytest.fail(f"timed out waiting for: {js}")
 
 
 def set_temperature(page, t):

@@ -1,29 +1,18 @@
 """Chapter 3, model parameters: the schematic, the heatmaps, the zoom and the count follow the
 running script's state_dict and params, also after training and for an edited script."""
 
-import time
 from pathlib import Path
 
 import pytest
 from builder.build import build
 from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
+from helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
 SECTION = '[data-live="parameters"]'
 ZOOM = "dialog.pm-zoom"
-TIMEOUT_S = 60
 
-
-def wait_until(page, js, arg=None, timeout=TIMEOUT_S):
-    """Poll a JS function until it returns something truthy (wait_for_function is refused by the CSP)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(js, arg)
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {js}")
 
 
 def refreshes(page):

@@ -6,11 +6,11 @@ import time
 
 import pytest
 from conftest import RecordedPage
+from helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
 LIVE = '[data-live="training"]'
-TIMEOUT_S = 90
 
 # Registered before the page loads: every main-thread task over 50 ms, with its start time.
 LONGTASKS = """
@@ -20,16 +20,6 @@ new PerformanceObserver((list) => {
 }).observe({type: 'longtask', buffered: true});
 """
 
-
-def wait_until(page, js, arg=None, timeout=TIMEOUT_S):
-    """Poll a JS function until it returns something truthy (wait_for_function is refused by the CSP)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(js, arg)
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {js}")
 
 
 def steps_seen(page):

@@ -1,0 +1,21 @@
+"""Small helpers shared by the browser tests.
+
+Under the page's CSP, Playwright's wait_for_function is refused (it evaluates a string in the
+page), so waiting means polling with page.evaluate of a function."""
+
+import time
+
+import pytest
+
+WAIT_S = 90.0  # generous: it only matters when something is wrong, and CI machines are shared
+
+
+def wait_until(page, js, arg=None, timeout=WAIT_S):
+    """Evaluate the JS function `js` (with `arg`) until it returns something truthy; return it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(js, arg)
+        if value:
+            return value
+        time.sleep(0.05)
+    pytest.fail(f"timed out after {timeout} s waiting for: {js}")
