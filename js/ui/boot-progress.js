@@ -15,7 +15,10 @@ export class BootProgress {
     if (!row) return;
     row.dataset.status = status;
     if (ms != null) row.querySelector('.stage-time').textContent = formatMs(ms);
-    if (status === 'running') this.setBadge('busy', `${row.querySelector('.stage-name').textContent}…`);
+    // Stages overlap (the wasm compiles while the rest unpacks): the badge names one still running.
+    const running = this.card.querySelector('[data-status="running"] .stage-name');
+    if (running) this.setBadge('busy', `${running.textContent}…`);
+    else if (status === 'done') this.setBadge('busy', 'Starting Python…');
   }
 
   ready(sinceNavigationMs) {
