@@ -7,8 +7,8 @@
 //   diagram.setActive('L0.q');     // view changed: the step shown
 import { el } from '../ui/dom.js';
 import { layerBlock } from './architecture-steps.js';
+import { svg } from '../ui/svg.js';
 
-const NS = 'http://www.w3.org/2000/svg';
 const WIDTH = 300;
 const BOX_W = 176;
 const BOX_H = 24;
@@ -17,12 +17,6 @@ const CX = 108; // the main column's centre; the bypass arrows run to its right
 const BYPASS_X = 236;
 const PAD = 12;
 
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(NS, tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
-  if (text != null) node.textContent = text;
-  return node;
-}
 
 // Rows of boxes: [{id, label, flow}] side by side, per stage of gpt().
 function layerRows(li, h) {

@@ -4,17 +4,11 @@
 // a fan of arrows.
 import { el } from '../ui/dom.js';
 import { formatProb } from '../ui/prob-bars.js';
+import { svg } from '../ui/svg.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const MAX_STROKE = 12; // px for a weight of 1
 const ROW_GAP = 110;
 
-function svg(tag, attrs, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text != null) node.textContent = text;
-  return node;
-}
 
 export class ArrowView {
   constructor(container) {

@@ -13,20 +13,13 @@
 // in CSS), `op` is the badge text (none for a leaf), `pin: 'start'` keeps a source on the left.
 // edges: [{ from, to, label }] — `from` feeds into `to`. All text is set as text.
 import { layoutDag } from './dag-layout.js';
+import { svg } from './svg.js';
 
-// The SVG namespace: an identifier that looks like a URL; nothing is ever fetched from it.
-const NS = 'http://www.w3.org/2000/svg';
 const CHAR_WIDTH = 7.25; // 12px monospace: enough to decide where to cut a long line
 const LINE_HEIGHT = 17;
 const BADGE_R = 13;
 const PAD = 12;
 
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text != null) node.textContent = text;
-  return node;
-}
 
 export class DagView {
   constructor(container, { nodeWidth = 120, nodeHeight = 62, layerGap = 70, rowGap = 20, minScale = 1, maxScale = 1, label = 'Graph', onHover, onSelect } = {}) {

@@ -31,6 +31,20 @@ def built_page() -> Path:
 
 
 @pytest.fixture(scope="session")
+def wide_page(tmp_path_factory) -> Path:
+    """The guide built around an edited script: two layers of eight heads."""
+    source = DEFAULT_SCRIPT.read_text(encoding="utf-8")
+    edited = source.replace("n_layer = 1", "n_layer = 2", 1).replace("n_head = 4", "n_head = 8", 1)
+    assert edited.count("n_layer = 2") == 1 and edited.count("n_head = 8") == 1
+    folder = tmp_path_factory.mktemp("two-layers-eight-heads")
+    script = folder / "microgpt.py"
+    script.write_text(edited, encoding="utf-8")
+    out = folder / "guide.html"
+    build(out, script, DEFAULT_DATASET)
+    return out
+
+
+@pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

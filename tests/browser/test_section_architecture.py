@@ -2,11 +2,8 @@
 through one traced gpt() call lights every block in order with the line that ran and the
 numbers the bridge's own trace recorded."""
 
-from pathlib import Path
 
 import pytest
-from builder.build import build
-from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
 from helpers import wait_until
 
 pytestmark = pytest.mark.browser
@@ -194,19 +191,6 @@ def test_the_name_and_position_pickers_trace_another_call(open_page, built_page)
     wait_until(page, "(sel) => document.querySelector(sel + ' .arch-status.error')?.textContent", LIVE)
     assert rec.errors == []
 
-
-@pytest.fixture(scope="module")
-def wide_page(tmp_path_factory) -> Path:
-    """The guide built around an edited script: two layers of eight heads."""
-    source = DEFAULT_SCRIPT.read_text(encoding="utf-8")
-    assert "n_layer = 1" in source and "n_head = 4" in source
-    folder = tmp_path_factory.mktemp("two-layers-eight-heads")
-    script = folder / "microgpt.py"
-    edited = source.replace("n_layer = 1", "n_layer = 2", 1).replace("n_head = 4", "n_head = 8", 1)
-    script.write_text(edited, encoding="utf-8")
-    out = folder / "guide.html"
-    build(out, script, DEFAULT_DATASET)
-    return out
 
 
 def test_a_two_layer_eight_head_script_draws_and_steps_two_blocks(open_page, wide_page, artifacts):

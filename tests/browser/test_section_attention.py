@@ -3,11 +3,8 @@ apart with numbers that multiply out to the script's own, a slider whose interve
 the output probabilities, a refresh after training, and an edited script with 2 layers x 8 heads."""
 
 import math
-from pathlib import Path
 
 import pytest
-from builder.build import build
-from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
 from helpers import wait_until
 
 pytestmark = pytest.mark.browser
@@ -137,19 +134,6 @@ def test_cell_breakdown_multiplies_out_and_the_slider_changes_the_output(open_pa
     page.screenshot(path=str(artifacts / "attention-trained.png"))
     assert not rec.errors, rec.errors
 
-
-@pytest.fixture(scope="module")
-def wide_page(tmp_path_factory) -> Path:
-    """The guide built around an edited script: two layers of eight heads."""
-    folder = tmp_path_factory.mktemp("attention-wide")
-    source = Path(DEFAULT_SCRIPT).read_text(encoding="utf-8")
-    edited = source.replace("n_layer = 1", "n_layer = 2", 1).replace("n_head = 4", "n_head = 8", 1)
-    assert edited.count("n_layer = 2") == 1 and edited.count("n_head = 8") == 1
-    script = folder / "microgpt.py"
-    script.write_text(edited, encoding="utf-8")
-    out = folder / "guide.html"
-    build(out, script, DEFAULT_DATASET)
-    return out
 
 
 def test_two_layers_of_eight_heads(open_page, wide_page, artifacts):
