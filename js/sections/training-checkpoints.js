@@ -1,0 +1,64 @@
+// The checkpoints the build embedded (py/builder/checkpoints.py): the default script trained
+// natively in CPython, saved after a few steps, with every step's loss, lr_t and document.
+//
+// The build embeds them only for the script and data set they were made from, and this module
+// checks again on the page: they are offered only while the loaded script text and data set have
+// exactly the sha256 the manifest names. An edited script, another data set, or a downloaded
+// guide with the learner's script as its default never gets them.
+import { readDataset } from '../embedded.js';
+import { base64ToBytes, gunzipBytes, gunzipText } from '../worker/decode.js';
+
+let embedded; // undefined: not read yet; null: this page has none
+let nativeSteps = null; // Promise of {loss, lr_t, doc}
+let defaultDatasetSha = null; // Promise: the embedded data set's sha256, hashed once
+
+function read() {
+  if (embedded === undefined) {
+    const block = document.querySelector('script[data-embedded="checkpoints"]');
+    embedded = block ? JSON.parse(block.textContent) : null;
+  }
+  return embedded;
+}
+
+// The steps that can be jumped to, e.g. [0, 100, 300, 1000], or [] when there are none.
+export function checkpointSteps() {
+  return read()?.manifest.steps ?? [];
+}
+
+export function pythonVersion() {
+  return read()?.manifest.python ?? '';
+}
+
+// True when `source` and the data set (text, or null for the embedded one) are the very ones the
+// checkpoints were computed from. Without Web Crypto the answer is no: nothing is offered then.
+export async function matchesLoaded(source, datasetText) {
+  const found = read();
+  if (!found || !globalThis.crypto?.subtle) return false;
+  const { script, dataset } = found.manifest;
+  if (await sha256(new TextEncoder().encode(source)) !== script.sha256) return false;
+  const datasetSha = datasetText == null
+    ? await (defaultDatasetSha ??= gunzipBytes(base64ToBytes(readDataset().text)).then(sha256))
+    : await sha256(new TextEncoder().encode(datasetText));
+  return datasetSha === dataset.sha256;
+}
+
+// What CPython recorded for each step (step k at index k - 1).
+export function recordedSteps() {
+  nativeSteps ??= gunzipText(base64ToBytes(read().steps)).then(JSON.parse);
+  return nativeSteps;
+}
+
+// The checkpoint after `step` steps as base64 of its raw bytes: what `checkpoint_import` takes
+// (the RPC's arguments travel as JSON, which carries no bytes).
+export async function checkpointBase64(step) {
+  const bytes = await gunzipBytes(base64ToBytes(read().checkpoints[String(step)]));
+  if (typeof bytes.toBase64 === 'function') return bytes.toBase64();
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+async function sha256(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
