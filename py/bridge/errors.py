@@ -4,6 +4,7 @@ The page only cares about the user's own script, so tracebacks keep just the fra
 whose file is the script (or code typed into `eval`); the bridge's frames are noise there.
 """
 
+import sys
 import traceback
 
 EVAL_FILENAME = "<eval>"
@@ -49,7 +50,10 @@ def from_exception(exc, filename, phase):
         return from_syntax_error(exc, phase)
     user_files = {filename, EVAL_FILENAME}
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in user_files]
+    message = missing_stdlib_message(exc) or str(exc)
     text = "".join(traceback.format_exception_only(type(exc), exc))
+    if message != str(exc):
+        text += message + "\n"
     if frames:
         stack = "".join(traceback.format_list(frames))
         text = "Traceback (most recent call last):\n" + stack + text
@@ -57,7 +61,23 @@ def from_exception(exc, filename, phase):
     line = last.lineno if last else None
     # FrameSummary.colno is 0-based; editors (and SyntaxError.offset) count from 1.
     col = last.colno + 1 if last is not None and getattr(last, "colno", None) is not None else None
-    return ScriptError(type(exc).__name__, str(exc), text, line, col, phase)
+    return ScriptError(type(exc).__name__, message, text, line, col, phase)
+
+
+def missing_stdlib_message(exc):
+    """Why `import sqlite3` fails in the page and not on the learner's machine, or None.
+
+    The page's Python has a trimmed standard library (only what the script, the bridge and
+    Pyodide's boot import: py/builder/stdlib.py), so a standard module can be missing there.
+    sys.stdlib_module_names lists every standard module, present here or not."""
+    name = getattr(exc, "name", None)
+    if not isinstance(exc, ModuleNotFoundError) or not name:
+        return None
+    if name.partition(".")[0] not in sys.stdlib_module_names:
+        return None
+    # No final full stop: the page appends " at line N".
+    return (f"No module named '{name}' in the guide's Python: it carries only part of the "
+            f"standard library (what microgpt.py and the guide use)")
 
 
 def from_syntax_error(exc, phase):

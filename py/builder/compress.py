@@ -1,14 +1,19 @@
 """Compression and encoding of embedded assets.
 
-gzip because the browser can undo it natively (DecompressionStream); base64 because the
-result must live inside an HTML text node. The gzip streams are made with zopfli when it is
-installed (a few per cent smaller than gzip -9, and slow, so results are cached by content in
-build-cache/); both are deterministic, so the same inputs always give the same file."""
+gzip because the browser can undo it natively (DecompressionStream); LZMA for the two largest
+assets, where it saves ~1 MB and the page's own decoder is worth it (js/worker/lzma.js); text
+(base64 or the denser text7, see text7.py) because the result must live inside an HTML text node.
+The gzip streams are made with zopfli when it is installed (a few per cent smaller than gzip -9,
+and slow, so results are cached by content in build-cache/, as are the LZMA ones); all are
+deterministic, so the same inputs always give the same file."""
 
 import base64
 import gzip
 import hashlib
+import lzma
+import os
 
+from builder import text7
 from builder.paths import CACHE_DIR
 
 try:
@@ -34,12 +39,57 @@ def gzip_bytes(data: bytes) -> bytes:
     return packed
 
 
+def _cached(kind: str, data: bytes, make) -> bytes:
+    """make(data), kept in build-cache/ by content: the best settings take up to a minute."""
+    cached = CACHE_DIR / f"{kind}-{hashlib.sha256(data).hexdigest()[:32]}.{kind}"
+    if cached.exists():
+        return cached.read_bytes()
+    packed = make(data)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")  # concurrent builds: no half files
+    tmp.write_bytes(packed)
+    tmp.replace(cached)
+    return packed
+
+
+# LZMA at its strongest: ~25 % smaller than zopfli's gzip on the wasm and the stdlib zip, which
+# the page then decodes with its own small decoder (js/worker/lzma.js).
+def lzma_alone(data: bytes, preset: int = 9 | lzma.PRESET_EXTREME) -> bytes:
+    """The .lzma ("LZMA-alone") format, with the real size in its header where liblzma writes
+    "unknown": the page's decoder then allocates the output once and needs no end marker."""
+    filters = [{"id": lzma.FILTER_LZMA1, "preset": preset}]
+    packed = bytearray(lzma.compress(data, format=lzma.FORMAT_ALONE, filters=filters))
+    packed[5:13] = len(data).to_bytes(8, "little")
+    return bytes(packed)
+
+
+def lzma_bytes(data: bytes) -> bytes:
+    return lzma_alone(data) if len(data) < _CACHE_FROM_BYTES else _cached("lzma", data, lzma_alone)
+
+
 def to_base64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
 def gzip_base64(data: bytes) -> str:
     return to_base64(gzip_bytes(data))
+
+
+_COMPRESSORS = {"gzip": gzip_bytes, "lzma": lzma_bytes}
+
+
+def encode_asset(encoding: str, data: bytes) -> str:
+    """data as page text, for an encoding "<gzip|lzma>+<base64|text7>"."""
+    compression, text = encoding.split("+")
+    packed = _COMPRESSORS[compression](data)
+    return to_base64(packed) if text == "base64" else text7.encode(packed)
+
+
+def decode_asset(encoding: str, text: str) -> bytes:
+    """The inverse, as the page does it; used by the tests."""
+    compression, form = encoding.split("+")
+    packed = base64.b64decode(text) if form == "base64" else text7.decode(text)
+    return gzip.decompress(packed) if compression == "gzip" else lzma.decompress(packed, format=lzma.FORMAT_ALONE)
 
 
 def decode_gzip_base64(text: str) -> bytes:

@@ -11,8 +11,7 @@ Which modules are kept (see modules_to_keep):
     session runs (stdlib_workload.py: load microgpt.py with names.txt, a training step, a sample,
     a trace, errors...), measured by running it in Pyodide under Node;
   - the `pyodide` and `_pyodide` packages whole (the worker may call any of their APIs);
-  - ALLOW_LIST: modules a learner's edited script may reasonably import, with everything they
-    import in turn (measured the same way).
+  - ALLOW_LIST: modules shipped for a learner's edited script (none at present, see there).
 Modules frozen into Pyodide's interpreter (os, io, codecs, site...) need no file. The zip also holds
 MANIFEST_NAME, listing the kept, the frozen and the left-out stock modules, so the page can say
 "module X is not in this page's trimmed standard library" when an import fails.
@@ -48,27 +47,13 @@ MANIFEST_NAME = "stdlib-modules.json"
 # Packages the worker talks to directly; kept whole even where the workload does not reach.
 WHOLE_PACKAGES = ("pyodide", "_pyodide")
 
-# Pure-Python modules (and the C-backed ones whose Python half is in the zip) that an edited
-# microgpt.py may plausibly import: data structures, text, numbers, timing, small utilities.
-# Built-in modules (math, itertools, time, array...) need no file and are listed only so that
-# the intent is complete. Not here: networking, subprocesses, GUIs, databases, test frameworks,
-# which cannot work in a browser page or have no place in this script.
-ALLOW_LIST = (
-    "abc", "array", "ast", "base64", "bisect", "calendar", "cmath", "collections",
-    "collections.abc", "contextlib", "copy", "csv", "dataclasses", "datetime", "decimal",
-    "difflib", "enum", "fractions", "functools", "graphlib", "hashlib", "heapq", "io",
-    "itertools", "json", "math", "numbers", "operator", "os", "pathlib", "pickle", "pprint",
-    "random", "re", "reprlib", "statistics", "string", "struct", "sys", "textwrap", "time",
-    "timeit", "traceback", "types", "typing", "unicodedata", "warnings", "weakref", "zlib",
-    # Imported only when called: time.strptime / datetime.strptime.
-    "_strptime",
-    # The package only (a few bytes): microgpt.py names urllib.request in a branch that the page
-    # never takes (the bridge writes input.txt first); urllib.request needs sockets anyway.
-    "urllib",
-    # Codecs an open(..., encoding=...) may name; encodings.* are found by name at call time.
-    "encodings.ascii", "encodings.latin_1", "encodings.utf_8_sig", "encodings.utf_16",
-    "encodings.utf_32",
-)
+# Modules to ship beyond the traced ones, for a learner's edited script. Empty on purpose (issue 8:
+# the page's size): every name here adds its bytes and everything it imports (statistics,
+# fractions, pickle, calendar... were ~0.2 MB of the page). An edit that imports a standard module
+# the page lacks gets a message naming it and saying that the guide's Python carries only part of
+# the standard library (py/bridge/errors.py). Built-in modules (math, itertools, time, array...)
+# need no file and are always there.
+ALLOW_LIST: tuple[str, ...] = ()
 
 # A fixed timestamp (the earliest a zip can hold) so the bytes do not depend on the build time.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)

@@ -132,3 +132,38 @@ def test_pyodide_boots_and_runs_the_workload_with_it(builds, tmp_path):
     assert report["import_failures"] == {}
     loaded_from_zip = set(report["modules"])
     assert loaded_from_zip <= set(stdlib.manifest_from_zip(builds[0])["modules"])
+
+
+# Imported by a branch that never runs in the page; if it did, the learner would get the "only
+# part of the standard library" message (tests/unit/test_missing_module.py).
+NOT_IN_THE_PAGE = {
+    "urllib.request": "microgpt.py's download of input.txt, which the bridge writes first; needs sockets",
+}
+
+
+def _stdlib_imports_of_bridge_and_script(manifest):
+    """Every standard module py/bridge/*.py and py/microgpt.py import, found by ast: a module of
+    the stock zip by its full name, a built-in one (math, sys...) by its top-level name."""
+    stock = set(manifest["modules"]) | set(manifest["frozen"]) | set(manifest["omitted"])
+    found = set()
+    for path in [*sorted((PY / "bridge").rglob("*.py")), PY / "microgpt.py"]:
+        for name, _ in _imports(path):
+            top = name.split(".")[0]
+            if top in NOT_REACHED_ON_314 or top not in sys.stdlib_module_names or name in NOT_IN_THE_PAGE:
+                continue
+            found.add(name if name in stock else top)
+    return sorted(found)
+
+
+def test_every_stdlib_import_of_bridge_and_script_imports_in_pyodide(builds, manifest, tmp_path):
+    """Not the list, the imports themselves: Pyodide under Node with the trimmed zip imports
+    each of them (a missing one would fail the learner's first load in the page)."""
+    names = _stdlib_imports_of_bridge_and_script(manifest)
+    assert {"math", "random", "ast", "json"} <= set(names)
+    zip_path = tmp_path / "stdlib.zip"
+    zip_path.write_bytes(builds[0])
+    out = tmp_path / "check.json"
+    options = json.dumps({"extra_imports": names, "bridge": False})
+    stdlib.run_node_helper(stdlib.REPO, "check", "--py", str(PY), "--out", str(out),
+                           "--stdlib", str(zip_path), "--options", options)
+    assert json.loads(out.read_text())["report"]["import_failures"] == {}

@@ -1,0 +1,46 @@
+// The embedded runtime assets back as bytes, whatever the build packed them with. An asset's
+// encoding is "text" (its text is the content) or "<compression>+<text form>":
+//   compression: gzip (undone natively by DecompressionStream) or lzma (js/worker/lzma.js);
+//   text form:   text7 (7 bits per character, js/worker/text7.js) or base64.
+import { base64ToBytes, gunzipStream, gunzipBytes } from './decode.js';
+import { text7ToBytes } from './text7.js';
+import { LzmaDecoder, lzmaDecode } from './lzma.js';
+
+// How much the LZMA stream decodes per pull: small enough that the consumer (the wasm compiler)
+// starts early and the worker's thread is never busy for long, large enough to cost nothing.
+const LZMA_SLICE = 1 << 20;
+
+function parse(asset) {
+  const [compression, form] = asset.encoding.split('+');
+  if (!form || !['gzip', 'lzma'].includes(compression) || !['text7', 'base64'].includes(form)) {
+    throw new Error(`The embedded ${asset.name} has an unknown encoding "${asset.encoding}".`);
+  }
+  const packed = form === 'text7' ? text7ToBytes(asset.text) : base64ToBytes(asset.text);
+  return { compression, packed };
+}
+
+// A ReadableStream of the asset's bytes, produced as they are consumed.
+export function assetStream(asset) {
+  if (asset.encoding === 'text') return new Response(asset.text).body;
+  const { compression, packed } = parse(asset);
+  if (compression === 'gzip') return gunzipStream(packed);
+  const decoder = new LzmaDecoder(packed);
+  return new ReadableStream({
+    pull(controller) {
+      const slice = decoder.decodeSome(LZMA_SLICE);
+      if (slice) controller.enqueue(slice);
+      else controller.close();
+    },
+  });
+}
+
+export async function assetBytes(asset) {
+  if (asset.encoding === 'text') return new TextEncoder().encode(asset.text);
+  const { compression, packed } = parse(asset);
+  return compression === 'gzip' ? gunzipBytes(packed) : lzmaDecode(packed);
+}
+
+export async function assetText(asset) {
+  if (asset.encoding === 'text') return asset.text;
+  return new TextDecoder().decode(await assetBytes(asset));
+}
