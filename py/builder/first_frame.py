@@ -1,0 +1,102 @@
+"""The page's first frame, computed at build time: what the chapters need before the worker is up.
+
+The worker takes seconds to start Python; the prose is there at once. So the build runs the
+same script with the same bridge in the same Pyodide (under Node: first_frame.mjs) and records
+the `load` info and the answers to the calls the sections make for their first frame
+(first_frame_calls.json). The page shows those, marked as computed ahead from this same script,
+until the live worker is ready and the sections redraw from it (js/first-frame.js).
+
+Pyodide rather than the build's CPython: another CPython and another libm may round exp/log/cos
+differently in the last bit, and the recording must be what the worker returns, bit for bit.
+
+    first_frame_block(script_text, filename, dataset_bytes, dataset_block, sources) -> str | None
+
+returns the text of the page's `first-frame` block (JSON: {fingerprint, data}: data is the packed
+recording, gzip+base64), or None when it cannot be made (no Node, a script whose setup
+fails): the page then simply waits for the worker, as it would without it. Results are cached in
+build-cache/ keyed on everything that decides them.
+"""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from builder import compress
+from builder.embed import json_for_html
+from builder.paths import CACHE_DIR, JS_DIR, PYODIDE_DIR
+
+HERE = Path(__file__).resolve().parent
+RECORDER = HERE / "first_frame.mjs"
+CALLS = HERE / "first_frame_calls.json"
+# A script whose setup never ends must not hang the build (the recording takes ~10-40 s).
+RECORD_TIMEOUT_S = 300
+# Everything besides the inputs that decides the recording's bytes.
+RECORDER_SOURCES = (RECORDER, CALLS, HERE / "first_frame.py", JS_DIR / "worker" / "session.js",
+                    JS_DIR / "first-frame-codec.js", PYODIDE_DIR / "package.json")
+
+
+def fingerprint(script_text: str, filename: str, dataset_block: str) -> str:
+    """What the page checks before it uses the recording: the script and the data-set block it
+    boots the worker with. Two 32-bit FNV-1a hashes (different offsets) over UTF-16 code units,
+    so js/first-frame.js computes the same with plain string indexing."""
+    text = f"{filename}\0{script_text}\0{dataset_block}".encode("utf-16-le")
+    units = [int.from_bytes(text[i:i + 2], "little") for i in range(0, len(text), 2)]
+    return "".join(f"{_fnv1a(units, seed):08x}" for seed in (0x811C9DC5, 0x01000193))
+
+
+def _fnv1a(units: list[int], h: int) -> int:
+    for unit in units:
+        h = ((h ^ unit) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _cache_key(script_text: str, filename: str, dataset_bytes: bytes, sources: dict) -> str:
+    digest = hashlib.sha256()
+    for chunk in (script_text.encode(), filename.encode(), dataset_bytes,
+                  json.dumps(sources, sort_keys=True).encode(),
+                  *(path.read_bytes() for path in RECORDER_SOURCES)):
+        digest.update(hashlib.sha256(chunk).digest())
+    return digest.hexdigest()[:32]
+
+
+def record(script_text: str, filename: str, dataset_bytes: bytes, sources: dict) -> bytes:
+    """Run the recorder in Pyodide under Node; returns the packed recording."""
+    with tempfile.TemporaryDirectory(prefix="first-frame-") as tmp:
+        tmp = Path(tmp)
+        (tmp / "script.py").write_text(script_text, encoding="utf-8")
+        (tmp / "dataset.txt").write_bytes(dataset_bytes)
+        (tmp / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+        out = tmp / "recording.bin"
+        proc = subprocess.run(
+            ["node", str(RECORDER), "--sources", str(tmp / "sources.json"), "--script", str(tmp / "script.py"),
+             "--filename", filename, "--dataset", str(tmp / "dataset.txt"), "--calls", str(CALLS),
+             "--out", str(out)],
+            cwd=HERE.parents[1], capture_output=True, text=True, timeout=RECORD_TIMEOUT_S,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr.strip() or f"node exited with {proc.returncode}")
+        return out.read_bytes()
+
+
+def first_frame_block(script_text: str, filename: str, dataset_bytes: bytes, dataset_block: str,
+                      sources: dict) -> str | None:
+    key = _cache_key(script_text, filename, dataset_bytes, sources)
+    cached = CACHE_DIR / f"first-frame-{key}.b64"
+    if cached.exists():
+        data = cached.read_text()
+    else:
+        try:
+            packed = record(script_text, filename, dataset_bytes, sources)
+        except (OSError, RuntimeError, subprocess.TimeoutExpired) as exc:  # the page then waits for the worker
+            print(f"first frame not recorded (the page will wait for Python): {exc}", file=sys.stderr)
+            return None
+        data = compress.gzip_base64(packed)
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(data)
+        partial.replace(cached)  # a concurrent build never reads half a file
+    return json_for_html({"fingerprint": fingerprint(script_text, filename, dataset_block), "data": data})
