@@ -1,12 +1,14 @@
-"""Smoke test in all three engines: the built file, opened via file://, reaches `ready` and runs
-one line of Python in its worker, with no uncaught error on the page.
+"""The guide in all three engines: the built file, opened via file://, boots, then a learner's
+first moves run through the page's own UI (engine_scenario.py, engines/scenario.js): train one
+step and see its loss, sample a name, step through the forward pass, change n_embd and n_head in
+the fields and Run, and the page recorded no error and stayed offline.
 
 Chromium goes through the Playwright fixtures of conftest.py, Firefox ESR through a puppeteer-core
 Node script (WebDriver BiDi), WebKitGTK through Selenium + WebKitWebDriver + MiniBrowser under a
 private Xvfb. An engine whose browser or driver is not installed is skipped with the missing piece
-named (shown by `-ra`); once installed, any failure to boot is a failure, never a skip.
-Boot times (the page's own status.bootMs, ms since navigation) go to
-test-artifacts/engine-boot.json and to each test's junit properties."""
+named (shown by `-ra`); once installed, any failure is a failure, never a skip.
+Boot and per-step times (the page's own clock) go to test-artifacts/engine-runs.json and to each
+test's junit properties; screenshots to test-artifacts/engine-<engine>-<step>.png."""
 
 import json
 import os
@@ -17,65 +19,65 @@ import subprocess
 import time
 from pathlib import Path
 
+import engine_scenario as scenario
 import pytest
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 FIREFOX = "/usr/bin/firefox-esr"
-FIREFOX_SCRIPT = Path(__file__).parent / "engines" / "firefox_smoke.mjs"
+FIREFOX_SCRIPT = Path(__file__).parent / "engines" / "firefox.mjs"
 WEBKIT_DRIVER = "/usr/bin/WebKitWebDriver"
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
-# Generous: on a 2-core VM under a load average of 6-7, boots took 2.4-3.7 s (Firefox),
-# 4.1-5.5 s (Chromium) and 13.6-24.9 s (WebKit, mostly cold wasm code in the "python" stage);
-# a quiet machine is 3-5x faster, a slower CI runner may not be.
-BOOT_TIMEOUT_S = 120
-PROBE = "import sys; sys.platform"
-# The boot panel's per-stage times, to tell a slow engine's decode from its compile or Python.
-STAGES_JS = """[...document.querySelectorAll('#boot-stages li')].map((li) =>
-    [li.dataset.stage, li.querySelector('.stage-time')?.textContent ?? ''])"""
 
 
-def _record(artifacts: Path, record_property, engine: str, result: dict) -> None:
-    """Keep each engine's boot time where a person or a benchmark can find it."""
-    record_property(f"{engine}_boot_ms", result.get("bootMs"))
-    path = artifacts / "engine-boot.json"
-    times = json.loads(path.read_text()) if path.exists() else {}
-    times[engine] = {
-        "bootMs": result.get("bootMs"),
-        "stages": dict(result.get("stages") or []),
-        "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-    }
-    path.write_text(json.dumps(times, indent=2) + "\n")
+def _record(artifacts: Path, record_property, engine: str, results: dict) -> None:
+    """Keep each engine's times where a person or a benchmark can find them."""
+    times = scenario.timings(results)
+    record_property(f"{engine}_boot_ms", times["bootMs"])
+    for step, ms in times["stepsMs"].items():
+        record_property(f"{engine}_{step}_ms", ms)
+    path = artifacts / "engine-runs.json"
+    runs = json.loads(path.read_text()) if path.exists() else {}
+    runs[engine] = {**times, "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    path.write_text(json.dumps(runs, indent=2) + "\n")
 
 
-def _assert_booted(engine: str, result: dict) -> None:
-    assert result["state"] == "ready", f"{engine} did not boot the page: {result}"
-    assert result["eval"] == {"ok": True, "repr": "'emscripten'"}, result
-    assert result["errors"] == [], f"{engine}: the page recorded errors: {result['errors']}"
+def _driver_saw_nothing_wrong(engine: str, by_step: dict, what: str, keep=lambda item: True) -> None:
+    """No console error / network request the driver saw, before the offline probe's own."""
+    seen = {step: [i for i in items if keep(i)] for step, items in by_step.items() if step != "offline"}
+    assert not any(seen.values()), f"{engine}: {what}: {seen}"
+
+
+def _network(url: str) -> bool:
+    return not url.startswith(("data:", "blob:", "file:", "about:"))
 
 
 # --- Chromium -------------------------------------------------------------------------------
 
 
-def test_chromium_boots_from_file_url(open_page, built_page, artifacts, record_property):
+def test_chromium_runs_the_guide_from_file_url(open_page, built_page, artifacts, record_property):
     rec = open_page(built_page.as_uri())
-    rec.wait_ready(timeout=BOOT_TIMEOUT_S)
-    answer = rec.call("eval", {"code": PROBE})
-    result = rec.page.evaluate(
-        f"""() => ({{...JSON.parse(JSON.stringify(window.microgptGuide.status)),
-                    errors: [...window.microgptGuide.errors], stages: {STAGES_JS}}})"""
-    )
-    result["eval"] = {"ok": answer["ok"], **answer.get("result", {})}
-    _record(artifacts, record_property, "chromium", result)
-    _assert_booted("chromium", result)
-    assert rec.errors == []  # Chromium's console too: Playwright can read it
+    results, errors, requests = {}, {}, {}
+    for step, args in scenario.PLAN:
+        seen = (len(rec.errors), len(rec.requests))
+        results[step] = rec.page.evaluate(scenario.CALL_JS, {"step": step, "args": args})
+        errors[step], requests[step] = rec.errors[seen[0]:], rec.requests[seen[1]:]
+        if step in scenario.SCREENSHOT_AFTER:
+            rec.page.screenshot(path=str(artifacts / f"engine-chromium-{step}.png"))
+        if not results[step]["ok"]:
+            break
+    _record(artifacts, record_property, "chromium", results)
+    scenario.check("chromium", results)
+    # Playwright sees the console and every request, the worker's included.
+    _driver_saw_nothing_wrong("chromium", errors, "console errors")
+    _driver_saw_nothing_wrong("chromium", requests, "network requests", _network)
 
 
 # --- Firefox ESR ----------------------------------------------------------------------------
 
 
-def test_firefox_esr_boots_from_file_url(built_page, artifacts, record_property):
+def test_firefox_esr_runs_the_guide_from_file_url(built_page, artifacts, record_property):
     if not Path(FIREFOX).exists():
         pytest.skip(f"{FIREFOX} is not installed (apt-get install firefox-esr)")
     node = shutil.which("node")
@@ -86,22 +88,26 @@ def test_firefox_esr_boots_from_file_url(built_page, artifacts, record_property)
     # Its own session, so that a hung run can be ended with Firefox and all its content
     # processes, which would otherwise outlive a killed node.
     proc = subprocess.Popen(
-        [node, str(FIREFOX_SCRIPT), built_page.as_uri(), str(BOOT_TIMEOUT_S)],
+        [node, str(FIREFOX_SCRIPT), built_page.as_uri(), scenario.plan_json(), str(artifacts)],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "FIREFOX_BIN": FIREFOX}, start_new_session=True,
     )
+    limit = scenario.BOOT_TIMEOUT_S + scenario.STEP_TIMEOUT_S * len(scenario.PLAN)
     try:
-        stdout, stderr = proc.communicate(timeout=BOOT_TIMEOUT_S + 90)
+        stdout, stderr = proc.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         stdout, stderr = proc.communicate()
         pytest.fail(f"the Firefox script hung; stdout: {stdout!r} stderr: {stderr[-2000:]!r}")
     lines = stdout.strip().splitlines()
     assert lines, f"the Firefox script printed nothing (exit {proc.returncode}): {stderr}"
-    result = json.loads(lines[-1])
-    _record(artifacts, record_property, "firefox", result)
-    _assert_booted("firefox", result)
-    assert result["consoleErrors"] == [], result
+    output = json.loads(lines[-1])
+    assert "error" not in output, output["error"]
+    _record(artifacts, record_property, "firefox", output["steps"])
+    scenario.check("firefox", output["steps"])
+    # Over BiDi the driver sees the page's console and the document's requests.
+    _driver_saw_nothing_wrong("firefox", output["consoleErrors"], "console errors")
+    _driver_saw_nothing_wrong("firefox", output["requests"], "network requests", _network)
     assert proc.returncode == 0, stderr
 
 
@@ -123,7 +129,7 @@ def x_display():
         return
     read_fd, write_fd = os.pipe()
     server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
         pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     os.close(write_fd)
@@ -160,43 +166,26 @@ def webkit(x_display):
     service = Service(executable_path=WEBKIT_DRIVER, env={**os.environ, "DISPLAY": x_display})
     driver = webdriver.WebKitGTK(options=options, service=service)
     try:
-        driver.set_script_timeout(60)
+        driver.set_script_timeout(scenario.DRIVER_TIMEOUT_S)
+        driver.set_window_size(1440, 900)
         yield driver
     finally:
         driver.quit()
 
 
-# Run with execute_async_script: the last argument is Selenium's callback. Errors come back as
-# values, not exceptions, so the report shows what the page said.
-_WEBKIT_EVAL = """
-const done = arguments[arguments.length - 1];
-window.microgptGuide.call('eval', {code: arguments[0]}).then(
-    (answer) => done({ok: true, ...answer}),
-    (error) => done({ok: false, error: JSON.parse(JSON.stringify(error ?? null))}));
-"""
-
-
 # Selenium's own WebKitGTK class still sets remote_server_addr the deprecated way; not ours to fix.
 @pytest.mark.filterwarnings("ignore:setting remote_server_addr:DeprecationWarning")
-def test_webkitgtk_boots_from_file_url(webkit, built_page, artifacts, record_property):
+def test_webkitgtk_runs_the_guide_from_file_url(webkit, built_page, artifacts, record_property):
+    # WebKitWebDriver returns no console logs and no requests: the page's own error list, its
+    # resource timing and the CSP probe (the scenario's offline step) are what there is.
     webkit.get(built_page.as_uri())
-    # WebKitWebDriver returns no console logs, so the page's own status and error list are what
-    # there is. Poll status rather than await `ready`: a hung boot then shows its last state.
-    deadline = time.monotonic() + BOOT_TIMEOUT_S
-    status = {"state": "loading"}
-    while time.monotonic() < deadline:
-        status = webkit.execute_script(
-            "const g = window.microgptGuide;"
-            "return g ? JSON.parse(JSON.stringify(g.status)) : {state: 'loading'};"
-        )
-        if status["state"] in ("ready", "failed"):
+    script = scenario.selenium_script()
+    results = {}
+    for step, args in scenario.PLAN:
+        results[step] = webkit.execute_async_script(script, step, args)
+        if step in scenario.SCREENSHOT_AFTER:
+            webkit.save_screenshot(str(artifacts / f"engine-webkitgtk-{step}.png"))
+        if not results[step]["ok"]:
             break
-        time.sleep(0.2)
-    result = {**status, "eval": None, "stages": webkit.execute_script(f"return {STAGES_JS};")}
-    if status["state"] == "ready":
-        result["eval"] = webkit.execute_async_script(_WEBKIT_EVAL, PROBE)
-    result["errors"] = webkit.execute_script(
-        "return [...(window.microgptGuide?.errors ?? [])];"
-    )
-    _record(artifacts, record_property, "webkitgtk", result)
-    _assert_booted("webkitgtk", result)
+    _record(artifacts, record_property, "webkitgtk", results)
+    scenario.check("webkitgtk", results)

@@ -1,0 +1,172 @@
+// The cross-engine scenario: what a learner does first, driven through the page's own UI by
+// selectors, one named step at a time. Every driver (Playwright for Chromium, puppeteer-core for
+// Firefox ESR, Selenium for WebKitGTK) reads this file and evaluates
+//
+//   (<this file>)(step, args)   ->   Promise of {ok, ms, ...what the page showed} or {ok: false, error}
+//
+// in the page, so the three engines run one description, and test_engines.py checks one set of
+// expectations (engine_scenario.py). The file is a single function expression, with no module
+// syntax, because each driver evaluates it as a plain string. Waiting is polling of the DOM with
+// a deadline: the page's CSP refuses the drivers' own string-based waits.
+async (step, args = {}) => {
+  const $ = (selector) => document.querySelector(selector);
+  const text = (selector) => $(selector)?.textContent ?? '';
+  const show = (id) => document.getElementById(id)?.scrollIntoView({ behavior: 'instant', block: 'start' });
+  // Leaves the part a step worked on on screen, for the driver's screenshot.
+  const frameFor = (selector) => $(selector)?.scrollIntoView({ behavior: 'instant', block: 'start' });
+
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+  // Scrolls an element on screen as a reader would; returns how many tries that took (chapters
+  // off screen are drawn lazily, so the layout can still move under the first scroll).
+  async function bringOnScreen(element) {
+    for (let tries = 1; tries <= 10; tries++) {
+      element.scrollIntoView({ behavior: 'instant', block: 'center' });
+      await frame();
+      const box = element.getBoundingClientRect();
+      if (box.top >= 0 && box.bottom <= innerHeight) return tries;
+    }
+    throw new Error(`${element.className} does not stay on screen after scrollIntoView`);
+  }
+
+  async function until(what, test, timeoutMs = args.timeoutMs ?? 60_000) {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const value = test();
+      if (value) return value;
+      if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  const steps = {
+    // The page booted and its script's setup ran; the worker answers a line of Python.
+    async ready() {
+      const guide = await until('window.microgptGuide', () => window.microgptGuide);
+      await until('ready or failed', () => guide.status.state !== 'booting', args.bootTimeoutMs ?? 120_000);
+      if (guide.status.state !== 'ready') return { state: guide.status.state, error: guide.status.error };
+      const answer = await guide.call('eval', { code: 'import sys; sys.platform' });
+      const stages = [...document.querySelectorAll('#boot-stages li')].map(
+        (li) => [li.dataset.stage, li.querySelector('.stage-time')?.textContent ?? '']);
+      return { state: 'ready', bootMs: guide.status.bootMs, platform: answer.repr, stages };
+    },
+
+    // Chapter 6: "Train 1 step" runs the loop body once; its loss shows in the chapter and in
+    // the script's own printed line in the console.
+    async train() {
+      show('training');
+      const live = '[data-live="training"] .live-body';
+      const button = await until('an enabled "Train 1 step"', () => {
+        const b = $(`${live} button[data-action="1"]`);
+        return b && !b.disabled && text(`${live} .tr-progress`).startsWith('step') && b;
+      });
+      // The button on screen, where the reader clicks it; redraws elsewhere must not move it.
+      const scrollTries = await bringOnScreen(button);
+      const top = () => button.getBoundingClientRect().top;
+      const topBefore = top();
+      button.click();
+      // What the learner reads: the chapter draws on the next animation frame after the step.
+      await until('step 1 shown', () => $(live).dataset.running !== 'true' && text(`${live} .tr-progress`).startsWith('step 1 /')
+        && text(`${live} .tr-doc-card .live-card-note`).startsWith('Step 1:'));
+      const printed = [...document.querySelectorAll('#console-body span')].map((s) => s.textContent)
+        .filter((line) => line.startsWith('step '));
+      const moved = Math.round(top() - topBefore);
+      frameFor(`${live} .tr-controls`);
+      return {
+        moved,
+        scrollTries,
+        loss: Number($(live).dataset.lastLoss).toFixed(4),
+        heading: text(`${live} .tr-doc-card .live-card-note`),
+        progress: text(`${live} .tr-progress`),
+        printed,
+      };
+    },
+
+    // Chapter 7: "Sample again" draws the next seeded name with the script's sampling loop.
+    async sample() {
+      show('inference');
+      const done = () => $('#inference .inf-row')?.dataset.state === 'done' && $('#inference .inf-text strong');
+      await until('the first sample typed out', done);
+      const seedBefore = text('#inference .inf-seed');
+      const before = text('#inference .inf-text strong');
+      $('#inference .inf-again').click();
+      await until('the next draw typed out', () => text('#inference .inf-seed') !== seedBefore && done());
+      frameFor('[data-live="inference"]');
+      return { before, seedBefore, name: text('#inference .inf-text strong'), seed: text('#inference .inf-seed') };
+    },
+
+    // Chapter 4: Next walks one traced gpt() call statement by statement.
+    async forward() {
+      show('architecture');
+      const live = '[data-live="architecture"] .arch-live';
+      await until('a traced call', () => $(live)?.dataset.steps && $(`${live} .arch-next`));
+      const seen = [{ counter: text(`${live} .arch-counter`), block: $(live).dataset.block }];
+      for (let i = 0; i < 3; i++) {
+        $(`${live} .arch-next`).click();
+        seen.push({ counter: text(`${live} .arch-counter`), block: $(live).dataset.block });
+      }
+      frameFor(live);
+      return { seen };
+    },
+
+    // Chapter 0: the hyperparameter fields rewrite the script's constants in the editor, Run
+    // loads it, and the parameters chapter shows the new len(params).
+    async edit() {
+      show('script');
+      const total = () => $('[data-live="parameters"] [data-total]')?.dataset.total;
+      const totalBefore = await until('the parameter count', total);
+      const field = (name) => $(`#script-workbench .hyper-input[name="${name}"]`);
+      await until('the fields filled from the script', () => field('n_embd')?.value && !field('n_embd').disabled);
+      const fieldsBefore = { n_embd: field('n_embd').value, n_head: field('n_head').value };
+      for (const [name, value] of Object.entries(args.fields ?? {})) {
+        field(name).value = value;
+        field(name).dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      $('#script-workbench .hyper-apply').click();
+      const kind = () => $('#script-workbench .script-status')?.dataset.kind;
+      await until('the run to end', () => ['ok', 'error'].includes(kind()));
+      await until('the parameters chapter to redraw', () => kind() !== 'ok' || total() !== totalBefore);
+      // Run runs the editor's text, so the script Python now holds is what the fields wrote there.
+      const names = Object.keys(args.fields ?? {});
+      const ran = await window.microgptGuide.call('eval', { code: `[${names.join(', ')}]` });
+      return {
+        totalBefore: Number(totalBefore),
+        total: Number(total()),
+        fieldsBefore,
+        status: [kind(), text('#script-workbench .script-status')],
+        ran: ran.repr,
+        editor: Boolean($('#script-workbench .cm-editor')), // CodeMirror took over from the preview
+        modified: $('#script-workbench').dataset.modified,
+        shownTotal: text('[data-live="parameters"] [data-total]'),
+      };
+    },
+
+    // Offline: what the page can see of itself (a driver may see more). The page's CSP is in
+    // force (a fetch to another host is refused and reported as a violation), no resource the
+    // document loaded came from a network URL, and no uncaught error was recorded.
+    async offline() {
+      const policy = $('meta[http-equiv="Content-Security-Policy"]')?.content ?? '';
+      const loaded = performance.getEntriesByType('resource').map((e) => e.name)
+        .filter((url) => !/^(data|blob|file):/.test(url));
+      const violations = [];
+      const listen = (e) => violations.push(e.violatedDirective);
+      document.addEventListener('securitypolicyviolation', listen);
+      let fetched = 'allowed';
+      try { await fetch('https://csp-probe.invalid/'); } catch { fetched = 'refused'; }
+      await until('the violation report', () => violations.length, 5000).catch(() => {});
+      document.removeEventListener('securitypolicyviolation', listen);
+      // Leave no saved edit behind for a browser profile that outlives this run.
+      localStorage.removeItem('microgpt-guide:script');
+      return { policy, loaded, fetched, violations, errors: [...(window.microgptGuide?.errors ?? [])] };
+    },
+  };
+
+  const t0 = performance.now();
+  try {
+    if (!steps[step]) throw new Error(`no scenario step ${step}`);
+    const result = await steps[step]();
+    return { ok: true, ms: Math.round(performance.now() - t0), ...result };
+  } catch (error) {
+    return { ok: false, ms: Math.round(performance.now() - t0), error: String(error?.stack ?? error) };
+  }
+}
