@@ -1,92 +1,138 @@
-"""Boot figures of the built page in headless Chromium, over N cold loads (medians).
+"""Size and boot figures of the built page in headless Chromium over N cold loads (medians),
+with stock Pyodide from local files loaded in turn in the same browser as the baseline.
 
-    .venv/bin/python bench/boot.py [--runs 5] [--file dist/microgpt-guide.html]
+    .venv/bin/python bench/boot.py [--runs 5] [--quick] [--file dist/microgpt-guide.html]
 
-Prints: file size; Python ready (the script's setup done) from navigation; first contentful
-paint; each boot stage; the longest main-thread task during boot. Machines here are shared and
-noisy, so every figure is a median of cold loads made in one run, and nothing is asserted.
+Every load is a fresh browser context (no HTTP, V8 or wasm code cache carried over); guide and
+baseline loads alternate, so load on a shared machine hits both alike. Times are from
+navigation (performance.now()):
+- python ready: the worker's Python has run the script's setup (microgptGuide.status.bootMs);
+- first contentful paint: the browser's own paint entry (the prose);
+- every chapter has content: the first animation frame at which each chapter's live area holds
+  something other than a "Waiting for Python…" status (whatever the page draws there);
+- baseline: stock Pyodide's loadPyodide() + the script's setup (see bench/stock_pyodide.py).
 """
 
 import argparse
-import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+import stock_pyodide
+from common import (
+    DEFAULT_PAGE,
+    LONGTASK_OBSERVER,
+    chromium,
+    figure,
+    median,
+    num,
+    open_page,
+    report,
+    runs_text,
+    wait_ready,
+    wait_until,
+)
 
-# Registered before any page script runs, so long tasks during boot are all seen.
-LONGTASK_OBSERVER = """
-window.__longTasks = [];
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) window.__longTasks.push(e.duration);
-}).observe({type: 'longtask', buffered: true});
+# Checked once per frame from the very start: the first frame at which every live area shows
+# content. A live area's "Waiting for Python…" is a .live-status; an error status counts as
+# content (the page said something real), but a waiting one does not while it is displayed.
+LIVE_CONTENT_WATCH = """
+window.__liveContentMs = null;
+window.__liveFilled = {}; // chapter id -> ms of the first frame it had content
+(function check() {
+  const roots = [...document.querySelectorAll('[data-live]')];
+  const filled = (root) => {
+    const body = root.querySelector('.live-body') ?? root;
+    const waiting = [...root.querySelectorAll('.live-status')]
+      .some((s) => s.textContent.startsWith('Waiting') && s.checkVisibility());
+    return body.childElementCount > 0 && !waiting;
+  };
+  const now = performance.now();
+  const seen = window.__liveFilled;
+  for (const root of roots) if (!(root.dataset.live in seen) && filled(root)) seen[root.dataset.live] = now;
+  if (roots.length && roots.every((root) => root.dataset.live in seen)) window.__liveContentMs = now;
+  else requestAnimationFrame(check);
+})();
 """
 
-MEASURE = """async () => {
-  while (!window.microgptGuide || window.microgptGuide.status.state === 'booting') {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+COLLECT = """() => {
   const paint = performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint');
   const stages = {};
   for (const li of document.querySelectorAll('#boot-stages li')) {
-    stages[li.dataset.stage] = li.querySelector('.stage-time').textContent;
+    stages[li.dataset.stage] = li.querySelector('.stage-time')?.textContent ?? '';
   }
-  return {
-    state: window.microgptGuide.status.state,
-    readyMs: window.microgptGuide.status.bootMs,
-    fcpMs: paint ? paint.startTime : null,
-    longTasks: window.__longTasks,
-    stages,
-  };
+  return {fcpMs: paint ? paint.startTime : null, liveMs: window.__liveContentMs, filled: window.__liveFilled,
+          longTasks: window.__longTasks.map((t) => t.duration), stages};
 }"""
 
 
-def measure(browser, url: str) -> dict:
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    context.add_init_script(LONGTASK_OBSERVER)
-    page = context.new_page()
-    page.goto(url)
-    result = page.evaluate(MEASURE)
-    context.close()
-    if result["state"] != "ready":
-        raise SystemExit(f"the page did not boot: {result}")
+def measure_guide(browser, url):
+    context, page = open_page(browser, url, init_scripts=(LONGTASK_OBSERVER, LIVE_CONTENT_WATCH))
+    try:
+        status = wait_ready(page)
+        # The live areas may fill after ready (sections draw one per task): wait a while; a chapter
+        # that never fills leaves the figure unmeasured (None), reported as an error.
+        wait_until(page, "() => window.__liveContentMs !== null", timeout=30, required=False)
+        result = page.evaluate(COLLECT)
+    finally:
+        context.close()
+    result["readyMs"] = status["bootMs"]
     return result
 
 
-def median(values):
-    return statistics.median(values) if values else float("nan")
+def chapter_medians(guide):
+    """{chapter id: median ms until it had content}, slowest first."""
+    ids = {c for r in guide for c in r["filled"]}
+    medians = {c: median([r["filled"].get(c) for r in guide]) for c in ids}
+    return dict(sorted(medians.items(), key=lambda item: -(item[1] or 0)))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--file", type=Path, default=ROOT / "dist" / "microgpt-guide.html")
+    parser.add_argument("--runs", type=int, default=5, help="cold loads of each page")
+    parser.add_argument("--quick", action="store_true", help="two loads of each (a smoke run)")
+    parser.add_argument("--file", type=Path, default=DEFAULT_PAGE)
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
+    runs = 2 if args.quick else args.runs
     size = args.file.stat().st_size
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        measure(browser, args.file.as_uri())  # warm the OS file cache; not counted
-        runs = []
-        for _ in range(args.runs):
-            runs.append(measure(browser, args.file.as_uri()))
+    guide, stock = [], []
+    with chromium() as browser, stock_pyodide.serve() as (stock_url, setup_lines):
+        measure_guide(browser, args.file.as_uri())  # warm the OS file cache; not counted
+        stock_pyodide.measure(browser, stock_url)
+        for _ in range(runs):
+            guide.append(measure_guide(browser, args.file.as_uri()))
             time.sleep(0.2)
-        browser.close()
+            stock.append(stock_pyodide.measure(browser, stock_url))
+            time.sleep(0.2)
 
-    ready = [r["readyMs"] for r in runs]
-    fcp = [r["fcpMs"] for r in runs if r["fcpMs"] is not None]
-    longest = [max(r["longTasks"], default=0) for r in runs]
-    print(f"file size            {size / 1e6:6.2f} MB  ({size:,} bytes)")
-    print(f"python ready         {median(ready):6.0f} ms median  (runs: {', '.join(f'{x:.0f}' for x in ready)})")
-    print(f"first paint (FCP)    {median(fcp):6.0f} ms median  (runs: {', '.join(f'{x:.0f}' for x in fcp)})")
-    print(f"longest main task    {median(longest):6.0f} ms median  (runs: {', '.join(f'{x:.0f}' for x in longest)}; "
-          f"tasks > 50 ms in all runs: {sum(len(r['longTasks']) for r in runs)})")
+    ready = [r["readyMs"] for r in guide]
+    fcp = [r["fcpMs"] for r in guide]
+    live = [r["liveMs"] for r in guide]
+    longest = [max(r["longTasks"], default=0) for r in guide]
+    base_ready = [r["readyMs"] for r in stock]
+    base_load = [r["loadMs"] for r in stock]
+    print(f"file size               {size / 1e6:6.2f} MB  ({size:,} bytes)")
+    print(f"python ready            {median(ready):6.0f} ms median  (runs: {runs_text(ready)})")
+    print(f"  stock Pyodide ready   {median(base_ready):6.0f} ms median  (runs: {runs_text(base_ready)}; "
+          f"loadPyodide alone {median(base_load):.0f} ms; setup = script lines {setup_lines[0]}-{setup_lines[1]})")
+    print(f"first paint (FCP)       {median(fcp):6.0f} ms median  (runs: {runs_text(fcp)})")
+    print(f"every chapter content   {num(median(live)):>6} ms median  (runs: {runs_text(live)})")
+    slowest = [f"{c} {num(ms)} ms" for c, ms in chapter_medians(guide).items()]
+    print(f"  each chapter, slowest first: {', '.join(slowest)}")
+    print(f"longest main task       {median(longest):6.0f} ms median  (runs: {runs_text(longest)}; "
+          f"tasks > 50 ms in all runs: {sum(len(r['longTasks']) for r in guide)})")
     for stage in ("decode", "compile", "python", "setup"):
-        print(f"  stage {stage:<8}     " + ", ".join(r["stages"][stage] for r in runs))
+        print(f"  stage {stage:<8}        " + ", ".join(r["stages"].get(stage, "?") for r in guide))
+
+    mr, mb = median(ready), median(base_ready)
+    report("boot.py", [
+        figure("page size", size / 1e6, 6.0, "<=", "MB", f"{size:,} bytes"),
+        figure("Python ready (setup done), file://", mr / 1000, 0.8, "<=", "s",
+               f"baseline, stock Pyodide from local files (loadPyodide + the same setup, localhost http): "
+               f"{mb / 1000:.2f} s, guide/stock {mr / mb:.2f}; {runs} cold loads each"),
+        figure("first contentful paint (prose)", median(fcp), 200, "<=", "ms", f"runs: {runs_text(fcp)}"),
+        figure("every chapter's live area has content", median(live), 200, "<=", "ms",
+               f"runs: {runs_text(live)}; slowest chapters: {', '.join(slowest[:2])}"),
+    ])
 
 
 if __name__ == "__main__":

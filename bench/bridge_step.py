@@ -1,6 +1,6 @@
 """Cost of a training step through the bridge vs the same step of the plain script (medians).
 
-    .venv/bin/python bench/bridge_step.py [--steps 20] [--rounds 3]
+    .venv/bin/python bench/bridge_step.py [--steps 20] [--rounds 3] [--quick]
 
 Plain: microgpt.py compiled and run whole, exactly as `python microgpt.py` runs it, in a fresh
 namespace of this same interpreter; a step's time is the gap between two of the script's own
@@ -12,7 +12,8 @@ Both do steps 2..N of the same seeded run, so each step has a twin doing the sam
 run in this process, so they share the interpreter and its memory state, and rounds alternate
 plain and bridge: load on a shared machine then hits both alike. Wall time and CPU time are
 both shown (CPU time is the steadier one where other jobs compete for the cores). Nothing is
-asserted.
+asserted: the figure for bench/run.py is what the bridge adds to a step, the median of the
+per-step twins' CPU-time ratio minus one (target <= 10 %).
 """
 
 import argparse
@@ -31,6 +32,9 @@ SCRIPT = ROOT / "py" / "microgpt.py"
 NAMES = ROOT / "py" / "data" / "names.txt"
 sys.path.insert(0, str(ROOT / "py"))
 from bridge.api import Session  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from common import figure, report  # noqa: E402
 
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 
@@ -102,7 +106,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one round of 6 steps (a smoke run)")
     args = parser.parse_args()
+    if args.quick:
+        args.steps, args.rounds = 6, 1
     plain = {name: [] for name in CLOCKS}
     bridge = {name: [] for name in CLOCKS}
     twins = {name: [] for name in CLOCKS}
@@ -124,6 +131,12 @@ def main():
             f"(per-step twins: {statistics.median(twins[name]):.3f})"
         )
     print(f"observation share of a bridge step (t_observe / call): {statistics.median(share):.1%}")
+    cpu, wall = statistics.median(twins["cpu"]) - 1, statistics.median(twins["wall"]) - 1
+    report("bridge_step.py", [
+        figure("bridge observation added per step (CPython)", 100 * cpu, 10, "<=", "%",
+               f"CPU-time twins; wall {100 * wall:+.1f} %; t_observe share {statistics.median(share):.1%}; "
+               f"step with_params vs plain script, steps 2..{args.steps} x {args.rounds} rounds"),
+    ])
 
 
 if __name__ == "__main__":
