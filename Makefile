@@ -10,7 +10,7 @@ DIST := dist/microgpt-guide.html
 # apt-get only when something is missing; sudo when not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: guide build test setup py-deps node-deps browsers lint unit pyodide-tests browser-tests bench clean
+.PHONY: guide build test setup py-deps node-deps browsers lint unit pyodide-tests browser-tests bench checkpoints clean
 
 guide: build
 	@echo "Built: $(abspath $(DIST))"
@@ -53,12 +53,17 @@ pyodide-tests: setup
 	node tests/pyodide/run_bridge_tests.mjs
 
 browser-tests: build browsers
-	$(PY) -m pytest tests/browser -q
+	$(PY) -m pytest tests/browser -q -ra  # -ra: an engine that cannot be installed says so
 
 test: setup browsers lint unit pyodide-tests build browser-tests
 
 bench: build browsers
 	$(PY) bench/run.py
+
+# The default script trained natively for 1000 steps (~5 min): py/checkpoints/, committed. Rerun
+# after changing py/microgpt.py or py/data/names.txt (tests/unit/test_checkpoints.py says so).
+checkpoints: py-deps
+	PYTHONPATH=py nice -n 10 $(PY) -m builder.checkpoints
 
 clean:
 	rm -rf dist build-cache

@@ -1,5 +1,6 @@
-// Reads what the build embedded in this HTML file: the Pyodide runtime (gzip + base64), the
-// Python sources, the data set and the worker's own code. The page only reads text here; all
+// Reads what the build embedded in this HTML file: the Pyodide runtime (compressed, as text: see
+// js/worker/asset-decode.js), the Python sources, the data set, the worker's own code and the
+// editor's module. The page only reads text here; all
 // decoding happens in the worker, off the UI thread.
 
 function block(name) {
@@ -8,7 +9,7 @@ function block(name) {
   return el.textContent;
 }
 
-// Every runtime asset: {name, encoding: 'gzip+base64' | 'text', text}. A large asset is split
+// Every runtime asset: {name, encoding: e.g. 'lzma+text7' | 'text', text}. A large asset is split
 // over several elements in order (see the build); its text is their concatenation.
 export function readRuntimeAssets() {
   const assets = new Map();
@@ -26,6 +27,11 @@ export function readPythonSources() {
 
 export function readDefaultScript() {
   return JSON.parse(block('default-script'));
+}
+
+// The CodeMirror editor's module, gzip+text7 (js/editor/load-code-editor.js).
+export function readEditorModule() {
+  return block('editor-module');
 }
 
 export function readDataset() {

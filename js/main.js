@@ -8,8 +8,13 @@ import { readRuntimeAssets, readPythonSources, readDefaultScript, readDataset, r
 import { BootProgress } from './ui/boot-progress.js';
 import { ConsolePanel } from './ui/console-panel.js';
 import { initScrollSpy } from './ui/scroll-spy.js';
+import { keepReadingPosition } from './ui/scroll-anchor.js';
+import { initNavMenu } from './ui/nav-menu.js';
+import { initGlossary } from './ui/glossary.js';
+import { initShortcuts } from './ui/shortcuts.js';
 import { renderStatus } from './ui/facts.js';
 import { sections } from './sections/index.js';
+import { FirstFrame } from './first-frame.js';
 import { ScriptPanel } from './editor/script-panel.js';
 import { base64ToBytes, gunzipText } from './worker/decode.js';
 
@@ -24,13 +29,20 @@ window.addEventListener('unhandledrejection', (e) => errors.push(String(e.reason
 const progress = new BootProgress($('#boot'), $('#runtime-badge'));
 const consolePanel = new ConsolePanel($('#console'));
 const liveRoots = new Map(sections.map((s) => [s.id, document.querySelector(`[data-live="${s.id}"]`)]));
+const firstFrame = new FirstFrame(liveRoots);
 const defaultScript = readDefaultScript();
 // The script the sections explain, {filename, source}: the default, then the last edit that ran.
 // A restarted worker boots with it too, so Stop brings back the page as it was.
 let script = defaultScript;
 let datasetText = null; // a data set the learner opened and ran, else null: the embedded one
+// The first worker's compiled wasm and decoded stdlib: a restarted worker skips decoding them.
+let runtimeCache = null;
 
+initGlossary(); // first: the "?" markers and the Glossary chapter's list are static page content
 initScrollSpy([...document.querySelectorAll('[data-nav]')], [...document.querySelectorAll('.chapter')]);
+keepReadingPosition([...document.querySelectorAll('.chapter')]); // WebKit has no scroll anchoring
+initNavMenu($('.sidebar'), $('#nav-toggle'));
+initShortcuts($('#shortcuts-button'));
 const buildInfo = readBuildInfo();
 document.querySelector('[data-fact="pyodide-version"]').textContent = buildInfo.pyodideVersion;
 
@@ -98,12 +110,14 @@ function start() {
     bootMessage: () => ({
       kind: MSG.BOOT,
       assets: {
-        assets: readRuntimeAssets(), pythonSources: readPythonSources(), script,
+        assets: readRuntimeAssets(), pythonSources: readPythonSources(), script, runtime: runtimeCache,
         dataset: datasetText == null ? readDataset() : { encoding: 'text', text: datasetText },
       },
     }),
   });
-  mountSections({ rpc, script: () => script });
+  // Until the worker is ready, the sections may draw from the build's recording of this script.
+  mountSections({ rpc: firstFrame.wrap(rpc), script: () => script, dataset: () => datasetText });
+  firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => { if (info) showSections(info); });
   new ScriptPanel($('#script-workbench'), {
     defaultScript,
     rpc: () => rpc,
@@ -114,7 +128,9 @@ function start() {
   });
   rpc.on('progress', ({ stage, status: stageStatus, ms }) => progress.stage(stage, stageStatus, ms));
   rpc.on('stdout', ({ text, phase }) => consolePanel.write(text, 'stdout', phase));
+  rpc.on('runtime', ({ module, stdlib }) => { runtimeCache = { module, stdlib }; });
   rpc.on('fatal', (error) => {
+    firstFrame.end();
     Object.assign(status, { state: 'failed', error });
     progress.fail(`Python could not start. ${summaryLine(describeError(error))} The console has the details.`);
     consolePanel.system(error?.traceback || describeError(error), 'error');
@@ -122,10 +138,11 @@ function start() {
     showOnSections('Python could not start; see the message at the top.', true);
   });
   rpc.on('ready', (msg) => {
+    const alreadyShown = firstFrame.end(msg.ok ? msg.info : null);
     Object.assign(status, { state: msg.ok ? 'ready' : 'failed', error: msg.ok ? null : msg.error, bootMs: performance.now() });
     if (msg.ok) {
       progress.ready(performance.now());
-      showSections(msg.info);
+      if (!alreadyShown) showSections(msg.info);
     } else {
       progress.fail(`The script's setup failed: ${describeError(msg.error)}`);
       consolePanel.system(msg.error?.traceback || describeError(msg.error), 'error');
@@ -148,5 +165,6 @@ window.microgptGuide = Object.freeze({
   call: (method, args) => rpc.call(method, args),
   status,
   errors,
+  get firstFrame() { return firstFrame.report(); },
   version: buildInfo,
 });

@@ -12,6 +12,7 @@ export const MSG = Object.freeze({
   RESULT: 'result',     // {id, ok, result | error}
   EVENT: 'event',       // {id, name, payload}: streamed output (stdout lines, training steps)
   FATAL: 'fatal',       // {error}: the worker cannot go on (boot failed)
+  RUNTIME: 'runtime',   // {module, stdlib}: the compiled wasm and the decoded stdlib, for the next boot
 });
 
 // Methods the worker runs in JavaScript around the Python session: they stream EVENTs.

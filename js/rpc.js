@@ -9,6 +9,7 @@
 //                                      training; tune({delay_ms}) changes its pace while it runs
 //   rpc.on(name, handler)           -> subscribe to events that belong to no call (stdout, progress)
 //   rpc.restart()                   -> terminate the worker (e.g. an endless loop) and boot a new one
+//   rpc.prepareRestart(), rpc.dropSpare() -> boot / end a spare worker that restart() swaps in
 //
 // Only plain data crosses: numbers, strings, arrays, plain objects and typed arrays.
 import { MSG } from './protocol.js';
@@ -20,61 +21,82 @@ export function createRpc({ spawnWorker, bootMessage }) {
   const listeners = new Map(); // event name -> Set of handlers
   const lanes = new Map(); // latest-request-wins key -> {busy, waiting}
   let readyPromise = null;
+  let readyHandlers = null;
+  let adopted = null; // the launched worker the page talks to
+  let spare = null; // a worker booting in the background, for a restart that cannot wait
 
   function emit(name, payload) {
     for (const handler of listeners.get(name) ?? []) handler(payload);
   }
 
-  function start() {
-    let resolveReady;
-    let rejectReady;
-    readyPromise = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
-    readyPromise.catch(() => {}); // a failed boot is reported through events too; avoid an unhandled rejection
+  // A booting worker. Its messages are held back until it becomes the current one, so a spare
+  // (see prepareRestart) can boot quietly next to the worker the page talks to.
+  function launch() {
+    const booting = { worker: null, held: [], failure: null, current: false, retired: false };
+    // A retired (terminated) worker's last messages are dropped: they belong to the old Python.
+    const deliver = (fn) => { if (booting.retired) return; if (booting.current) fn(); else booting.held.push(fn); };
     try {
-      worker = spawnWorker();
+      booting.worker = spawnWorker();
     } catch (e) {
-      const error = { type: 'WorkerError', message: `The Python worker could not be created: ${e.message}` };
+      booting.failure = { type: 'WorkerError', message: `The Python worker could not be created: ${e.message}` };
+      return booting;
+    }
+    booting.worker.onmessage = (e) => deliver(() => receive(e.data));
+    booting.worker.onerror = (e) => deliver(() => {
+      fail({ type: 'WorkerError', message: e.message || 'The Python worker failed to start.' });
+    });
+    booting.worker.postMessage(bootMessage());
+    return booting;
+  }
+
+  // Make a launched worker the one the page talks to: a new `ready`, then what it already said.
+  function adopt(booting) {
+    readyPromise = new Promise((resolve, reject) => { readyHandlers = { resolve, reject }; });
+    readyPromise.catch(() => {}); // a failed boot is reported through events too; avoid an unhandled rejection
+    if (adopted) adopted.retired = true;
+    adopted = booting;
+    worker = booting.worker;
+    booting.current = true;
+    if (booting.failure) {
+      const error = booting.failure;
       queueMicrotask(() => emit('fatal', error));
-      rejectReady(error);
+      readyHandlers.reject(error);
       return readyPromise;
     }
-    worker.onmessage = (e) => {
-      const msg = e.data;
-      switch (msg.kind) {
-        case MSG.PROGRESS: emit('progress', msg); break;
-        case MSG.READY:
-          emit('ready', msg);
-          if (msg.ok) resolveReady(msg.info); else rejectReady(msg.error);
-          break;
-        case MSG.FATAL:
-          emit('fatal', msg.error);
-          rejectReady(msg.error);
-          failAll(msg.error);
-          break;
-        case MSG.EVENT: {
-          const entry = msg.id != null ? pending.get(msg.id) : null;
-          if (entry?.onEvent) entry.onEvent(msg.name, msg.payload);
-          emit(msg.name, msg.payload);
-          break;
-        }
-        case MSG.RESULT: {
-          const entry = pending.get(msg.id);
-          if (!entry) break;
-          pending.delete(msg.id);
-          if (msg.ok) entry.resolve(msg.result); else entry.reject(msg.error);
-          break;
-        }
-        default: break;
-      }
-    };
-    worker.onerror = (e) => {
-      const error = { type: 'WorkerError', message: e.message || 'The Python worker failed to start.' };
-      emit('fatal', error);
-      rejectReady(error);
-      failAll(error);
-    };
-    worker.postMessage(bootMessage());
+    for (const replay of booting.held.splice(0)) replay();
     return readyPromise;
+  }
+
+  function fail(error) {
+    emit('fatal', error);
+    readyHandlers.reject(error);
+    failAll(error);
+  }
+
+  function receive(msg) {
+    switch (msg.kind) {
+      case MSG.PROGRESS: emit('progress', msg); break;
+      case MSG.READY:
+        emit('ready', msg);
+        if (msg.ok) readyHandlers.resolve(msg.info); else readyHandlers.reject(msg.error);
+        break;
+      case MSG.FATAL: fail(msg.error); break;
+      case MSG.RUNTIME: emit('runtime', msg); break;
+      case MSG.EVENT: {
+        const entry = msg.id != null ? pending.get(msg.id) : null;
+        if (entry?.onEvent) entry.onEvent(msg.name, msg.payload);
+        emit(msg.name, msg.payload);
+        break;
+      }
+      case MSG.RESULT: {
+        const entry = pending.get(msg.id);
+        if (!entry) break;
+        pending.delete(msg.id);
+        if (msg.ok) entry.resolve(msg.result); else entry.reject(msg.error);
+        break;
+      }
+      default: break;
+    }
   }
 
   function failAll(error) {
@@ -130,13 +152,28 @@ export function createRpc({ spawnWorker, bootMessage }) {
     return () => listeners.get(name).delete(handler);
   }
 
+  // A call that may never return (running an edited script) can ask for a spare worker to boot
+  // beside it, with the boot message of that moment; Stop then swaps to it instead of waiting a
+  // whole boot. dropSpare() ends it when it is no longer needed.
+  function prepareRestart() {
+    spare ??= launch();
+  }
+
+  function dropSpare() {
+    if (spare) spare.retired = true;
+    spare?.worker?.terminate();
+    spare = null;
+  }
+
   function restart() {
     worker?.terminate();
     failAll({ type: 'WorkerRestarted', message: 'Python was stopped and restarted.' });
     for (const lane of lanes.values()) { lane.busy = false; lane.waiting = null; }
-    return start();
+    const next = spare ?? launch();
+    spare = null;
+    return adopt(next);
   }
 
-  start();
-  return { call, latest, stream, on, restart, get ready() { return readyPromise; } };
+  adopt(launch());
+  return { call, latest, stream, on, restart, prepareRestart, dropSpare, get ready() { return readyPromise; } };
 }

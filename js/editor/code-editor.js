@@ -50,7 +50,9 @@ export class CodeEditor {
           errorLine,
           diffSlot.of([]),
           editorTheme,
-          EditorView.contentAttributes.of({ 'aria-label': 'The Python script' }),
+          // tabindex: the content is focusable anyway (contenteditable), but saying so lets
+          // checkers see that the scrolling editor has keyboard access.
+          EditorView.contentAttributes.of({ 'aria-label': 'The Python script', tabindex: '0' }),
           EditorView.updateListener.of((update) => { if (update.docChanged) onChange?.(this.text); }),
         ],
       }),

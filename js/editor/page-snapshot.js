@@ -2,6 +2,8 @@
 // The HTML is captured when this module is first evaluated (main.js imports it first), before
 // any section, the boot card or the editor changes the DOM, so the copy boots like the original.
 // It costs one serialisation of the page (~8 MB of text, mostly the embedded runtime) at start.
+import { gzipStored } from './gzip-stored.js';
+
 const pristine = `<!doctype html>\n${document.documentElement.outerHTML}`;
 
 // The page's HTML with the default-script block holding `script` ({filename, source}). JSON with
@@ -21,9 +23,12 @@ function replaceBlock(html, name, text) {
   return html.slice(0, start) + text + html.slice(end);
 }
 
+// Where CompressionStream is missing, stored (uncompressed) gzip: the copy opens the same way.
 async function gzipBase64(text) {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
-  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  const raw = new TextEncoder().encode(text);
+  const bytes = typeof CompressionStream === 'function'
+    ? new Uint8Array(await new Response(new Response(raw).body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer())
+    : gzipStored(raw);
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);

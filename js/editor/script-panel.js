@@ -8,6 +8,8 @@ import { HyperPanel } from './hyper-panel.js';
 import { loadSaved, save, loadSavedDataset, saveDataset } from './saved-script.js';
 import { fileActions } from './file-actions.js';
 
+// Most setups return within a few hundred ms; only a slower one is worth a spare worker.
+const SPARE_AFTER_MS = 300;
 const STOP_MESSAGE = 'Stopped: Python was restarted with the last script that ran (any training starts over). Your edits are still here.';
 
 export class ScriptPanel {
@@ -41,7 +43,7 @@ export class ScriptPanel {
     hyperRoot.append(hyperTitle);
     this.hyper = new HyperPanel(hyperRoot, {
       constantsOf: (source) => this.rpc().latest('constants', 'constants', { source: source ?? this.editor.text }),
-      onApply: (edits) => { if (edits.length) this.editor.replaceSpans(edits); return this.run(); },
+      onApply: async (edits) => { if (edits.length) await this.editor.replaceSpans(edits); return this.run(); },
     });
 
     const frame = el('div', 'script-editor');
@@ -120,6 +122,9 @@ export class ScriptPanel {
     this.setRunning(true);
     this.say('Running the script\'s setup in Python…', 'busy');
     const t0 = performance.now();
+    // A setup that takes long may never return (an endless loop): a spare Python boots beside it
+    // so that Stop can swap to it at once instead of waiting for a whole new boot.
+    const spareTimer = setTimeout(() => this.rpc().prepareRestart(), SPARE_AFTER_MS);
     try {
       const datasetText = this.dataset?.text ?? null;
       const dataset = datasetText ?? await this.defaultDataset();
@@ -132,6 +137,8 @@ export class ScriptPanel {
       this.showError(error);
       return false;
     } finally {
+      clearTimeout(spareTimer);
+      this.rpc().dropSpare();
       this.setRunning(false);
       this.hyper.refresh(this.editor.text);
     }
@@ -152,8 +159,8 @@ export class ScriptPanel {
   // boot message carries the last script that ran, so the page comes back as it was).
   stop() {
     if (!this.running) return;
+    this.onRestart?.(); // first: a spare that is ready already reports 'ready' within restart()
     this.rpc().restart();
-    this.onRestart?.();
     this.setRunning(false);
     this.say(STOP_MESSAGE, 'warn');
     this.console.system('Python was stopped and is restarting.', 'system');

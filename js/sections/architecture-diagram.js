@@ -49,7 +49,9 @@ function layerRows(li, h) {
 
 export class ArchDiagram {
   constructor(container) {
-    this.scroller = el('div', 'arch-diagram');
+    // The box scrolls, so it is a tab stop (said explicitly: not every browser makes a scroller
+    // focusable on its own) and needs a name.
+    this.scroller = el('div', { className: 'arch-diagram', role: 'region', 'aria-label': 'gpt() block diagram (scrolls)', tabindex: '0' });
     container.append(this.scroller);
     this.blocks = new Map(); // block id -> svg group
     this.order = []; // block ids top to bottom, for tests and the "visited" shading

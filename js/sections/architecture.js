@@ -12,6 +12,7 @@ import { liveCard } from '../ui/live-card.js';
 import { ArchDiagram } from './architecture-diagram.js';
 import { traceSteps } from './architecture-steps.js';
 import { describe, renderCache, renderValues } from './architecture-values.js';
+import { onScreenOnly } from '../ui/on-screen.js';
 
 const HELP_TRACE = ['trace', 'The script\'s own gpt() is run for one position while the bridge records, after each statement, the variables it changed. Nothing here is recomputed in the page.'];
 const HELP_KV = ['KV cache', 'Each position appends its key and value to the cache of every layer. Later positions attend to everything stored there; nothing is ever removed.'];
@@ -31,8 +32,9 @@ function mount(root, context) {
   renderStatus(ui.live, 'Waiting for Python…');
   root.append(ui.live);
   ui.live.addEventListener('keydown', onKey);
-  ctx.rpc.on('step', () => refreshSoon());
-  ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') refreshSoon(); });
+  const refreshOnScreen = onScreenOnly(root, refreshSoon);
+  ctx.rpc.on('step', () => refreshOnScreen());
+  ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') refreshOnScreen(); });
 }
 
 function build() {
@@ -141,8 +143,12 @@ function go(index) {
   renderValues(ui.values, { step, info, trace });
   renderCache(ui.cache, { step, info, trace });
   ui.counter.textContent = `step ${at + 1} / ${steps.length}`;
+  const focused = document.activeElement;
   ui.prev.disabled = at === 0;
   ui.next.disabled = at === steps.length - 1;
+  // A focused Prev / Next that just got disabled would drop focus to the top of the page: the
+  // step-through keeps it, and its arrow keys go on working.
+  if ((focused === ui.prev || focused === ui.next) && focused.disabled) ui.live.focus();
   Object.assign(ui.live.dataset, { step: String(at), steps: String(steps.length), block: step.block, line: String(step.line ?? ''), event: String(step.index) });
 }
 

@@ -18,9 +18,11 @@ import { HeadGrid } from './attention-heads.js';
 import { ArrowView } from './attention-arrows.js';
 import { renderBreakdown } from './attention-breakdown.js';
 import { ScaleControl } from './attention-scale.js';
+import { onScreenOnly } from '../ui/on-screen.js';
 
 const DEFAULT_WORD = 'cat';
 const REFRESH_DELAY_MS = 300; // training steps arrive in bursts: one refetch per burst
+const LIVE_REFRESH_MS = 1000; // while training: at most one refetch a second (each one runs the model)
 const HELP_HEAD = ['head', 'one slice of the vector (head_dim numbers) with its own queries, keys and values; n_head of them run side by side and their outputs are joined.'];
 
 let ctx;
@@ -38,8 +40,9 @@ function mount(root, context) {
   ctx = context;
   frame = sectionFrame(root, { code: { show: ['gpt'], highlight: [] } });
   frame.live.classList.add('at-scope');
-  ctx.rpc.on('step', () => scheduleRefresh());
-  ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') scheduleRefresh(); }); // load: update() refetches
+  const refreshOnScreen = onScreenOnly(root, scheduleRefresh, { every: LIVE_REFRESH_MS });
+  ctx.rpc.on('step', () => refreshOnScreen());
+  ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') refreshOnScreen(); }); // load: update() refetches
 }
 
 function update(newInfo) {

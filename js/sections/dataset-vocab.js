@@ -12,7 +12,8 @@ export function createVocab({ action }) {
     className: 'dataset-vocab',
   });
   const intro = el('p', 'live-card-note');
-  const scroller = el('div', 'vocab-scroll');
+  // On a phone the table scrolls sideways: a named tab stop, so the keyboard can scroll it too.
+  const scroller = el('div', { className: 'vocab-scroll', tabindex: '0', role: 'region', 'aria-label': 'Vocabulary table' });
   const legend = el('p', 'live-card-note vocab-legend');
   card.body.append(intro, scroller, legend);
 

@@ -7,14 +7,13 @@ import { helpMarker } from '../ui/tooltip.js';
 import { tokenChip } from '../ui/token-chip.js';
 import { renderProbBars, formatProb } from '../ui/prob-bars.js';
 import { renderDistribution } from './inference-distribution.js';
+import { SequencePlayer } from '../ui/sequence-player.js';
 
 const TYPE_MS = 140; // one character every TYPE_MS while typing out
 const MINI_TOP = 3; // the mini charts show the most likely tokens, and always the one drawn
 
 const HELP_TEMPERATURE = ['temperature', 'the script divides every logit by it before the softmax. Below 1 the likely tokens get likelier (tamer names); above 1 the odds even out (wilder names).'];
 const HELP_SAMPLING = ['sampling', 'drawing the next token at random, each with the chance the model gives it, instead of always taking the most likely one.'];
-
-const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export function createGenerator({ action, temperatureLink, onTemperature, onAgain, onPick }) {
   const card = liveCard({ title: 'Generate a name', help: HELP_SAMPLING, action, className: 'inf-generate' });
@@ -35,7 +34,12 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
 
   let shown = null; // {result, meta}
   let selected = 0;
-  let timer = null;
+  // The columns appear one by one, TYPE_MS apart, on the frame clock; with reduced motion the
+  // player shows them all at once.
+  const typing = new SequencePlayer({
+    begin: (step) => step.column.classList.add('is-shown'),
+    done: () => { row.dataset.state = 'done'; },
+  });
 
   slider.addEventListener('input', () => {
     const t = Number(slider.value);
@@ -60,10 +64,16 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
       type: 'button',
       className: `inf-step${isBos ? ' is-end' : ''}${step.token !== step.argmax ? ' is-unlikely' : ''}`,
       title: `Position ${index}: click for the whole distribution`,
-      'aria-label': `Position ${index}: ${meta.labels[step.token] ?? '?'}, drawn with probability ${formatProb(step.probs[step.token])}`,
       'aria-pressed': 'false',
       dataset: { index: String(index), token: String(step.token) },
-    }, [tokenChip({ label: meta.labels[step.token] ?? '?', id: step.token, kind: isBos ? 'bos' : 'char', small: true }), mini]);
+    }, [
+      // The name comes from what the button shows (chip and mini chart), with hidden words
+      // around it: a name that left the visible text out would not match what a voice user says.
+      el('span', 'visually-hidden', `Position ${index}: `),
+      tokenChip({ label: meta.labels[step.token] ?? '?', id: step.token, kind: isBos ? 'bos' : 'char', small: true }),
+      el('span', 'visually-hidden', `, drawn with probability ${formatProb(step.probs[step.token])}; the likeliest: `),
+      mini,
+    ]);
     button.addEventListener('click', () => {
       select(index);
       onPick?.(index);
@@ -71,25 +81,10 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
     return button;
   }
 
-  // Reveal the columns one by one (timers; a frame each for the class change), or at once.
   function typeOut(columns) {
-    clearTimeout(timer);
-    row.dataset.state = 'typing';
-    const finish = () => { row.dataset.state = 'done'; };
-    if (reducedMotion()) {
-      columns.forEach((c) => c.classList.add('is-shown'));
-      finish();
-      return;
-    }
-    let next = 0;
-    const tick = () => {
-      const shownNow = columns[next];
-      requestAnimationFrame(() => shownNow.classList.add('is-shown'));
-      next += 1;
-      if (next < columns.length) timer = setTimeout(tick, TYPE_MS);
-      else requestAnimationFrame(finish);
-    };
-    if (columns.length) tick(); else finish();
+    row.dataset.state = columns.length ? 'typing' : 'done';
+    if (columns.length) typing.play(columns.map((column) => ({ column, duration: TYPE_MS })));
+    else typing.stop();
   }
 
   return {
@@ -125,6 +120,7 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
     },
     fail(error) {
       card.root.classList.remove('is-busy');
+      typing.stop();
       row.replaceChildren();
       row.dataset.state = 'empty';
       detail.replaceChildren();

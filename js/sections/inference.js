@@ -77,6 +77,8 @@ function mount(root, context) {
       modelStep = info.step ?? modelStep;
       if (shown?.version === version) shown.step = modelStep; // drawn from this model, before its count was known
       drawNote();
+      // A jump to a checkpoint (chapter 6) is one change, not a stream of steps: sample from it now.
+      if (method === 'checkpoint_import' && version === modelVersion) sampleNow();
     }, () => {});
   });
 }

@@ -17,7 +17,11 @@ import { Schematic } from './parameters-schematic.js';
 import { Inspector } from './parameters-inspector.js';
 import { MatrixZoom } from './parameters-zoom.js';
 import { renderCount } from './parameters-count.js';
+import { onScreenOnly } from '../ui/on-screen.js';
 
+// While training streams steps, the heatmaps follow the live weights about once a second: each
+// refresh reads every parameter from the worker between two steps.
+const LIVE_REFRESH_MS = 1000;
 const HELP_PARAMETER = ['parameter', 'one number the model learns: a Value in state_dict. Training nudges every one of them a little after each step.'];
 
 let ctx;
@@ -36,11 +40,12 @@ function mount(root, context) {
   frame = sectionFrame(root, { code: { show: ['hyper', 'state_dict', 'params'], highlight: ['hyper', 'state_dict', 'params'] } });
   frame.live.classList.add('pm-scope');
   links = { matrices: codeLink(frame.panel, ['state_dict']), count: codeLink(frame.panel, ['params']) };
+  const refreshOnScreen = onScreenOnly(root, refresh, { every: LIVE_REFRESH_MS });
   ctx.rpc.on('step', (record) => {
     steps = Math.max(steps, record?.step ?? steps + 1);
-    refresh();
+    refreshOnScreen();
   });
-  ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') refresh(); }); // load: update() refetches
+  ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') refreshOnScreen(); }); // load: update() refetches
 }
 
 function update(newInfo) {

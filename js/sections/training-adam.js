@@ -35,11 +35,13 @@ export class TrainingAdam {
     const legend = el('div', 'tr-heat-legend');
     this.heatmap = new Heatmap(this.canvas, { maxWidth: 300, maxHeight: 300, maxCell: 14, legend, keyboard: true, onHover: (h) => this.hover(h) });
     this.canvas.addEventListener('click', (e) => this.pick(this.heatmap.cellAt(e.clientX, e.clientY)));
-    this.canvas.addEventListener('keydown', (e) => { if (e.key === ' ') { e.preventDefault(); this.pick(this.heatmap.cursor); } });
+    this.canvas.addEventListener('keydown', (e) => { if (e.key === ' ' || e.key === 'Enter') { e.preventDefault(); this.pick(this.heatmap.cursor); } });
     this.table = el('table', 'tr-adam-table');
     this.formula = el('p', 'live-card-note tr-formula');
     const left = el('div', 'tr-adam-map', [el('label', 'tr-matrix-label', ['matrix ', this.matrixSelect]), this.canvas, legend]);
-    this.card.body.append(el('div', 'tr-adam-grid', [left, el('div', 'tr-adam-side', [this.table, this.formula])]));
+    // The table scrolls sideways in a narrow column: a named tab stop, so keys can scroll it.
+    const side = el('div', { className: 'tr-adam-side', tabindex: '0', role: 'region', 'aria-label': "Adam's numbers for the picked parameters" }, [this.table, this.formula]);
+    this.card.body.append(el('div', 'tr-adam-grid', [left, side]));
     this.selected = [];
     this.state = null;
   }

@@ -22,7 +22,11 @@ export class TrainingControls {
     this.pause = button('Pause', 'pause', 'Stop after the step that is running');
     this.pause.disabled = true;
     this.slider = el('input', { type: 'range', min: '0', max: '100', value: '100', className: 'tr-speed', 'aria-label': 'Speed' });
-    this.slider.addEventListener('input', () => onSpeed(this.delay()));
+    // A drag fires many input events per frame: the worker hears the speed once per frame.
+    let queued = 0;
+    this.slider.addEventListener('input', () => {
+      queued ||= requestAnimationFrame(() => { queued = 0; onSpeed(this.delay()); });
+    });
     const speed = el('label', 'tr-speed-label', [
       el('span', 'tr-speed-end', 'watch every step'), this.slider, el('span', 'tr-speed-end', 'as fast as it goes'),
     ]);
@@ -38,8 +42,15 @@ export class TrainingControls {
   }
 
   setRunning(running, stepsDone) {
+    // A focused button that gets disabled drops keyboard focus to the top of the page: hand it
+    // on instead, to Pause while the run goes, and after it to the chapter (whose keys go on).
+    const focused = document.activeElement;
+    const handOff = running
+      ? this.buttons.includes(focused) && this.pause
+      : focused === this.pause && this.root.closest('[tabindex="0"]');
     for (const b of this.buttons) b.disabled = running;
     this.pause.disabled = !running;
+    if (handOff) handOff.focus();
     this.root.dataset.running = String(running);
     this.rate = { t0: performance.now(), s0: stepsDone };
   }

@@ -37,18 +37,27 @@ export class TrainingCurves {
     this.shape = shape;
   }
 
-  // Data changed: the step records so far (parallel arrays).
-  show({ steps, losses, lrs, docs }, { numSteps, vocabSize }) {
-    this.runs = { steps, losses, docs, lrs };
+  // Data changed: the step records so far (parallel arrays). The first `native` of them came
+  // with a checkpoint (CPython ran them, training-jump.js): drawn in a shade of their own.
+  show({ steps, losses, lrs, docs, native = 0 }, { numSteps, vocabSize }) {
+    this.runs = { steps, losses, docs, lrs, native };
     const uniform = Math.log(vocabSize);
     const average = movingAverage(losses, AVERAGE_OVER);
     const xMax = Math.max(10, steps.at(-1) ?? 0);
+    // The first series is every step (the hover reads it); with a checkpoint's steps it is drawn
+    // in two parts over it, CPython's and the page's, each in its own shade.
+    const page = native ? [
+      { xs: steps.slice(0, native), ys: losses.slice(0, native), color: '--text-faint', width: 1, alpha: 0.6 },
+      { xs: steps.slice(native), ys: losses.slice(native), color: '--flow-loss', width: 1, alpha: 0.55, dots: steps.length - native <= 30 },
+    ] : [];
     this.lossChart.setSeries([
-      { xs: steps, ys: losses, color: '--flow-loss', width: 1, alpha: 0.55, dots: steps.length <= 30 },
+      { xs: steps, ys: losses, color: '--flow-loss', width: 1, alpha: native ? 0 : 0.55, dots: !native && steps.length <= 30 },
+      ...page,
       { xs: steps, ys: average, color: '--text', width: 2 },
     ], { xMin: 0, xMax, yMin: 0, yMax: Math.max(uniform * 1.1, ...losses), lines: [{ y: uniform, color: '--text-dim', label: `uniform guess ln(${vocabSize}) = ${uniform.toFixed(2)}` }] });
     this.legend.replaceChildren(
-      el('span', 'tr-key tr-key-loss', 'loss of each step'),
+      ...(native ? [el('span', 'tr-key tr-key-native', `steps 1–${native}: computed in CPython (the checkpoint)`)] : []),
+      el('span', 'tr-key tr-key-loss', native ? 'loss of each step run here' : 'loss of each step'),
       el('span', 'tr-key tr-key-avg', `moving average of the last ${AVERAGE_OVER}`),
       el('span', 'tr-key tr-key-base', 'a model that guesses every token equally'),
     );
@@ -63,7 +72,8 @@ export class TrainingCurves {
   hoverLoss(hit) {
     if (!hit) { hideTooltip(); return; }
     const i = hit.index;
-    showTooltip([`step ${this.runs.steps[i]}`, `loss ${this.runs.losses[i].toFixed(4)}`, `document "${this.runs.docs[i] ?? ''}"`], hit.clientX, hit.clientY);
+    const where = i < this.runs.native ? ['computed in CPython (checkpoint)'] : [];
+    showTooltip([`step ${this.runs.steps[i]}`, `loss ${this.runs.losses[i].toFixed(4)}`, `document "${this.runs.docs[i] ?? ''}"`, ...where], hit.clientX, hit.clientY);
   }
 
   hoverLr(hit) {

@@ -31,9 +31,12 @@ export class TrainingDoc {
     this.replay = 0;
   }
 
-  show(record, { uchars, BOS }) {
+  show(record, { uchars, BOS, step: stepsDone = 0 }) {
     if (!record) {
-      this.heading.textContent = 'No step has run yet: press "Train 1 step".';
+      // No record but steps done: the model came from a checkpoint (training-jump.js).
+      this.heading.textContent = stepsDone > 0
+        ? `Steps 1–${stepsDone} came from a checkpoint: press "Train 1 step" to run step ${stepsDone + 1} here and see its document.`
+        : 'No step has run yet: press "Train 1 step".';
       this.pairs.replaceChildren();
       this.showPhases(null);
       return;

@@ -13,6 +13,7 @@ import { TrainingCurves } from './training-curves.js';
 import { TrainingDoc, ALL_PHASES } from './training-doc.js';
 import { TrainingAdam } from './training-adam.js';
 import { lrShape } from './training-schedule.js';
+import { TrainingJump } from './training-jump.js';
 
 let ctx;
 let frame;
@@ -24,15 +25,21 @@ let last = null; // the last record (with data, grad, m, v)
 let before = null; // the data of the step before `last`, when that record was seen too
 let start = null; // the last `params` answer: Adam's view when no step record carries the parameters
 let frameRequest = 0;
+let jumping = false; // a checkpoint import is under way: no training meanwhile
+let pausing = false; // the running job was paused (not finished): Space can resume it
+let resumeTo = null; // the step a paused run was heading for
 
 function mount(root, context) {
   ctx = context;
   frame = sectionFrame(root, { code: { show: ['adam', 'train'], highlight: ALL_PHASES } });
   root.tabIndex = 0;
-  root.setAttribute('aria-label', 'Training loop: Enter trains one step');
+  root.setAttribute('aria-label', 'Training loop: Enter trains one step, Space pauses or resumes');
+  // The chapter's keys (listed in ui/shortcuts.js), unless a control inside has the key.
   root.addEventListener('keydown', (e) => {
     const control = e.target.closest('button, input, select, textarea, summary, a, canvas');
-    if (e.key === 'Enter' && !control && !e.repeat) { e.preventDefault(); train(1); }
+    if (control || e.repeat || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === 'Enter') { e.preventDefault(); train(1); }
+    if (e.key === ' ') { e.preventDefault(); playPause(); }
   });
   ctx.rpc.on('step', onRecord);
   ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load' && !job) fetchStart(); });
@@ -41,18 +48,19 @@ function mount(root, context) {
 function buildView() {
   const controls = new TrainingControls({
     onTrain: (count) => train(count),
-    onPause: () => job?.cancel(),
+    onPause: () => pause(),
     onSpeed: (delayMs) => job?.tune({ delay_ms: delayMs }),
   });
   const curves = new TrainingCurves();
   const doc = new TrainingDoc({ onPhase: (phase, open) => markPhase(phase, open) });
   const adamLink = codeLink(frame.panel, ['adam', 'train.update']);
   const adam = new TrainingAdam({ codeLinkButton: adamLink.button });
-  const top = el('div', 'tr-top', [controls.root, controls.progress]);
+  const jump = new TrainingJump({ onJump: (step) => jumpTo(step) });
+  const top = el('div', 'tr-top', [controls.root, jump.root, controls.progress]);
   const grid = el('div', 'tr-grid', [curves.loss.root, el('div', 'tr-side', [doc.card.root, curves.lr.root])]);
   frame.live.replaceChildren(top, grid, adam.card.root);
   frame.live.classList.add('tr-scope');
-  view = { controls, curves, doc, adam, adamLink };
+  view = { controls, curves, doc, adam, adamLink, jump };
 }
 
 function update(newInfo) {
@@ -77,10 +85,38 @@ function update(newInfo) {
   last = null;
   before = null;
   start = null;
+  resumeTo = null;
   view.curves.setShape(null);
   lrShape(ctx, ctx.script().source, info).then((shape) => { view.curves.setShape(shape); draw(); }, () => {});
   fetchStart();
+  view.jump.clearCurrent();
+  view.jump.check(ctx.script().source, ctx.dataset?.() ?? null); // only the unedited default script
   draw();
+}
+
+// A checkpoint CPython computed (training-jump.js): the model, the step count and the curves'
+// steps so far become CPython's; the other chapters follow through 'model-changed'.
+async function jumpTo(step) {
+  if (job || jumping || !view) return;
+  jumping = true;
+  view.jump.setEnabled(false);
+  view.controls.setEnabled(false);
+  try {
+    const jumped = await view.jump.load(ctx.rpc, step);
+    info = jumped.info;
+    runs = jumped.runs;
+    last = null;
+    before = null;
+    resumeTo = null;
+    frame.live.dataset.steps = String(runs.steps.length);
+    fetchStart();
+  } catch (error) {
+    renderStatusLine(`Could not load the checkpoint: ${error?.type ?? 'Error'}: ${error?.message ?? error}`);
+  } finally {
+    jumping = false;
+    view.jump.setEnabled(true);
+    draw();
+  }
 }
 
 // The parameters as they are now (before any step, or after a step that did not carry them).
@@ -96,22 +132,43 @@ function stepsDone() {
 }
 
 function train(count) {
-  if (job || !view) return;
+  if (job || jumping || !view) return;
   const numSteps = info.hyper.num_steps;
   const steps = Math.min(count === 'end' ? numSteps : count, numSteps - stepsDone());
   if (steps <= 0) return;
+  const target = stepsDone() + steps;
+  resumeTo = null;
   view.controls.setRunning(true, stepsDone());
+  view.jump.setEnabled(false);
+  view.jump.clearCurrent();
   job = ctx.rpc.stream('train', { steps, with_params: true, delay_ms: view.controls.delay() });
   job.promise
     .catch((error) => renderStatusLine(`Training stopped: ${error?.type ?? 'Error'}: ${error?.message ?? error}`))
     .finally(() => {
       job = null;
+      resumeTo = pausing && stepsDone() < target ? target : null;
+      pausing = false;
       view.controls.setRunning(false, stepsDone());
+      view.jump.setEnabled(true);
       view.doc.follow(null, false);
       frame.live.dataset.running = 'false';
       draw();
     });
   frame.live.dataset.running = 'true';
+}
+
+// The worker stops after the step under way; the run's target is kept for playPause.
+function pause() {
+  if (!job) return;
+  pausing = true;
+  job.cancel();
+}
+
+// Space: pause a running train; resume a paused one up to where it was heading; with nothing
+// paused, train to the end.
+function playPause() {
+  if (job) pause();
+  else train(resumeTo == null ? 'end' : resumeTo - stepsDone());
 }
 
 function renderStatusLine(text) {
@@ -146,7 +203,7 @@ function draw() {
     // The heatmap reads the page's colours: done before this frame's DOM writes, the read
     // does not force the browser to restyle what was just written.
     if (last?.data) view.adam.show(last, before);
-    else if (start) view.adam.show({ ...start, step: last?.step ?? 0, lr_t: last?.lr_t ?? null }, null);
+    else if (start) view.adam.show({ ...start, step: last?.step ?? stepsDone(), lr_t: last?.lr_t ?? runs?.lrs.at(-1) ?? null }, null);
     view.curves.show(runs, { numSteps, vocabSize: info.vocab_size });
     view.doc.show(last, info);
     view.controls.showProgress(stepsDone(), numSteps, Boolean(job));

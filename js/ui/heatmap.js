@@ -36,6 +36,11 @@ export class Heatmap {
     this.cursor = null;
     this.layout = null;
     canvas.classList.add('heatmap');
+    // To assistive technology a picture, named by its caller or else with its shape and scale
+    // (see setData); its numbers reach screen readers through the keyboard read-out below.
+    if (!canvas.hasAttribute('role')) canvas.setAttribute('role', 'img');
+    this.autoLabel = !canvas.hasAttribute('aria-label');
+    this.announcer = null;
     canvas.addEventListener('pointermove', (e) => this.pointerAt(e.clientX, e.clientY));
     canvas.addEventListener('pointerleave', () => this.pointerAt(null));
     if (keyboard) {
@@ -58,6 +63,10 @@ export class Heatmap {
     this.canvas.dataset.rows = String(rows);
     this.canvas.dataset.cols = String(cols);
     this.render();
+    if (this.autoLabel) {
+      const r = shortNumber(this.range, 3);
+      this.canvas.setAttribute('aria-label', `Heatmap, ${rows} × ${cols} numbers from -${r} to +${r}`);
+    }
   }
 
   value(row, col) {
@@ -169,7 +178,22 @@ export class Heatmap {
     const row = Math.min(this.rows - 1, Math.max(0, cell.row));
     const col = Math.min(this.cols - 1, Math.max(0, cell.col));
     this.setCursor({ row, col });
+    this.announce(row, col);
     this.onHover?.({ row, col, value: this.value(row, col), source: 'keyboard' });
+  }
+
+  // The cell the arrow keys reached, said in words: colour is never the only carrier of a value.
+  announce(row, col) {
+    if (!this.announcer) {
+      this.announcer = document.createElement('span');
+      this.announcer.className = 'visually-hidden';
+      this.announcer.setAttribute('aria-live', 'polite');
+      this.canvas.after(this.announcer);
+    }
+    const v = this.value(row, col);
+    const name = (labels, i) => labels?.[i] ?? String(i);
+    this.announcer.textContent = `row ${name(this.rowLabels, row)}, column ${name(this.colLabels, col)}: `
+      + (Number.isNaN(v) ? 'no value' : shortNumber(v, 4));
   }
 
   onKey(e) {

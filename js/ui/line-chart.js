@@ -16,7 +16,10 @@ const PAD = { left: 46, right: 12, top: 10, bottom: 24 };
 export class LineChart {
   constructor(box, { height = 200, xLabel = 'step', label = '', onHover = null } = {}) {
     const canvas = document.createElement('canvas');
+    // An image to assistive technology, named with a summary of its data (see setSeries).
+    canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', label);
+    this.label = label;
     box.append(canvas);
     this.canvas = canvas;
     this.height = height;
@@ -52,7 +55,16 @@ export class LineChart {
     const top = lo + Math.ceil((hi - lo) / tick - 1e-9) * tick;
     this.scale = { xMin, xMax: xMax ?? Math.max(1, ...xs), yMin: lo, yMax: top > lo ? top : lo + tick, tick, lines };
     this.canvas.dataset.points = String(series[0]?.xs.length ?? 0);
+    this.canvas.setAttribute('aria-label', this.summary());
     this.invalidate();
+  }
+
+  // The label plus the first series' size and last point: the curve in words.
+  summary() {
+    const { xs, ys } = this.series[0] ?? { xs: [], ys: [] };
+    if (!xs.length) return `${this.label}: no points yet`;
+    const i = xs.length - 1;
+    return `${this.label}: ${xs.length} points; at ${this.xLabel} ${shortNumber(xs[i])}, ${shortNumber(ys[i], 4)}`;
   }
 
   invalidate() {

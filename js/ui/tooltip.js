@@ -1,14 +1,21 @@
 // One floating tooltip for the whole page: widgets call show(text or nodes, x, y) on hover and
 // hide() on leave. Content is set as text (or given DOM nodes), never as HTML.
+const TIP_ID = 'page-tooltip';
 let tip = null;
+let owner = null; // the "?" marker whose explanation is showing: described by the tooltip meanwhile
+let ownerAt = ''; // where that marker was last placed beside ("right,bottom")
+let following = false; // a followOwner frame loop is running
 
 function element() {
   if (!tip) {
     tip = document.createElement('div');
     tip.className = 'tooltip';
+    tip.id = TIP_ID;
     tip.setAttribute('role', 'tooltip');
     tip.hidden = true;
     document.body.append(tip);
+    // Escape dismisses whatever tooltip shows, without moving focus (WCAG 1.4.13).
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !tip.hidden) hideTooltip(); });
   }
   return tip;
 }
@@ -16,6 +23,7 @@ function element() {
 // `content`: a string (may contain "\n") or an array of lines / DOM nodes.
 export function showTooltip(content, clientX, clientY) {
   const el = element();
+  releaseOwner();
   const parts = Array.isArray(content) ? content : String(content).split('\n');
   el.replaceChildren(...parts.map((part) => {
     if (part instanceof Node) return part;
@@ -24,29 +32,63 @@ export function showTooltip(content, clientX, clientY) {
     return line;
   }));
   el.hidden = false;
+  place(clientX, clientY);
+}
+
+function place(clientX, clientY) {
   const pad = 14;
-  const { width, height } = el.getBoundingClientRect();
+  const { width, height } = tip.getBoundingClientRect();
   const x = Math.min(clientX + pad, window.innerWidth - width - 8);
   const y = clientY + pad + height > window.innerHeight ? clientY - height - pad : clientY + pad;
-  el.style.transform = `translate(${Math.max(8, x)}px, ${Math.max(8, y)}px)`;
+  tip.style.transform = `translate(${Math.max(8, x)}px, ${Math.max(8, y)}px)`;
+}
+
+// While a marker's tooltip is open, it stays beside the marker: the page may scroll (the browser
+// scrolls a focused element into view only after its focus event) or grow as sections draw.
+// One rect read per frame, only while a marker's tooltip shows.
+function followOwner() {
+  following = Boolean(owner) && !tip.hidden;
+  if (!following) return;
+  if (!owner.isConnected) { hideTooltip(); following = false; return; }
+  const r = owner.getBoundingClientRect();
+  if (`${r.right},${r.bottom}` !== ownerAt) {
+    ownerAt = `${r.right},${r.bottom}`;
+    place(r.right, r.bottom);
+  }
+  requestAnimationFrame(followOwner);
 }
 
 export function hideTooltip() {
   if (tip) tip.hidden = true;
+  releaseOwner();
 }
 
-// A "?" button next to a term: its explanation shows on hover and on keyboard focus.
-export function helpMarker(term, explanation) {
-  const button = document.createElement('button');
-  button.type = 'button';
+function releaseOwner() {
+  owner?.removeAttribute('aria-describedby');
+  owner = null;
+}
+
+// A "?" button next to a term: its explanation shows on hover and on keyboard focus, and
+// screen readers hear it as the marker's description. With `href` the marker is a link (to the
+// term's glossary entry); `more`: further lines or DOM nodes shown under the explanation. An
+// `explanation` given as a DOM node is shown as it is, without the "term: " prefix.
+export function helpMarker(term, explanation, { href = null, more = [] } = {}) {
+  const button = document.createElement(href ? 'a' : 'button');
+  if (href) button.href = href; else button.type = 'button';
   button.className = 'help-marker';
   button.textContent = '?';
   button.setAttribute('aria-label', `What is ${term}?`);
-  const text = `${term}: ${explanation}`;
+  const text = [explanation instanceof Node ? explanation : `${term}: ${explanation}`, ...more];
   const show = () => {
     const r = button.getBoundingClientRect();
     showTooltip(text, r.right, r.bottom);
+    owner = button;
+    ownerAt = `${r.right},${r.bottom}`;
+    button.setAttribute('aria-describedby', TIP_ID);
+    if (!following) { following = true; requestAnimationFrame(followOwner); }
   };
+  // A link click scrolls the page away from the marker: the tooltip must not stay behind.
+  if (href) button.addEventListener('click', hideTooltip);
   button.addEventListener('mouseenter', show);
   button.addEventListener('focus', show);
   button.addEventListener('mouseleave', hideTooltip);

@@ -8,6 +8,7 @@
 import { el } from './dom.js';
 import { pyRepr } from './py-number.js';
 import { shortNumber } from './short-number.js';
+import { cellInk } from './cell-ink.js';
 
 export function maxAbs(...vectors) {
   let max = 0;
@@ -28,8 +29,11 @@ function cell(value, index, range, label) {
     dataset: { index: String(index), value: pyRepr(value) },
   }, [el('span', 'vc-index', label ?? String(index)), el('span', 'vc-value', shortNumber(value, 3))]);
   // The cell's fill mixes the zero colour with the sign's colour in proportion to |value|.
-  node.style.setProperty('--vc-mix', `${Math.round(t * 100)}%`);
-  node.classList.add(value < 0 ? 'neg' : 'pos');
+  const mix = Math.round(t * 100);
+  node.style.setProperty('--vc-mix', `${mix}%`);
+  const sign = value < 0 ? 'neg' : 'pos';
+  node.classList.add(sign);
+  if (cellInk(mix / 100, sign) === 'dark') node.classList.add('ink-dark'); // AA contrast on a bright fill
   return node;
 }
 

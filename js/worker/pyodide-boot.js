@@ -1,12 +1,16 @@
 // Starts Pyodide from the runtime embedded in the page, with no network: the loader's module,
 // the Emscripten module and the stdlib are decoded from the assets the page sent, and the
 // loader's fetches are answered from memory.
-import { base64ToBytes, gunzipStream, gunzipText, gunzipBytes } from './decode.js';
+import { assetStream, assetText, assetBytes } from './asset-decode.js';
+import { importSource } from './import-source.js';
 
 // A URL with a scheme no browser fetches: every request under it is answered by `answerFetch`.
 const INDEX_URL = 'embedded:/pyodide/';
 
-export async function bootPyodide(assets, progress) {
+// `reuse` ({module, stdlib}, optional): what an earlier worker of this page compiled and
+// decoded (see `runtime` below), so that a restart skips the slowest part of the boot.
+// Resolves {pyodide, runtime: {module, stdlib}}.
+export async function bootPyodide(assets, progress, reuse = {}) {
   const t0 = performance.now();
   const byName = Object.fromEntries(assets.map((a) => [a.name, a]));
   const need = (name) => {
@@ -16,23 +20,20 @@ export async function bootPyodide(assets, progress) {
   };
 
   // Compiling the wasm is the longest single piece of work before Python can start, so it
-  // begins first, streaming from the gunzip, and overlaps everything up to instantiation.
+  // begins first, streaming from the decompression, and overlaps everything up to instantiation.
   progress('compile', 'running');
-  const wasmBytes = base64ToBytes(need('pyodide.asm.wasm').text);
-  const compiled = WebAssembly.compileStreaming(
-    new Response(gunzipStream(wasmBytes), { headers: { 'Content-Type': 'application/wasm' } }),
-  ).then((module) => {
+  const compiled = (reuse.module ? Promise.resolve(reuse.module) : WebAssembly.compileStreaming(
+    new Response(assetStream(need('pyodide.asm.wasm')), { headers: { 'Content-Type': 'application/wasm' } }),
+  )).then((module) => {
     progress('compile', 'done', performance.now() - t0);
     return module;
   });
   compiled.catch(() => {}); // awaited below; this only avoids an "unhandled" report in the meantime
 
   progress('decode', 'running');
-  const stdlibBytes = base64ToBytes(need('python_stdlib.zip').text);
-  const [loaderSource, asmSource] = await Promise.all([
-    gunzipText(base64ToBytes(need('pyodide.mjs').text)),
-    gunzipText(base64ToBytes(need('pyodide.asm.mjs').text)),
-  ]);
+  const stdlib = reuse.stdlib ? Promise.resolve(reuse.stdlib) : assetBytes(need('python_stdlib.zip'));
+  stdlib.catch(() => {}); // awaited when the loader asks for it
+  const [loaderSource, asmSource] = await Promise.all([assetText(need('pyodide.mjs')), assetText(need('pyodide.asm.mjs'))]);
   const lockFile = need('pyodide-lock.json').text;
   const [loader, asm] = await Promise.all([importSource(loaderSource), importSource(asmSource)]);
   progress('decode', 'done', performance.now() - t0);
@@ -48,7 +49,7 @@ export async function bootPyodide(assets, progress) {
     return { module, instance };
   };
   const originalFetch = self.fetch;
-  self.fetch = (input, init) => answerFetch(String(input?.url ?? input), stdlibBytes) ?? originalFetch(input, init);
+  self.fetch = (input, init) => answerFetch(String(input?.url ?? input), stdlib) ?? originalFetch(input, init);
 
   try {
     const pyodide = await loader.loadPyodide({
@@ -60,7 +61,7 @@ export async function bootPyodide(assets, progress) {
       checkAPIVersion: true,
     });
     progress('python', 'done', performance.now() - pythonStart);
-    return pyodide;
+    return { pyodide, runtime: { module: await compiled, stdlib: await stdlib } };
   } finally {
     WebAssembly.instantiateStreaming = originalInstantiateStreaming;
     self.fetch = originalFetch;
@@ -68,24 +69,10 @@ export async function bootPyodide(assets, progress) {
 }
 
 // The loader's fetches under INDEX_URL: the stdlib (the wasm never gets here, see above).
-function answerFetch(url, stdlibBytes) {
+function answerFetch(url, stdlib) {
   if (!url.startsWith(INDEX_URL)) return null;
   const name = url.slice(INDEX_URL.length);
-  if (name === 'python_stdlib.zip') {
-    return gunzipBytes(stdlibBytes).then((bytes) => new Response(bytes));
-  }
+  // A copy: the bytes are kept for the next boot, and the loader may take over its buffer.
+  if (name === 'python_stdlib.zip') return stdlib.then((bytes) => new Response(bytes.slice()));
   return Promise.resolve(new Response(`Not embedded: ${name}`, { status: 404 }));
-}
-
-// import() of source text: a blob: URL where the engine allows it, else a data: URL
-// (WebKit refuses import() of blob: URLs in workers whose origin is "null").
-async function importSource(source) {
-  const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  try {
-    return await import(/* @vite-ignore */ blobUrl);
-  } catch {
-    return import(/* @vite-ignore */ 'data:text/javascript;charset=utf-8,' + encodeURIComponent(source));
-  } finally {
-    URL.revokeObjectURL(blobUrl);
-  }
 }

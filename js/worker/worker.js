@@ -21,9 +21,10 @@ function describe(error) {
   return { type: error?.name ?? 'Error', message: String(error?.message ?? error), traceback: String(error?.stack ?? '') };
 }
 
-async function boot({ assets, pythonSources, script, dataset }) {
+async function boot({ assets, pythonSources, script, dataset, runtime: reuse }) {
   const t0 = performance.now();
-  const pyodide = await bootPyodide(assets, progress);
+  const { pyodide, runtime } = await bootPyodide(assets, progress, reuse ?? {});
+  shareRuntime(runtime);
   progress('setup', 'running');
   const tSetup = performance.now();
   session = createSession(pyodide, pythonSources, (kind, payload) => post({ kind: MSG.EVENT, id: null, name: kind, payload }));
@@ -34,6 +35,16 @@ async function boot({ assets, pythonSources, script, dataset }) {
   progress('setup', answer.ok ? 'done' : 'failed', setupMs);
   const timings = { total: performance.now() - t0, setup: setupMs, pyodideVersion: pyodide.version };
   post({ kind: MSG.READY, ok: answer.ok, info: answer.result, error: answer.error, timings });
+}
+
+// The page keeps the compiled wasm and the decoded stdlib for the next worker (Stop restarts
+// one). An engine that cannot post a WebAssembly.Module simply boots the next one in full.
+function shareRuntime(runtime) {
+  try {
+    post({ kind: MSG.RUNTIME, module: runtime.module, stdlib: runtime.stdlib });
+  } catch {
+    // DataCloneError: nothing to share
+  }
 }
 
 // A macrotask boundary: lets CANCEL (and other calls) arrive between training steps.

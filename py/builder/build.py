@@ -9,7 +9,7 @@ import hashlib
 import time
 from pathlib import Path
 
-from builder import compress, csp, runtime
+from builder import checkpoints, compress, csp, first_frame, runtime
 from builder.bundle import bundle
 from builder.embed import check_embeddable, json_for_html, script_block
 from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT, DIST, PY_DIR, TEMPLATE, stylesheets
@@ -33,6 +33,20 @@ def embedded_block(name: str, text: str, type_: str) -> str:
     return script_block(None, text, type_=type_, attrs={"data-embedded": name})
 
 
+def first_frame_block(script_text: str, filename: str, dataset_bytes: bytes, dataset_block: str) -> str:
+    """The chapters' first frame recorded at build time (builder/first_frame.py); "" if none."""
+    text = first_frame.first_frame_block(script_text, filename, dataset_bytes, dataset_block, python_sources())
+    return embedded_block("first-frame", text, "application/json") if text else ""
+
+
+def editor_block(minify: bool) -> str:
+    """The CodeMirror editor as its own module, compressed: the page imports it on first use
+    (js/editor/load-code-editor.js), so it is neither in the page's bundle nor evaluated at boot."""
+    source = bundle("editor/code-editor.js", minify=minify)
+    return script_block(None, compress.encode_asset("gzip+text7", source.encode()), type_="application/octet-stream",
+                        attrs={"data-embedded": "editor-module", "data-encoding": "gzip+text7"})
+
+
 # Large assets are split over several elements so that the HTML parser, which tokenizes one
 # text node in one go, can yield to painting between them (no main-thread task of 50+ ms).
 CHUNK_CHARS = 256 * 1024
@@ -51,6 +65,7 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True) -> dict:
     started = time.perf_counter()
     script_text = script.read_text(encoding="utf-8")
     dataset_bytes = dataset.read_bytes()
+    dataset_block = compress.gzip_base64(dataset_bytes)
     assets = runtime.runtime_assets()
     info = {
         "pyodideVersion": runtime.pyodide_version(),
@@ -62,8 +77,11 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True) -> dict:
         embedded_block("default-script", json_for_html({"filename": script.name, "source": script_text}),
                        "application/json"),
         embedded_block("python-sources", json_for_html(python_sources()), "application/json"),
-        embedded_block("dataset", compress.gzip_base64(dataset_bytes), "application/octet-stream"),
+        embedded_block("dataset", dataset_block, "application/octet-stream"),
+        first_frame_block(script_text, script.name, dataset_bytes, dataset_block),
+        checkpoints.html_block(script_text, dataset_bytes),  # "" unless they are this script's
         embedded_block("worker-source", bundle("worker/worker.js", minify=minify), "text/plain"),
+        editor_block(minify),
         asset_blocks(assets),
     ])
     page_js = script_block(None, bundle("main.js", minify=minify), type_="module")

@@ -133,6 +133,8 @@ def test_stop_ends_an_endless_setup_then_a_data_set_file(open_page, http_url, ar
     assert time.monotonic() - t0 < 2 and "Stopped" in text
     assert page.is_enabled("#script-workbench .script-run")
     info = rec.wait_ready()  # a fresh worker, booted with the last script that ran
+    # Indicative only (the figure is bench/restart.py's): the spare booted beside the loop.
+    print(f"Stop -> Python ready again: {time.monotonic() - t0:.2f} s")
     assert info["hyper"]["n_embd"] == 16
     assert rec.call("eval", {"code": "n_embd * 2"})["result"]["repr"] == "32"
     assert "while True: pass" in saved_source(page)  # the editor's text stayed
@@ -156,3 +158,25 @@ def test_stop_ends_an_endless_setup_then_a_data_set_file(open_page, http_url, ar
     wait_until(page, "() => document.querySelector('.hyper-input[name=n_embd]').value === '16'")
     show_workbench(page)
     page.screenshot(path=str(artifacts / "editor-dataset.png"))
+
+
+def test_an_import_missing_from_the_trimmed_stdlib_is_explained(open_page, http_url, artifacts):
+    """The page's Python carries only part of the standard library: an edit that imports a
+    module it lacks is told so, with the module's name, at the import's line."""
+    rec = open_page(http_url)
+    rec.wait_ready()
+    page = rec.page
+    show_workbench(page)
+    source = DEFAULT.replace("import random", "import sqlite3\nimport random", 1)
+    type_script(page, source)
+    page.click("#script-workbench .script-run")
+    kind, text = wait_status(page, ["error", "ok"])
+    assert kind == "error", text
+    assert "ModuleNotFoundError" in text and "'sqlite3'" in text
+    assert "only part of the standard library" in text
+    line = source.splitlines().index("import sqlite3") + 1
+    assert f"line {line}" in text
+    wait_until(page, "() => document.querySelector('.cm-lintRange-error')")
+    assert "import sqlite3" in page.inner_text(".cm-error-line")
+    assert "only part of the standard library" in page.text_content("#console-body")
+    page.screenshot(path=str(artifacts / "editor-missing-module.png"))

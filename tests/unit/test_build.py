@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from builder import csp, runtime
 from builder.build import build, python_sources
-from builder.compress import decode_gzip_base64
+from builder.compress import decode_asset, decode_gzip_base64
 from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT, PYODIDE_DIR
 
 pytestmark = [
@@ -50,16 +50,47 @@ def test_one_file_with_everything(page, blocks):
     names = {attrs.get("data-asset") for attrs, _ in blocks} - {None}
     assert names == {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"}
     embedded = {attrs.get("data-embedded") for attrs, _ in blocks} - {None}
-    assert embedded == {"build-info", "default-script", "python-sources", "dataset", "worker-source"}
+    assert embedded == {"build-info", "default-script", "python-sources", "dataset", "first-frame", "worker-source",
+                        "editor-module", "checkpoints"}  # checkpoints: only for the default script and data
     # No other file is referenced: no src=, href= to anything but an in-page anchor.
     assert not re.search(r'\ssrc="', page)
     assert set(re.findall(r'href="([^"]*)"', page)) <= {f"#{x}" for x in re.findall(r'id="([^"]+)"', page)}
 
 
+def asset(blocks, name):
+    """(encoding, text) of a runtime asset."""
+    encodings = {attrs["data-encoding"] for attrs, _ in blocks if attrs.get("data-asset") == name}
+    assert len(encodings) == 1, encodings
+    return encodings.pop(), block(blocks, **{"data-asset": name})
+
+
 @pytest.mark.parametrize("name", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"])
 def test_runtime_assets_decode_to_the_pinned_package(blocks, name):
-    text = block(blocks, **{"data-asset": name, "data-encoding": "gzip+base64"})
-    assert decode_gzip_base64(text) == (PYODIDE_DIR / name).read_bytes()
+    encoding, text = asset(blocks, name)
+    assert encoding == runtime.ENCODINGS[name]
+    assert decode_asset(encoding, text) == (PYODIDE_DIR / name).read_bytes()
+
+
+# The budget for the whole file (issue 8): the page must stay a download one can take anywhere.
+MAX_BYTES = 6_000_000
+
+
+def test_the_file_fits_the_size_budget(page):
+    size = len(page.encode("utf-8"))
+    assert size <= MAX_BYTES, f"the built page is {size / 1e6:.2f} MB, over {MAX_BYTES / 1e6:.0f} MB"
+
+
+def test_the_editor_is_its_own_module_and_not_in_the_page_bundle(blocks):
+    editor = decode_asset("gzip+text7", block(blocks, **{"data-embedded": "editor-module"})).decode()
+    assert "CodeEditor" in editor and "cm-content" in editor
+    page_js = block(blocks, type="module")
+    assert "cm-content" not in page_js  # CodeMirror is embedded once, in the editor's module
+
+
+def test_no_character_the_html_parser_would_change(page):
+    # Binary assets are text7 (builder/text7.py), which may use any character but these: the
+    # parser turns NUL into U+FFFD and CR into LF, and the page would read other bytes back.
+    assert "\x00" not in page and "\r" not in page
 
 
 def test_pinned_pyodide_version():
@@ -68,8 +99,7 @@ def test_pinned_pyodide_version():
 
 
 def test_stdlib_is_the_one_the_build_made(blocks):
-    text = block(blocks, **{"data-asset": "python_stdlib.zip"})
-    assert decode_gzip_base64(text) == runtime.stdlib_zip()
+    assert decode_asset(*asset(blocks, "python_stdlib.zip")) == runtime.stdlib_zip()
 
 
 def test_lockfile_is_minimal_and_matches_the_package(blocks):
@@ -94,7 +124,7 @@ def test_no_external_url_is_referenced(page, blocks):
     script_source = block(blocks, **{"data-embedded": "default-script"})
     readable = page.replace(script_source, "")
     for attrs, body in blocks:
-        if attrs.get("data-encoding") == "gzip+base64" or attrs.get("data-embedded") == "dataset":
+        if "+" in attrs.get("data-encoding", "") or attrs.get("data-embedded") == "dataset":
             readable = readable.replace(body, "")
     urls = re.findall(r"(?:https?|wss?|ftp)://[^\s\"'<>)]+", readable)
     # XML namespace names (SVG, XLink, XHTML) look like URLs but are identifiers, never fetched.
