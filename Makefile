@@ -10,7 +10,7 @@ DIST := dist/microgpt-guide.html
 # apt-get only when something is missing; sudo when not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: guide build test setup py-deps node-deps browsers lint unit pyodide-tests browser-tests bench checkpoints clean
+.PHONY: guide build test setup py-deps node-deps browsers lint unit pyodide-tests unit-and-pyodide browser-tests bench checkpoints clean
 
 guide: build
 	@echo "Built: $(abspath $(DIST))"
@@ -55,7 +55,18 @@ pyodide-tests: setup
 browser-tests: build browsers
 	$(PY) -m pytest tests/browser -q -ra  # -ra: an engine that cannot be installed says so
 
-test: setup browsers lint unit pyodide-tests build browser-tests
+# The CPython unit tests and the bridge tests in Pyodide under Node each keep one core busy and
+# share no files (the Pyodide run copies the tests into memory): they run side by side, each
+# into its own log, printed when both are done.
+unit-and-pyodide: setup
+	@mkdir -p test-artifacts
+	@$(MAKE) --no-print-directory pyodide-tests > test-artifacts/pyodide-tests.log 2>&1 & pid=$$!; \
+	  $(MAKE) --no-print-directory unit; unit=$$?; \
+	  wait $$pid; pyodide=$$?; \
+	  echo "--- Pyodide bridge tests (test-artifacts/pyodide-tests.log):"; cat test-artifacts/pyodide-tests.log; \
+	  [ $$unit -eq 0 ] && [ $$pyodide -eq 0 ]
+
+test: setup browsers lint unit-and-pyodide build browser-tests
 
 bench: build browsers
 	$(PY) bench/run.py

@@ -96,10 +96,10 @@ def main() -> None:
     size = args.file.stat().st_size
     guide, stock = [], []
     with chromium() as browser, stock_pyodide.serve() as (stock_url, setup_lines):
-        measure_guide(browser, args.file.as_uri())  # warm the OS file cache; not counted
+        measure_guide(browser, args.file.resolve().as_uri())  # warm the OS file cache; not counted
         stock_pyodide.measure(browser, stock_url)
         for _ in range(runs):
-            guide.append(measure_guide(browser, args.file.as_uri()))
+            guide.append(measure_guide(browser, args.file.resolve().as_uri()))
             time.sleep(0.2)
             stock.append(stock_pyodide.measure(browser, stock_url))
             time.sleep(0.2)

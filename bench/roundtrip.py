@@ -85,7 +85,7 @@ def main() -> None:
     args = parser.parse_args()
     n = 3 if args.quick else args.trials
     with chromium() as browser:
-        context, page = open_page(browser, args.file.as_uri())
+        context, page = open_page(browser, args.file.resolve().as_uri())
         try:
             wait_ready(page)
             settle(page)

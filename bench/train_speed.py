@@ -152,7 +152,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.steps, args.rounds = 6, 1
-    url = args.file.as_uri()
+    url = args.file.resolve().as_uri()
     native = []  # per round: {step: ms}
     runs = {config: [] for config in CONFIGS}
     with chromium() as browser:
