@@ -111,7 +111,7 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
       status.replaceChildren(
         el('span', 'inf-text', ['“', el('strong', null, result.text), '”']),
         ended
-          ? ` ${result.text.length} characters, then the model drew BOS: the name ends. Click any character to see the distribution it was drawn from.`
+          ? ` ${result.text.length} character${result.text.length === 1 ? '' : 's'}, then the model drew BOS: the name ends. Click any character to see the distribution it was drawn from.`
           : ` The model never drew BOS: the loop stopped after block_size positions. Click any character to see its distribution.`,
       );
       typeOut(columns);
