@@ -3,6 +3,7 @@
 // any section, the boot card or the editor changes the DOM, so the copy boots like the original.
 // It costs one serialisation of the page (~8 MB of text, mostly the embedded runtime) at start.
 import { gzipStored } from './gzip-stored.js';
+import { bytesToBase64 } from '../worker/decode.js';
 
 const pristine = `<!doctype html>\n${document.documentElement.outerHTML}`;
 
@@ -29,9 +30,7 @@ async function gzipBase64(text) {
   const bytes = typeof CompressionStream === 'function'
     ? new Uint8Array(await new Response(new Response(raw).body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer())
     : gzipStored(raw);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  return bytesToBase64(bytes);
 }
 
 export function downloadText(text, filename, type) {

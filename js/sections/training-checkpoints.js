@@ -6,7 +6,7 @@
 // exactly the sha256 the manifest names. An edited script, another data set, or a downloaded
 // guide with the learner's script as its default never gets them.
 import { readDataset } from '../embedded.js';
-import { base64ToBytes, gunzipBytes, gunzipText } from '../worker/decode.js';
+import { base64ToBytes, bytesToBase64, gunzipBytes, gunzipText } from '../worker/decode.js';
 
 let embedded; // undefined: not read yet; null: this page has none
 let nativeSteps = null; // Promise of {loss, lr_t, doc}
@@ -51,11 +51,7 @@ export function recordedSteps() {
 // The checkpoint after `step` steps as base64 of its raw bytes: what `checkpoint_import` takes
 // (the RPC's arguments travel as JSON, which carries no bytes).
 export async function checkpointBase64(step) {
-  const bytes = await gunzipBytes(base64ToBytes(read().checkpoints[String(step)]));
-  if (typeof bytes.toBase64 === 'function') return bytes.toBase64();
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  return bytesToBase64(await gunzipBytes(base64ToBytes(read().checkpoints[String(step)])));
 }
 
 async function sha256(bytes) {

@@ -10,6 +10,15 @@ export function base64ToBytes(text) {
   return bytes;
 }
 
+// bytes -> base64: the native encoder where there is one, else btoa over 32 KB slices (a spread
+// of the whole array would overflow the call stack).
+export function bytesToBase64(bytes) {
+  if (typeof bytes.toBase64 === 'function') return bytes.toBase64();
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
 // A stream of the gunzipped bytes. Built from a Response over the bytes rather than
 // Blob.stream(): WebKit cannot read a Blob inside a worker whose origin is "null".
 export function gunzipStream(bytes) {
