@@ -19,6 +19,7 @@ export function createRpc({ spawnWorker, bootMessage }) {
   let nextId = 1;
   const pending = new Map(); // id -> {resolve, reject, onEvent}
   const listeners = new Map(); // event name -> Set of handlers
+  let openStreams = 0; // stream() jobs not finished yet
   const lanes = new Map(); // latest-request-wins key -> {busy, waiting}
   let readyPromise = null;
   let readyHandlers = null;
@@ -139,6 +140,8 @@ export function createRpc({ spawnWorker, bootMessage }) {
 
   function stream(method, args, onEvent) {
     const { id, promise } = send(method, args, onEvent);
+    openStreams++;
+    promise.then(() => {}, () => {}).finally(() => { openStreams--; });
     return {
       promise,
       cancel: () => worker.postMessage({ kind: MSG.CANCEL, id }),
@@ -175,5 +178,7 @@ export function createRpc({ spawnWorker, bootMessage }) {
   }
 
   adopt(launch());
-  return { call, latest, stream, on, restart, prepareRestart, dropSpare, get ready() { return readyPromise; } };
+  // `streaming`: a long job (training) is running, so work nobody asked for can wait.
+  return { call, latest, stream, on, restart, prepareRestart, dropSpare, get ready() { return readyPromise; },
+    get streaming() { return openStreams > 0; } };
 }

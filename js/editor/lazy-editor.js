@@ -30,7 +30,13 @@ export class LazyEditor {
     const observer = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
       observer.disconnect();
-      idle(activate, { timeout: 3000 });
+      // Creating the editor is a ~100-300 ms task: while a long job runs (training draws a frame
+      // per step), it waits for the job to end, unless the learner reaches for the editor.
+      const whenFree = () => {
+        if (this.options.busy?.()) setTimeout(() => idle(whenFree, { timeout: 3000 }), 1000);
+        else activate();
+      };
+      idle(whenFree, { timeout: 3000 });
     });
     observer.observe(this.parent);
   }

@@ -50,6 +50,7 @@ export class ScriptPanel {
     this.editor = new LazyEditor(frame, saved ?? defaultScript.source, {
       onChange: (text) => this.changed(text),
       onRun: () => this.run(),
+      busy: () => this.rpc().streaming,
     });
     bar.append(...fileActions({
       dropTarget: frame,

@@ -99,22 +99,46 @@ export class TrainingAdam {
     return row;
   }
 
+  // The table's rows are built when the picked parameters change; a new step only rewrites
+  // their numbers, bars and checks in place (no nodes added or removed: a cheap frame).
   showTable() {
     if (!this.state?.data) return;
     const rows = this.selected.map((i) => ({ i, ...this.numbers(i) }));
+    if (this.rowsFor !== this.selected) this.buildRows();
     const max = Object.fromEntries(COLUMNS.map((c) => [c.key, Math.max(1e-300, ...rows.map((r) => Math.abs(r[c.key] ?? 0)))]));
-    const head = el('tr', null, [el('th', null, 'parameter'), ...COLUMNS.map((c) => el('th', null, c.label)), el('th', { title: 'data before this step − update = data after (what Python wrote)' }, 'check')]);
-    const body = rows.map((r) => el('tr', { dataset: rowData(r) }, [
-      el('th', { scope: 'row' }, this.label(r.i)),
-      ...COLUMNS.map((c) => el('td', { title: r[c.key] == null ? '' : pyRepr(r[c.key]) }, cell(r[c.key], c, max[c.key]))),
-      el('td', 'tr-check', check(r)),
-    ]));
-    this.table.replaceChildren(el('thead', null, head), el('tbody', null, body));
+    rows.forEach((r, k) => {
+      const view = this.rowViews[k];
+      for (const [key, value] of Object.entries(rowData(r))) view.tr.dataset[key] = value;
+      for (const key of ['before', 'update']) if (r[key] == null) delete view.tr.dataset[key];
+      COLUMNS.forEach((c, j) => view.cells[j].show(r[c.key], max[c.key]));
+      showCheck(view.check, r);
+    });
     this.formula.textContent = this.state.step > 0
       ? `Step ${this.state.step}: m̂ = m / (1 − ${this.hyper.beta1}^${this.state.step}), v̂ = v / (1 − ${this.hyper.beta2}^${this.state.step}), `
         + `update = lr_t · m̂ / (√v̂ + ${this.hyper.eps_adam}) with lr_t = ${shortNumber(this.state.lr_t, 4)}: the script's update lines, applied to Python's numbers. `
-        + 'grad is as backward() left it, before the update set it back to 0.'
+        + this.gradNote(rows)
       : 'No step yet: m and v start at 0. Click a cell to add its parameter to the table.';
+  }
+
+  // A step record holds grad as backward() left it; after a checkpoint jump (or a step that did
+  // not carry the parameters) the table shows the parameters as Python holds them now.
+  gradNote(rows) {
+    if (this.state.fromRecord) return 'grad is as backward() left it, before the update set it back to 0.';
+    const zero = rows.every((r) => r.grad === 0);
+    return `grad is what Python holds now${zero ? ' (0: the update set it back to 0 after using it)' : ''}, `
+      + `not what backward() computed in step ${this.state.step}.`;
+  }
+
+  buildRows() {
+    this.rowsFor = this.selected;
+    const head = el('tr', null, [el('th', null, 'parameter'), ...COLUMNS.map((c) => el('th', null, c.label)), el('th', { title: 'data before this step − update = data after (what Python wrote)' }, 'check')]);
+    this.rowViews = this.selected.map((i) => {
+      const cells = COLUMNS.map((c) => new NumberCell(c));
+      const check = el('td', 'tr-check', '–');
+      const tr = el('tr', { dataset: { index: String(i) } }, [el('th', { scope: 'row' }, this.label(i)), ...cells.map((c) => c.td), check]);
+      return { tr, cells, check };
+    });
+    this.table.replaceChildren(el('thead', null, head), el('tbody', null, this.rowViews.map((v) => v.tr)));
   }
 
   pick(cell) {
@@ -142,17 +166,36 @@ function rowData(r) {
   return out;
 }
 
-function cell(value, column, max) {
-  if (value == null) return '–';
-  const text = el('span', 'tr-num', shortNumber(value, 3));
-  if (!column.bar) return text;
-  const bar = el('span', `tr-bar flow-${column.flow}${value < 0 ? ' negative' : ''}`);
-  bar.style.width = `${Math.round(50 * Math.abs(value) / max)}%`;
-  return el('span', 'tr-bar-cell', [el('span', 'tr-bar-track', bar), text]);
+// One number of the table, with a signed bar for the columns that have one.
+class NumberCell {
+  constructor(column) {
+    this.column = column;
+    this.td = el('td');
+    this.text = el('span', 'tr-num');
+    if (column.bar) {
+      this.bar = el('span', `tr-bar flow-${column.flow}`);
+      this.box = el('span', 'tr-bar-cell', [el('span', 'tr-bar-track', this.bar), this.text]);
+    }
+    this.td.append(this.box ?? this.text);
+  }
+
+  show(value, max) {
+    const known = value != null;
+    this.td.title = known ? pyRepr(value) : '';
+    this.text.textContent = known ? shortNumber(value, 3) : '–';
+    if (!this.bar) return;
+    this.bar.hidden = !known;
+    this.bar.classList.toggle('negative', known && value < 0);
+    this.bar.style.width = known ? `${Math.round(50 * Math.abs(value) / max)}%` : '0';
+  }
 }
 
-function check(r) {
-  if (r.before == null || r.update == null) return '–';
+function showCheck(td, r) {
+  if (r.before == null || r.update == null) { td.textContent = '–'; return; }
   const ok = Math.abs(r.before - r.update - r.data) <= 1e-12 * Math.max(1, Math.abs(r.data));
-  return el('span', { className: ok ? 'ok' : 'bad', title: `${pyRepr(r.before)} − ${pyRepr(r.update)} = ${pyRepr(r.before - r.update)}; Python: ${pyRepr(r.data)}` }, ok ? '✓' : '✗');
+  const mark = td.firstElementChild ?? td.appendChild(el('span'));
+  if (td.firstChild !== mark || td.childNodes.length > 1) td.replaceChildren(mark);
+  mark.className = ok ? 'ok' : 'bad';
+  mark.title = `${pyRepr(r.before)} − ${pyRepr(r.update)} = ${pyRepr(r.before - r.update)}; Python: ${pyRepr(r.data)}`;
+  mark.textContent = ok ? '✓' : '✗';
 }

@@ -30,6 +30,7 @@ export class TrainingCurves {
     this.lrNote = el('p', 'live-card-note');
     this.lr.body.append(lrBox, this.lrNote);
     this.shape = null;
+    this.legendFor = null;
   }
 
   // The schedule's shape: the script's own lr_t expression evaluated by Python for every step.
@@ -55,18 +56,23 @@ export class TrainingCurves {
       ...page,
       { xs: steps, ys: average, color: '--text', width: 2 },
     ], { xMin: 0, xMax, yMin: 0, yMax: Math.max(uniform * 1.1, ...losses), lines: [{ y: uniform, color: '--text-dim', label: `uniform guess ln(${vocabSize}) = ${uniform.toFixed(2)}` }] });
-    this.legend.replaceChildren(
-      ...(native ? [el('span', 'tr-key tr-key-native', `steps 1–${native}: computed in CPython (the checkpoint)`)] : []),
-      el('span', 'tr-key tr-key-loss', native ? 'loss of each step run here' : 'loss of each step'),
-      el('span', 'tr-key tr-key-avg', `moving average of the last ${AVERAGE_OVER}`),
-      el('span', 'tr-key tr-key-base', 'a model that guesses every token equally'),
-    );
+    if (this.legendFor !== native) this.showLegend(native); // rebuilt only when it reads differently
     const shape = this.shape ? [{ xs: this.shape.xs, ys: this.shape.ys, color: '--text-faint', width: 1, dash: [4, 3] }] : [];
     this.lrChart.setSeries([{ xs: steps, ys: lrs, color: '--accent', width: 2, marker: true }, ...shape], { xMin: 0, xMax: numSteps, yMin: 0 });
     const last = lrs.at(-1);
     this.lrNote.textContent = last == null
       ? 'Dashed: the script\'s lr_t line evaluated for every step of range(num_steps). Solid: lr_t of the steps run.'
       : `lr_t of the last step: ${shortNumber(last, 4)}. Dashed: the script's lr_t line for every step; solid: the steps run.`;
+  }
+
+  showLegend(native) {
+    this.legendFor = native;
+    this.legend.replaceChildren(
+      ...(native ? [el('span', 'tr-key tr-key-native', `steps 1–${native}: computed in CPython (the checkpoint)`)] : []),
+      el('span', 'tr-key tr-key-loss', native ? 'loss of each step run here' : 'loss of each step'),
+      el('span', 'tr-key tr-key-avg', `moving average of the last ${AVERAGE_OVER}`),
+      el('span', 'tr-key tr-key-base', 'a model that guesses every token equally'),
+    );
   }
 
   hoverLoss(hit) {

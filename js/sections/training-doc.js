@@ -29,6 +29,7 @@ export class TrainingDoc {
       + 'once it is done).');
     this.card.body.append(this.heading, this.pairs, this.phases, note);
     this.replay = 0;
+    this.columns = []; // PairColumn per position, reused
   }
 
   show(record, { uchars, BOS, step: stepsDone = 0 }) {
@@ -44,33 +45,34 @@ export class TrainingDoc {
     const { doc, tokens = [], n = 0, losses = [], loss, step } = record;
     this.heading.textContent = `Step ${step}: "${doc ?? ''}" — ${n} pairs, loss ${shortNumber(loss, 5)} = the mean of the ${n} losses below.`;
     const worst = Math.max(...losses.filter(Number.isFinite), 1e-9);
-    const columns = [];
-    for (let pos = 0; pos < n; pos++) {
-      const l = losses[pos];
-      const bar = el('span', 'tr-pair-bar');
-      bar.style.height = `${Math.round(36 * (Number.isFinite(l) ? l / worst : 0))}px`;
-      columns.push(el('div', { className: 'tr-pair', dataset: { pos: String(pos), loss: String(l) } }, [
-        chipForId(tokens[pos], { uchars, BOS }, { small: true, title: `input at position ${pos}` }),
-        el('span', 'tr-arrow', '↓'),
-        chipForId(tokens[pos + 1], { uchars, BOS }, { small: true, title: `target at position ${pos}` }),
-        el('span', 'tr-pair-bar-box', bar),
-        el('span', { className: 'tr-pair-loss', title: `-log(p) of the target at position ${pos}: ${l}` }, shortNumber(l, 3)),
-      ]));
-    }
-    this.pairs.replaceChildren(...columns);
+    // One column per position, kept from step to step: a new document rewrites their contents
+    // and adds or removes only the columns its length needs.
+    while (this.columns.length < n) this.columns.push(new PairColumn(this.columns.length));
+    const vocab = { uchars, BOS };
+    for (let pos = 0; pos < n; pos++) this.columns[pos].show(tokens[pos], tokens[pos + 1], losses[pos], worst, vocab);
+    const shown = this.columns.slice(0, n).map((c) => c.root);
+    if (this.pairs.children.length !== n) this.pairs.replaceChildren(...shown);
     this.showPhases(record);
   }
 
+  // The three phase buttons are made once; a step sets their times and widths.
   showPhases(record) {
+    if (!this.phaseViews) {
+      this.phaseViews = PHASES.map((p) => {
+        const ms = el('span', 'tr-phase-ms', '–');
+        const button = el('button', { type: 'button', className: 'tr-phase', dataset: { phase: p.phase }, title: `Show the ${p.label} lines` },
+          [el('span', 'tr-phase-name', p.label), ms]);
+        button.addEventListener('click', () => this.onPhase(p.phase, true));
+        return { p, button, ms };
+      });
+      this.phases.replaceChildren(el('span', 'tr-phases-label', 'last step:'), ...this.phaseViews.map((v) => v.button));
+    }
     const total = record ? PHASES.reduce((s, p) => s + (record[p.key] ?? 0), 0) : 0;
-    this.phases.replaceChildren(el('span', 'tr-phases-label', 'last step:'), ...PHASES.map((p) => {
-      const ms = record ? (record[p.key] ?? 0) * 1000 : null;
-      const b = el('button', { type: 'button', className: 'tr-phase', dataset: { phase: p.phase }, title: `Show the ${p.label} lines` },
-        [el('span', 'tr-phase-name', p.label), el('span', 'tr-phase-ms', ms == null ? '–' : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`)]);
-      b.style.flexGrow = String(total ? (record[p.key] ?? 0) / total : 1); // width ~ share of the step's time
-      b.addEventListener('click', () => this.onPhase(p.phase, true));
-      return b;
-    }));
+    for (const { p, button, ms } of this.phaseViews) {
+      const t = record ? (record[p.key] ?? 0) * 1000 : null;
+      ms.textContent = t == null ? '–' : `${t.toFixed(t < 10 ? 1 : 0)} ms`;
+      button.style.flexGrow = String(total ? (record[p.key] ?? 0) / total : 1); // width ~ share of the step's time
+    }
   }
 
   // While training runs, the next step is already going: walk the code panel through its phases
@@ -98,4 +100,35 @@ export class TrainingDoc {
     for (const b of this.phases.querySelectorAll('.tr-phase')) b.classList.toggle('active', b.dataset.phase === phase);
     this.onPhase(phase, false);
   }
+}
+
+// Position `pos` of the document: input chip, arrow, target chip, a bar and the number of its loss.
+class PairColumn {
+  constructor(pos) {
+    this.pos = pos;
+    this.bar = el('span', 'tr-pair-bar');
+    this.loss = el('span', 'tr-pair-loss');
+    this.input = el('span');
+    this.target = el('span');
+    this.root = el('div', { className: 'tr-pair', dataset: { pos: String(pos) } },
+      [this.input, el('span', 'tr-arrow', '↓'), this.target, el('span', 'tr-pair-bar-box', this.bar), this.loss]);
+    this.ids = [];
+  }
+
+  show(input, target, loss, worst, vocab) {
+    // A chip is remade only when its token changed (most documents share BOS and some letters).
+    if (this.ids[0] !== input || this.vocab !== vocab.uchars) this.input = swap(this.input, chipForId(input, vocab, { small: true, title: `input at position ${this.pos}` }));
+    if (this.ids[1] !== target || this.vocab !== vocab.uchars) this.target = swap(this.target, chipForId(target, vocab, { small: true, title: `target at position ${this.pos}` }));
+    this.ids = [input, target];
+    this.vocab = vocab.uchars;
+    this.root.dataset.loss = String(loss);
+    this.bar.style.height = `${Math.round(36 * (Number.isFinite(loss) ? loss / worst : 0))}px`;
+    this.loss.title = `-log(p) of the target at position ${this.pos}: ${loss}`;
+    this.loss.textContent = shortNumber(loss, 3);
+  }
+}
+
+function swap(old, replacement) {
+  old.replaceWith(replacement);
+  return replacement;
 }

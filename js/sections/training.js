@@ -202,7 +202,7 @@ function draw() {
     const numSteps = info.hyper.num_steps;
     // The heatmap reads the page's colours: done before this frame's DOM writes, the read
     // does not force the browser to restyle what was just written.
-    if (last?.data) view.adam.show(last, before);
+    if (last?.data) view.adam.show({ ...last, fromRecord: true }, before);
     else if (start) view.adam.show({ ...start, step: last?.step ?? stepsDone(), lr_t: last?.lr_t ?? runs?.lrs.at(-1) ?? null }, null);
     view.curves.show(runs, { numSteps, vocabSize: info.vocab_size });
     view.doc.show(last, info);

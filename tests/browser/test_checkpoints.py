@@ -69,6 +69,9 @@ def test_jump_to_a_cpython_checkpoint_then_train_on(open_page, built_page, artif
     # The loss curve holds CPython's 300 losses, marked as such.
     wait_until(page, f"() => document.querySelector('{LIVE} .tr-loss-card canvas').dataset.points === '{JUMP_TO}'")
     assert "computed in CPython" in page.text_content(f"{LIVE} .tr-legend")
+    # Adam's table reads the parameters as they are now: the checkpoint holds no gradients.
+    wait_until(page, f"() => document.querySelector('{LIVE} .tr-formula').textContent.includes('Python holds now')")
+    assert "as backward() left it" not in page.text_content(f"{LIVE} .tr-formula")
     # The parameters chapter follows (it draws the model's data again after the import).
     show_live(page)
     wait_until(page, "() => !document.querySelector('[data-live=\"training\"] [data-action=\"1\"]').disabled")
@@ -85,6 +88,7 @@ def test_jump_to_a_cpython_checkpoint_then_train_on(open_page, built_page, artif
     assert py_float(rec, "lr_t") == cpython["lr_t"][JUMP_TO]
     points = page.evaluate(f"() => document.querySelector('{LIVE} .tr-loss-card canvas').dataset.points")
     assert points == str(JUMP_TO + 1)
+    assert "as backward() left it" in page.text_content(f"{LIVE} .tr-formula")
     show_live(page)
     page.screenshot(path=str(artifacts / "training-jump-301.png"))
     assert not rec.errors, rec.errors

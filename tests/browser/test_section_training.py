@@ -140,8 +140,9 @@ def test_training_stays_responsive_and_pauses_within_a_step(chromium, built_page
         wait_until(page, lambda_idle())
         # The step running when Pause was pressed finishes; no further one starts.
         assert seen <= steps_seen(page) <= seen + 1 < 101
-        # The page-wide longest task is reported (other chapters redraw on 'step' too); this
-        # chapter's own work per frame (its draw and its charts) must stay far below 50 ms.
+        # No main-thread task over 50 ms anywhere on the page while training ran (other chapters
+        # follow 'step' too), and this chapter's own work per frame (its draw and its charts) is a
+        # fraction of that.
         tasks = page.evaluate("(t0) => window.__longtasks.filter((e) => e.start >= t0)", t0)
         own_entries = page.evaluate(
             "(t0) => performance.getEntriesByType('measure').filter((m) => m.startTime >= t0"
@@ -158,7 +159,8 @@ def test_training_stays_responsive_and_pauses_within_a_step(chromium, built_page
         }
         (artifacts / "training-longtasks.json").write_text(json.dumps(report, indent=1))
         print(f"longest main-thread task while training: {longest:.0f} ms; this chapter's longest: {max(own):.1f} ms")
-        assert own and max(own) < 50
+        assert own and max(own) < 25
+        assert tasks == [], f"main-thread tasks over 50 ms while training: {tasks}"
         page.screenshot(path=str(artifacts / "training-paused.png"))
         assert rec.errors == []
     finally:
