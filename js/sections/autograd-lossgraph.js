@@ -65,9 +65,20 @@ export class LossGraphPanel {
       el('div', 'ag-loss-body', [this.ops, this.explorer]),
     );
     container.append(card.root);
-    // The first graph is built when the panel comes into view, not while the page starts.
+    // The first graph is built when the panel comes into view, not while the page starts, and
+    // not while training runs: a build is a whole forward and backward pass on the worker, which
+    // would hold up the next step (the button builds at once whenever it is pressed).
+    let visible = false;
+    let waiting = 0;
+    const buildWhenFree = () => {
+      waiting = 0;
+      if (!visible || !this.info || this.built || this.root.dataset.state !== 'idle') return;
+      if (this.rpc.streaming) waiting = setTimeout(buildWhenFree, 1000);
+      else this.build();
+    };
     this.observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && this.info && !this.built && this.root.dataset.state === 'idle') this.build();
+      visible = entries.at(-1).isIntersecting;
+      if (!waiting) buildWhenFree();
     }, { rootMargin: '200px' });
     this.observer.observe(card.root);
   }

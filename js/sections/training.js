@@ -14,6 +14,7 @@ import { TrainingDoc, ALL_PHASES } from './training-doc.js';
 import { TrainingAdam } from './training-adam.js';
 import { lrShape } from './training-schedule.js';
 import { TrainingJump } from './training-jump.js';
+import { onScreenOnly } from '../ui/on-screen.js';
 
 let ctx;
 let frame;
@@ -25,6 +26,7 @@ let last = null; // the last record (with data, grad, m, v)
 let before = null; // the data of the step before `last`, when that record was seen too
 let start = null; // the last `params` answer: Adam's view when no step record carries the parameters
 let frameRequest = 0;
+let drawOnScreen; // draw(), deferred while the chapter is off screen
 let jumping = false; // a checkpoint import is under way: no training meanwhile
 let pausing = false; // the running job was paused (not finished): Space can resume it
 let resumeTo = null; // the step a paused run was heading for
@@ -41,6 +43,8 @@ function mount(root, context) {
     if (e.key === 'Enter') { e.preventDefault(); train(1); }
     if (e.key === ' ') { e.preventDefault(); playPause(); }
   });
+  // A step's redraw waits while the chapter is off screen (it catches up when scrolled to).
+  drawOnScreen = onScreenOnly(root, draw);
   ctx.rpc.on('step', onRecord);
   ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load' && !job) fetchStart(); });
 }
@@ -190,7 +194,7 @@ function onRecord(record) {
   // A step streamed without its parameters (another caller's `train`): read them instead.
   if (!record.data) fetchStart();
   view?.doc.follow(record, Boolean(job));
-  draw();
+  drawOnScreen();
 }
 
 // All drawing waits for the next frame, so a burst of records costs one paint.
