@@ -5,6 +5,8 @@ let tip = null;
 let owner = null; // the "?" marker whose explanation is showing: described by the tooltip meanwhile
 let ownerAt = ''; // where that marker was last placed beside ("right,bottom")
 let following = false; // a followOwner frame loop is running
+let leaving = 0; // timer: the pointer left a marker; the tooltip closes unless it reaches the tooltip
+const GRACE_MS = 300; // time to move the pointer from a "?" onto its tooltip (WCAG 1.4.13: hoverable)
 
 function element() {
   if (!tip) {
@@ -16,6 +18,9 @@ function element() {
     document.body.append(tip);
     // Escape dismisses whatever tooltip shows, without moving focus (WCAG 1.4.13).
     document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !tip.hidden) hideTooltip(); });
+    // A marker's tooltip can be hovered (to read it, select its text) and stays open meanwhile.
+    tip.addEventListener('mouseenter', () => clearTimeout(leaving));
+    tip.addEventListener('mouseleave', () => { if (owner) hideSoon(); });
   }
   return tip;
 }
@@ -23,6 +28,7 @@ function element() {
 // `content`: a string (may contain "\n") or an array of lines / DOM nodes.
 export function showTooltip(content, clientX, clientY) {
   const el = element();
+  clearTimeout(leaving);
   releaseOwner();
   const parts = Array.isArray(content) ? content : String(content).split('\n');
   el.replaceChildren(...parts.map((part) => {
@@ -59,13 +65,20 @@ function followOwner() {
 }
 
 export function hideTooltip() {
+  clearTimeout(leaving);
   if (tip) tip.hidden = true;
   releaseOwner();
+}
+
+function hideSoon() {
+  clearTimeout(leaving);
+  leaving = setTimeout(hideTooltip, GRACE_MS);
 }
 
 function releaseOwner() {
   owner?.removeAttribute('aria-describedby');
   owner = null;
+  tip?.classList.remove('is-owned');
 }
 
 // A "?" button next to a term: its explanation shows on hover and on keyboard focus, and
@@ -80,9 +93,12 @@ export function helpMarker(term, explanation, { href = null, more = [] } = {}) {
   button.setAttribute('aria-label', `What is ${term}?`);
   const text = [explanation instanceof Node ? explanation : `${term}: ${explanation}`, ...more];
   const show = () => {
+    clearTimeout(leaving);
+    if (owner === button && !tip.hidden) return; // back from its own tooltip: already showing
     const r = button.getBoundingClientRect();
     showTooltip(text, r.right, r.bottom);
     owner = button;
+    tip.classList.add('is-owned');
     ownerAt = `${r.right},${r.bottom}`;
     button.setAttribute('aria-describedby', TIP_ID);
     if (!following) { following = true; requestAnimationFrame(followOwner); }
@@ -91,7 +107,7 @@ export function helpMarker(term, explanation, { href = null, more = [] } = {}) {
   if (href) button.addEventListener('click', hideTooltip);
   button.addEventListener('mouseenter', show);
   button.addEventListener('focus', show);
-  button.addEventListener('mouseleave', hideTooltip);
-  button.addEventListener('blur', hideTooltip);
+  button.addEventListener('mouseleave', hideSoon);
+  button.addEventListener('blur', () => { if (!tip.matches(':hover')) hideTooltip(); });
   return button;
 }

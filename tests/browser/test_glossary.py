@@ -72,8 +72,14 @@ def test_hover_shows_the_explanation_and_leaving_hides_it(page):
     text = wait_until(page, TOOLTIP)
     assert BY_ID["softmax"]["definition"] in text
     assert "In the script: softmax" in text
+    # The tooltip can be hovered (WCAG 1.4.13): the pointer moves onto it and it stays open.
+    box = page.locator("#page-tooltip").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
+    page.wait_for_timeout(600)
+    assert BY_ID["softmax"]["definition"] in (page.evaluate(TOOLTIP) or "")
+    # Leaving it (or the marker) closes it after a short grace period.
     page.mouse.move(5, 5)
-    assert page.evaluate(TOOLTIP) is None
+    wait_until(page, f"() => ({TOOLTIP})() === null", timeout=2)
 
 
 def test_enter_on_a_marker_goes_to_its_entry(page):
