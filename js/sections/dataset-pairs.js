@@ -3,7 +3,7 @@
 // Everything drawn is the bridge's `tokenize` result: the script's own tokens and n.
 import { el } from '../ui/dom.js';
 import { chipForId } from '../ui/token-chip.js';
-import { helpMarker } from '../ui/tooltip.js';
+import { termMarker } from '../ui/glossary.js';
 
 export function renderPairs(container, result, vocab) {
   const { tokens, n, block_size: blockSize, pairs } = result;
@@ -14,7 +14,7 @@ export function renderPairs(container, result, vocab) {
   const dropped = pairs.filter((p) => !p.kept);
   const formula = el('p', 'pairs-formula', [
     el('code', null, `n = min(block_size, len(tokens) - 1) = min(${blockSize}, ${tokens.length - 1}) = ${n}`),
-    helpMarker('block_size', 'the most positions the model looks at: it has a learned position embedding (wpe) for positions 0 to block_size − 1 only, so a longer name is cut.'),
+    termMarker('block-size'),
   ]);
   const summary = el('p', 'pairs-summary', dropped.length
     ? `The loop runs pos_id over range(n): ${n} predictions. The last ${dropped.length} pair${dropped.length > 1 ? 's are' : ' is'} dropped — this name is longer than block_size allows, so the model never learns its end.`

@@ -8,7 +8,7 @@ const PAGE = 10;
 export function createSample({ rpc, onPick, action }) {
   const card = liveCard({
     title: 'The data set: docs',
-    help: ['document', 'one training example. Here every line of input.txt, one name, is a document; docs is the list of them all.'],
+    term: 'document',
     action,
     className: 'dataset-sample',
   });

@@ -4,7 +4,7 @@
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
 import { tokenChip, chipForId } from '../ui/token-chip.js';
-import { helpMarker } from '../ui/tooltip.js';
+import { termMarker } from '../ui/glossary.js';
 import { renderPairs } from './dataset-pairs.js';
 
 const FIRST_TEXT = 'emma';
@@ -15,7 +15,7 @@ const EXAMPLES = ['maximilianalexander', 'Zoë 2🙂'];
 export function createTokenizer({ rpc, script, showLines, action }) {
   const card = liveCard({
     title: 'Tokenize a name',
-    help: ['token', 'the unit the model reads and predicts, one per step. Here a token is one character, or BOS, each known by an integer id.'],
+    term: 'token',
     action,
     className: 'dataset-tokenize',
   });
@@ -112,7 +112,7 @@ export function createTokenizer({ rpc, script, showLines, action }) {
     const bosCount = tokens.filter((id) => id === vocab.BOS).length;
     bosNote.hidden = false;
     bosNote.replaceChildren(
-      el('span', 'bos-tag', 'BOS'), helpMarker('BOS', 'beginning of sequence: a token id that stands for no character and marks where a name begins and ends.'),
+      el('span', 'bos-tag', 'BOS'), termMarker('bos'),
       bosCount >= 2
         ? ` stands at both ends. At the start it means "nothing yet": the model predicts the first letter from BOS alone. At the end it is the target after the last letter, so the model learns when a name is over — and when it later invents names, drawing BOS is how it stops.`
         : ` appears ${bosCount === 1 ? 'once' : 'nowhere'} in this script's tokens: without BOS at both ends, the model cannot learn both how a name starts and where it ends.`,

@@ -7,7 +7,7 @@ import { showTooltip, hideTooltip } from '../ui/tooltip.js';
 export function createVocab({ action }) {
   const card = liveCard({
     title: 'The vocabulary',
-    help: ['vocabulary', 'every token the model knows. It reads one token id per step and, at every step, scores each token of the vocabulary as the possible next one.'],
+    term: 'vocabulary',
     action,
     className: 'dataset-vocab',
   });

@@ -3,7 +3,7 @@
 // from the script through the bridge (info, `docs`, `vocab`, `tokenize`).
 import { el } from '../ui/dom.js';
 import { renderFacts } from '../ui/facts.js';
-import { helpMarker } from '../ui/tooltip.js';
+import { termMarker } from '../ui/glossary.js';
 import { codeLink, showLines } from '../ui/code-link.js';
 import { sectionFrame } from './section.js';
 import { createSample } from './dataset-sample.js';
@@ -12,11 +12,8 @@ import { createTokenizer } from './dataset-tokenize.js';
 
 const CODE = { show: ['dataset', 'tokenizer', 'train.tokens'], highlight: ['tokenizer', 'train.tokens'] };
 
-const HELP = {
-  'vocab size': 'how many different token ids there are: one per character in uchars, plus BOS.',
-  'BOS id': 'the id of BOS ("beginning of sequence"), the token that marks where a name starts and ends. It is len(uchars), the first id after the characters.',
-  block_size: 'the most positions the model handles: a name gives at most block_size (input → target) pairs to learn from.',
-};
+// The facts that name a glossary term get its "?" (js/glossary.json).
+const TERM_OF_FACT = { 'vocab size': 'vocabulary', 'BOS id': 'bos', block_size: 'block-size' };
 
 let ctx;
 let frame;
@@ -78,7 +75,8 @@ function drawFacts(info) {
   ]);
   parts.facts.querySelector('.fact:nth-child(3)')?.classList.add('bos');
   for (const dt of parts.facts.querySelectorAll('dt')) {
-    if (HELP[dt.textContent]) dt.append(helpMarker(dt.textContent, HELP[dt.textContent]));
+    const term = TERM_OF_FACT[dt.textContent];
+    if (term) dt.append(termMarker(term));
   }
 }
 

@@ -3,7 +3,7 @@
 // A click on a character opens that whole distribution (inference-distribution.js).
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
-import { helpMarker } from '../ui/tooltip.js';
+import { termMarker } from '../ui/glossary.js';
 import { tokenChip } from '../ui/token-chip.js';
 import { renderProbBars, formatProb } from '../ui/prob-bars.js';
 import { renderDistribution } from './inference-distribution.js';
@@ -12,7 +12,6 @@ import { SequencePlayer } from '../ui/sequence-player.js';
 const TYPE_MS = 140; // one character every TYPE_MS while typing out
 const MINI_TOP = 3; // the mini charts show the most likely tokens, and always the one drawn
 
-const HELP_TEMPERATURE = ['temperature', 'the script divides every logit by it before the softmax. Below 1 the likely tokens get likelier (tamer names); above 1 the odds even out (wilder names).'];
 const HELP_SAMPLING = ['sampling', 'drawing the next token at random, each with the chance the model gives it, instead of always taking the most likely one.'];
 
 export function createGenerator({ action, temperatureLink, onTemperature, onAgain, onPick }) {
@@ -23,7 +22,7 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
   const seedNote = el('span', 'inf-seed');
   const label = el('label', { for: 'inf-temperature', className: 'inf-temp-label' }, 'temperature');
   const controls = el('div', 'inf-controls', [
-    el('span', 'inf-temp-name', [label, helpMarker(...HELP_TEMPERATURE)]),
+    el('span', 'inf-temp-name', [label, termMarker('temperature')]),
     slider, value, temperatureLink, again, seedNote,
   ]);
   const row = el('div', { className: 'inf-row', 'aria-label': 'The sample, one token per position', dataset: { state: 'empty' } });

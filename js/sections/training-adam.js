@@ -25,7 +25,7 @@ export class TrainingAdam {
   constructor({ codeLinkButton }) {
     this.card = liveCard({
       title: 'Adam, parameter by parameter',
-      help: ['Adam', 'keeps per parameter a running mean of its gradient (m) and of its square (v), and moves it by lr_t · m̂ / (√v̂ + eps)'],
+      term: 'adam',
       action: codeLinkButton,
       className: 'tr-adam-card',
     });

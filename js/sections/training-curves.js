@@ -12,7 +12,7 @@ export class TrainingCurves {
   constructor() {
     this.loss = liveCard({
       title: 'Loss per step',
-      help: ['loss', 'the average of -log(p) over the positions of one document; lower means the model expected the right characters'],
+      term: 'loss',
       className: 'tr-loss-card',
     });
     const lossBox = el('div', 'tr-chart-box');
@@ -22,7 +22,7 @@ export class TrainingCurves {
 
     this.lr = liveCard({
       title: 'Learning rate',
-      help: ['learning rate', 'how far Adam moves each parameter per step; this script shrinks it linearly to zero'],
+      term: 'learning-rate',
       className: 'tr-lr-card',
     });
     const lrBox = el('div', 'tr-chart-box');
