@@ -197,24 +197,44 @@ function onRecord(record) {
   drawOnScreen();
 }
 
-// All drawing waits for the next frame, so a burst of records costs one paint.
+// All drawing waits for the next frame, so a burst of records costs one paint. The work is
+// spread over two frames, Adam's heatmap and table in the first, the curves, the document and
+// the progress line in the second: each frame lays out half as much (the charts' canvases
+// paint in a frame of their own after that). A record that arrives meanwhile is drawn by a
+// further round.
+let again = false;
+
 function draw() {
-  if (frameRequest || !view) return;
+  if (!view) return;
+  if (frameRequest) { again = true; return; }
   frameRequest = requestAnimationFrame(() => {
-    frameRequest = 0;
-    const t0 = performance.now();
-    const numSteps = info.hyper.num_steps;
-    // The heatmap reads the page's colours: done before this frame's DOM writes, the read
-    // does not force the browser to restyle what was just written.
-    if (last?.data) view.adam.show({ ...last, fromRecord: true }, before);
-    else if (start) view.adam.show({ ...start, step: last?.step ?? stepsDone(), lr_t: last?.lr_t ?? runs?.lrs.at(-1) ?? null }, null);
-    view.curves.show(runs, { numSteps, vocabSize: info.vocab_size });
-    view.doc.show(last, info);
-    view.controls.showProgress(stepsDone(), numSteps, Boolean(job));
-    if (!job) view.controls.setEnabled(stepsDone() < numSteps);
-    // What this chapter costs the page per frame, for tests and the curious (Performance panel).
-    performance.measure('training-draw', { start: t0, end: performance.now() });
+    if (view) measured(drawAdam);
+    frameRequest = requestAnimationFrame(() => {
+      frameRequest = 0;
+      if (view) measured(drawProgress);
+      if (again) { again = false; draw(); }
+    });
   });
+}
+
+// What this chapter costs the page per frame, for tests and the curious (Performance panel).
+function measured(part) {
+  const t0 = performance.now();
+  part();
+  performance.measure('training-draw', { start: t0, end: performance.now() });
+}
+
+function drawAdam() {
+  if (last?.data) view.adam.show({ ...last, fromRecord: true }, before);
+  else if (start) view.adam.show({ ...start, step: last?.step ?? stepsDone(), lr_t: last?.lr_t ?? runs?.lrs.at(-1) ?? null }, null);
+}
+
+function drawProgress() {
+  const numSteps = info.hyper.num_steps;
+  view.curves.show(runs, { numSteps, vocabSize: info.vocab_size });
+  view.doc.show(last, info);
+  view.controls.showProgress(stepsDone(), numSteps, Boolean(job));
+  if (!job) view.controls.setEnabled(stepsDone() < numSteps);
 }
 
 // A phase of the loop body in the code panel: `open` (a click) opens the panel on it; the
