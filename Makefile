@@ -10,7 +10,7 @@ DIST := dist/microgpt-guide.html
 # apt-get only when something is missing; sudo when not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: guide build test setup py-deps node-deps browsers lint unit pyodide-tests unit-and-pyodide browser-tests bench checkpoints clean
+.PHONY: guide build test setup py-deps node-deps browsers lint unit pyodide-tests unit-and-pyodide browser-tests bench screenshots checkpoints clean
 
 guide: build
 	@echo "Built: $(abspath $(DIST))"
@@ -70,6 +70,10 @@ test: setup browsers lint unit-and-pyodide build browser-tests
 
 bench: build browsers
 	$(PY) bench/run.py
+
+# The README's pictures (docs/screenshots/), from the built page: rerun after changing what they show.
+screenshots: build browsers
+	$(PY) bench/screenshots.py
 
 # The default script trained natively for 1000 steps (~5 min): py/checkpoints/, committed. Rerun
 # after changing py/microgpt.py or py/data/names.txt (tests/unit/test_checkpoints.py says so).
