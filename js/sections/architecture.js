@@ -15,7 +15,6 @@ import { describe, renderCache, renderValues } from './architecture-values.js';
 import { onScreenOnly } from '../ui/on-screen.js';
 
 const HELP_TRACE = ['trace', 'The script\'s own gpt() is run for one position while the bridge records, after each statement, the variables it changed. Nothing here is recomputed in the page.'];
-const HELP_KV = ['KV cache', 'Each position appends its key and value to the cache of every layer. Later positions attend to everything stored there; nothing is ever removed.'];
 const REFRESH_AFTER_MS = 400; // after training steps stop arriving, trace the new weights once
 
 let ctx;
@@ -68,7 +67,7 @@ function build() {
   stepCard.body.append(ui.title, ui.about);
   ui.panel = new CodePanel(stepCard.body, { show: ['gpt'], highlight: [], label: 'The line that ran', open: true });
   stepCard.body.append(ui.values);
-  const cacheCard = liveCard({ title: 'KV cache', help: HELP_KV, className: 'arch-cache-card' });
+  const cacheCard = liveCard({ title: 'KV cache', term: 'kv-cache', className: 'arch-cache-card' });
   ui.cache = cacheCard.body;
   ui.side = el('div', 'arch-side', [stepCard.root, cacheCard.root]);
   ui.live.replaceChildren(controls, el('div', 'arch-grid', [diagramCard.root, ui.side]));

@@ -26,7 +26,6 @@ const REFRESH_DELAY_MS = 300; // training steps arrive in bursts: one refetch pe
 // worker (~140 ms with new weights), between two steps: once a second it took ~13 % of training's
 // time while this chapter was on screen, every 2 s it takes ~7 %.
 const LIVE_REFRESH_MS = 2000;
-const HELP_HEAD = ['head', 'one slice of the vector (head_dim numbers) with its own queries, keys and values; n_head of them run side by side and their outputs are joined.'];
 
 let ctx;
 let frame;
@@ -70,7 +69,7 @@ function buildView() {
   const link = codeLink(frame.panel, lineRanges);
   const controls = el('div', 'at-controls', [el('label', 'at-word-label', ['Word ', input]), go, message, layers]);
 
-  const headsCard = liveCard({ title: 'Every head\'s attention weights', help: HELP_HEAD, action: link.button, className: 'at-heads-card' });
+  const headsCard = liveCard({ title: 'Every head\'s attention weights', term: 'attention-head', action: link.button, className: 'at-heads-card' });
   const arrowsCard = liveCard({ title: 'Where each query looks', className: 'at-arrows-card' });
   const dotCard = liveCard({ title: 'One score, step by step', className: 'at-dot-card' });
   const scaleCard = liveCard({ title: 'Flatten or sharpen the picked head', className: 'at-scale-card' });

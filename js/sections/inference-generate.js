@@ -12,10 +12,9 @@ import { SequencePlayer } from '../ui/sequence-player.js';
 const TYPE_MS = 140; // one character every TYPE_MS while typing out
 const MINI_TOP = 3; // the mini charts show the most likely tokens, and always the one drawn
 
-const HELP_SAMPLING = ['sampling', 'drawing the next token at random, each with the chance the model gives it, instead of always taking the most likely one.'];
 
 export function createGenerator({ action, temperatureLink, onTemperature, onAgain, onPick }) {
-  const card = liveCard({ title: 'Generate a name', help: HELP_SAMPLING, action, className: 'inf-generate' });
+  const card = liveCard({ title: 'Generate a name', term: 'sampling', action, className: 'inf-generate' });
   const slider = el('input', { type: 'range', id: 'inf-temperature', min: '0.1', max: '2', step: '0.05', value: '0.5' });
   const value = el('output', { className: 'inf-temp-value', for: 'inf-temperature' });
   const again = el('button', { type: 'button', className: 'inf-again' }, 'Sample again');

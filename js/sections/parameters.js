@@ -22,7 +22,6 @@ import { onScreenOnly } from '../ui/on-screen.js';
 // While training streams steps, the heatmaps follow the live weights about once a second: each
 // refresh reads every parameter from the worker between two steps.
 const LIVE_REFRESH_MS = 1000;
-const HELP_PARAMETER = ['parameter', 'one number the model learns: a Value in state_dict. Training nudges every one of them a little after each step.'];
 
 let ctx;
 let frame;
@@ -66,7 +65,7 @@ function update(newInfo) {
 function buildView() {
   if (view) return;
   const open = (m, trigger) => openZoom(m, trigger);
-  const matricesCard = liveCard({ title: 'Every weight matrix, to scale', help: HELP_PARAMETER, action: links.matrices.button, className: 'pm-matrices' });
+  const matricesCard = liveCard({ title: 'Every weight matrix, to scale', term: 'parameter', action: links.matrices.button, className: 'pm-matrices' });
   const countCard = liveCard({ title: 'How many parameters', action: links.count.button, className: 'pm-count-card' });
   view = {
     schematic: new Schematic(matricesCard.body, { onShow: (m) => showMatrix(m), onOpen: open }),
