@@ -131,22 +131,44 @@ export class LzmaDecoder {
     return result;
   }
 
-  // `count` bits through a binary tree of probabilities rooted at p[base + 1].
+  // `count` bits through a binary tree of probabilities rooted at p[base + 1]. Lengths and
+  // distances are a third of the work in a wasm file: the bit step of bit() is written out
+  // here (and in reverseTree) with the coder's state in locals, as in decodeSome.
   tree(p, base, count) {
+    const { rc, input } = this;
+    let range = rc[0];
+    let code = rc[1];
+    let inPos = this.inPos;
     let m = 1;
-    for (let i = 0; i < count; i++) m = (m << 1) | this.bit(p, base + m);
+    for (let n = 0; n < count; n++) {
+      const i = base + m;
+      const prob = p[i];
+      const bound = Math.imul(range >>> 11, prob);
+      if ((code ^ SIGN) < (bound ^ SIGN)) { range = bound; p[i] = prob + ((2048 - prob) >> 5); m <<= 1; }
+      else { range = (range - bound) | 0; code = (code - bound) | 0; p[i] = prob - (prob >> 5); m = (m << 1) | 1; }
+      if (range >>> 24 === 0) { range <<= 8; code = (code << 8) | input[inPos++]; }
+    }
+    rc[0] = range; rc[1] = code; this.inPos = inPos;
     return m - (1 << count);
   }
 
   // The same, least significant bit first.
   reverseTree(p, base, count) {
+    const { rc, input } = this;
+    let range = rc[0];
+    let code = rc[1];
+    let inPos = this.inPos;
     let m = 1;
     let result = 0;
-    for (let i = 0; i < count; i++) {
-      const b = this.bit(p, base + m);
-      m = (m << 1) | b;
-      result |= b << i;
+    for (let n = 0; n < count; n++) {
+      const i = base + m;
+      const prob = p[i];
+      const bound = Math.imul(range >>> 11, prob);
+      if ((code ^ SIGN) < (bound ^ SIGN)) { range = bound; p[i] = prob + ((2048 - prob) >> 5); m <<= 1; }
+      else { range = (range - bound) | 0; code = (code - bound) | 0; p[i] = prob - (prob >> 5); m = (m << 1) | 1; result |= 1 << n; }
+      if (range >>> 24 === 0) { range <<= 8; code = (code << 8) | input[inPos++]; }
     }
+    rc[0] = range; rc[1] = code; this.inPos = inPos;
     return result;
   }
 
