@@ -141,7 +141,8 @@ export function createRpc({ spawnWorker, bootMessage }) {
   function stream(method, args, onEvent) {
     const { id, promise } = send(method, args, onEvent);
     openStreams++;
-    promise.then(() => {}, () => {}).finally(() => { openStreams--; });
+    const ended = () => { openStreams--; };
+    promise.then(ended, ended);
     return {
       promise,
       cancel: () => worker.postMessage({ kind: MSG.CANCEL, id }),

@@ -50,8 +50,7 @@ export class TrainingDoc {
     while (this.columns.length < n) this.columns.push(new PairColumn(this.columns.length));
     const vocab = { uchars, BOS };
     for (let pos = 0; pos < n; pos++) this.columns[pos].show(tokens[pos], tokens[pos + 1], losses[pos], worst, vocab);
-    const shown = this.columns.slice(0, n).map((c) => c.root);
-    if (this.pairs.children.length !== n) this.pairs.replaceChildren(...shown);
+    if (this.pairs.children.length !== n) this.pairs.replaceChildren(...this.columns.slice(0, n).map((c) => c.root));
     this.showPhases(record);
   }
 

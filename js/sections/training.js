@@ -27,6 +27,7 @@ let before = null; // the data of the step before `last`, when that record was s
 let start = null; // the last `params` answer: Adam's view when no step record carries the parameters
 let frameRequest = 0;
 let drawOnScreen; // draw(), deferred while the chapter is off screen
+let again = false; // a draw was asked for while one was under way
 let jumping = false; // a checkpoint import is under way: no training meanwhile
 let pausing = false; // the running job was paused (not finished): Space can resume it
 let resumeTo = null; // the step a paused run was heading for
@@ -201,8 +202,7 @@ function onRecord(record) {
 // spread over two frames, Adam's heatmap and table in the first, the curves, the document and
 // the progress line in the second: each frame lays out half as much (the charts' canvases
 // paint in a frame of their own after that). A record that arrives meanwhile is drawn by a
-// further round.
-let again = false;
+// further round (`again`).
 
 function draw() {
   if (!view) return;

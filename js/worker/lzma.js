@@ -131,45 +131,27 @@ export class LzmaDecoder {
     return result;
   }
 
-  // `count` bits through a binary tree of probabilities rooted at p[base + 1]. Lengths and
-  // distances are a third of the work in a wasm file: the bit step of bit() is written out
-  // here (and in reverseTree) with the coder's state in locals, as in decodeSome.
-  tree(p, base, count) {
+  // `count` bits through a binary tree of probabilities rooted at p[base + 1], most significant
+  // first, or least significant first with `reverse`. Lengths and distances are a third of the
+  // work in a wasm file: the bit step of bit() is written out here with the coder's state in
+  // locals, as in decodeSome.
+  tree(p, base, count, reverse = false) {
     const { rc, input } = this;
     let range = rc[0];
     let code = rc[1];
     let inPos = this.inPos;
     let m = 1;
+    let reversed = 0;
     for (let n = 0; n < count; n++) {
       const i = base + m;
       const prob = p[i];
       const bound = Math.imul(range >>> 11, prob);
       if ((code ^ SIGN) < (bound ^ SIGN)) { range = bound; p[i] = prob + ((2048 - prob) >> 5); m <<= 1; }
-      else { range = (range - bound) | 0; code = (code - bound) | 0; p[i] = prob - (prob >> 5); m = (m << 1) | 1; }
+      else { range = (range - bound) | 0; code = (code - bound) | 0; p[i] = prob - (prob >> 5); m = (m << 1) | 1; reversed |= 1 << n; }
       if (range >>> 24 === 0) { range <<= 8; code = (code << 8) | input[inPos++]; }
     }
     rc[0] = range; rc[1] = code; this.inPos = inPos;
-    return m - (1 << count);
-  }
-
-  // The same, least significant bit first.
-  reverseTree(p, base, count) {
-    const { rc, input } = this;
-    let range = rc[0];
-    let code = rc[1];
-    let inPos = this.inPos;
-    let m = 1;
-    let result = 0;
-    for (let n = 0; n < count; n++) {
-      const i = base + m;
-      const prob = p[i];
-      const bound = Math.imul(range >>> 11, prob);
-      if ((code ^ SIGN) < (bound ^ SIGN)) { range = bound; p[i] = prob + ((2048 - prob) >> 5); m <<= 1; }
-      else { range = (range - bound) | 0; code = (code - bound) | 0; p[i] = prob - (prob >> 5); m = (m << 1) | 1; result |= 1 << n; }
-      if (range >>> 24 === 0) { range <<= 8; code = (code << 8) | input[inPos++]; }
-    }
-    rc[0] = range; rc[1] = code; this.inPos = inPos;
-    return result;
+    return reverse ? reversed : m - (1 << count);
   }
 
   length(coder, posState) {
@@ -186,8 +168,8 @@ export class LzmaDecoder {
     // Integer arithmetic throughout (a float here costs more than the rest of the decoder);
     // only the last slots reach 2^31 and the end marker 2^32 - 1, hence the unsigned shifts.
     const base = ((2 | (slot & 1)) << bits) >>> 0;
-    if (slot < END_DIST_MODEL) return base + this.reverseTree(this.distSpecial, base - slot, bits);
-    return (base + ((this.direct(bits - ALIGN_BITS) << ALIGN_BITS) | this.reverseTree(this.align, 0, ALIGN_BITS))) >>> 0;
+    if (slot < END_DIST_MODEL) return base + this.tree(this.distSpecial, base - slot, bits, true);
+    return (base + ((this.direct(bits - ALIGN_BITS) << ALIGN_BITS) | this.tree(this.align, 0, ALIGN_BITS, true))) >>> 0;
   }
 
   // One match or repeated match (after an isMatch bit of 1). False at the end marker.
