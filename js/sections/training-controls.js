@@ -50,7 +50,7 @@ export class TrainingControls {
       : focused === this.pause && this.root.closest('[tabindex="0"]');
     for (const b of this.buttons) b.disabled = running;
     this.pause.disabled = !running;
-    if (handOff) handOff.focus();
+    if (handOff) handOff.focus({ preventScroll: true }); // the reader may have scrolled away meanwhile
     this.root.dataset.running = String(running);
     this.rate = { t0: performance.now(), s0: stepsDone };
   }
