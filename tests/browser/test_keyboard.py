@@ -45,7 +45,9 @@ FOCUSED = """() => {
         tag: a.tagName, cls: String(a.getAttribute('class') || ''), name,
         chapter: a.closest('section.chapter')?.id ?? null,
         outline: ring,
-        inOrder: !prev || prev === a || Boolean(prev.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING),
+        // The script's plain-text preview leaves the page when focus brings in the real editor
+        // (js/editor/lazy-editor.js, loaded asynchronously): a stop that is gone has no order.
+        inOrder: !prev || !prev.isConnected || prev === a || Boolean(prev.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING),
         again: prev === a,
     };
 }"""
