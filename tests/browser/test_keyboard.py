@@ -47,7 +47,8 @@ FOCUSED = """() => {
         outline: ring,
         // The script's plain-text preview leaves the page when focus brings in the real editor
         // (js/editor/lazy-editor.js, loaded asynchronously): a stop that is gone has no order.
-        inOrder: !prev || !prev.isConnected || prev === a || Boolean(prev.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING),
+        inOrder: !prev || !prev.isConnected || prev === a
+            || Boolean(prev.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING),
         again: prev === a,
     };
 }"""
