@@ -2,6 +2,10 @@
 // js/worker/asset-decode.js), the Python sources, the data set, the worker's own code and the
 // editor's module. The page only reads text here; all
 // decoding happens in the worker, off the UI thread.
+//
+// The page's script runs before the parser has read the whole file (it is an async module
+// placed before the runtime: see py/builder/build.py). What the first frame and the worker's
+// boot message need is above it; the runtime and the editor are below it, read as they come.
 
 function block(name) {
   const el = document.querySelector(`script[data-embedded="${name}"]`);
@@ -9,16 +13,36 @@ function block(name) {
   return el.textContent;
 }
 
-// Every runtime asset: {name, encoding: e.g. 'lzma+text7' | 'text', text}. A large asset is split
-// over several elements in order (see the build); its text is their concatenation.
-export function readRuntimeAssets() {
-  const assets = new Map();
-  for (const el of document.querySelectorAll('script[data-asset]')) {
-    const asset = assets.get(el.dataset.asset) ?? { name: el.dataset.asset, encoding: el.dataset.encoding, parts: [] };
-    asset.parts.push(el.textContent);
-    assets.set(asset.name, asset);
+// Resolves once the whole file is parsed: the blocks below the page's script exist from then.
+export function parsed() {
+  if (document.readyState !== 'loading') return Promise.resolve();
+  return new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }));
+}
+
+// Calls onPiece({name, encoding: e.g. 'lzma+text7' | 'text', text, last}) for each piece of
+// each runtime asset (a large one is split over several elements in a row, see the build), in
+// order, as soon as the parser has read it; `last` marks an asset's final piece. Resolves once
+// the page is parsed and every piece was reported.
+export function eachRuntimeAsset(onPiece) {
+  let reported = 0; // elements handed over so far, in document order
+  const report = (final) => {
+    const elements = [...document.querySelectorAll('script[data-asset]')];
+    for (; reported < elements.length; reported++) {
+      const el = elements[reported];
+      // Read once the parser has begun the next block. Only a parsed element counts: the page
+      // adds its own (tooltips), never a script, at the body's end.
+      if (!final && el.nextElementSibling?.nodeName !== 'SCRIPT') return;
+      const { asset: name, encoding } = el.dataset;
+      onPiece({ name, encoding, text: el.textContent, last: elements[reported + 1]?.dataset.asset !== name });
+    }
+  };
+  if (document.readyState !== 'loading') {
+    report(true);
+    return Promise.resolve();
   }
-  return [...assets.values()].map(({ name, encoding, parts }) => ({ name, encoding, text: parts.join('') }));
+  const observer = new MutationObserver(() => report(false));
+  observer.observe(document.body, { childList: true });
+  return parsed().then(() => { observer.disconnect(); report(true); });
 }
 
 export function readPythonSources() {
@@ -30,7 +54,8 @@ export function readDefaultScript() {
 }
 
 // The CodeMirror editor's module, gzip+text7 (js/editor/load-code-editor.js).
-export function readEditorModule() {
+export async function readEditorModule() {
+  await parsed();
   return block('editor-module');
 }
 

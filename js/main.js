@@ -4,7 +4,7 @@ import './editor/page-snapshot.js'; // first: it copies the page before anything
 import { MSG } from './protocol.js';
 import { createRpc } from './rpc.js';
 import { missingFeatures } from './support.js';
-import { readRuntimeAssets, readPythonSources, readDefaultScript, readDataset, readBuildInfo, spawnWorker } from './embedded.js';
+import { eachRuntimeAsset, readPythonSources, readDefaultScript, readDataset, readBuildInfo, spawnWorker } from './embedded.js';
 import { BootProgress } from './ui/boot-progress.js';
 import { ConsolePanel } from './ui/console-panel.js';
 import { initScrollSpy } from './ui/scroll-spy.js';
@@ -26,6 +26,14 @@ const errors = [];
 const status = { state: 'booting', error: null, bootMs: null };
 window.addEventListener('error', (e) => errors.push(String(e.message ?? e)));
 window.addEventListener('unhandledrejection', (e) => errors.push(String(e.reason?.message ?? e.reason)));
+// The prose paints first: this script runs while the parser is still reading the file (an async
+// module), and nothing below must hold up that first frame. (A hidden page has no frames: there
+// the wait ends after 100 ms.)
+await new Promise((resolve) => {
+  requestAnimationFrame(() => setTimeout(resolve, 0));
+  setTimeout(resolve, 100);
+});
+
 const progress = new BootProgress($('#boot'), $('#runtime-badge'));
 const consolePanel = new ConsolePanel($('#console'));
 const liveRoots = new Map(sections.map((s) => [s.id, document.querySelector(`[data-live="${s.id}"]`)]));
@@ -107,13 +115,18 @@ function start() {
   }
   const rpc = createRpc({
     spawnWorker,
-    bootMessage: () => ({
-      kind: MSG.BOOT,
-      assets: {
-        assets: readRuntimeAssets(), pythonSources: readPythonSources(), script, runtime: runtimeCache,
-        dataset: datasetText == null ? readDataset() : { encoding: 'text', text: datasetText },
-      },
-    }),
+    // The boot message at once, with this moment's script and data set; the runtime's files
+    // follow piece by piece, each as soon as the parser has read it (js/embedded.js).
+    boot: (send) => {
+      send({
+        kind: MSG.BOOT,
+        boot: {
+          script, runtime: runtimeCache, pythonSources: readPythonSources(),
+          dataset: datasetText == null ? readDataset() : { encoding: 'text', text: datasetText },
+        },
+      });
+      eachRuntimeAsset((piece) => send({ kind: MSG.ASSET, piece })).then(() => send({ kind: MSG.ASSETS_END }));
+    },
   });
   // Until the worker is ready, the sections may draw from the build's recording of this script.
   mountSections({ rpc: firstFrame.wrap(rpc), script: () => script, dataset: () => datasetText });

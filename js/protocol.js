@@ -2,7 +2,9 @@
 // file, so a kind is spelled in exactly one place.
 export const MSG = Object.freeze({
   // page -> worker
-  BOOT: 'boot',         // {assets}: start Pyodide from the embedded runtime, then run the script's setup
+  BOOT: 'boot',         // {script, dataset, pythonSources, runtime}: start Pyodide, then run the script's setup
+  ASSET: 'asset',       // {piece: {name, encoding, text, last}}: part of a runtime file, sent once the page has parsed it
+  ASSETS_END: 'assets-end', // the page is parsed: no other asset will come
   CALL: 'call',         // {id, method, args}: one request; answered by RESULT
   CANCEL: 'cancel',     // {id}: stop a streaming job (training) after the step that is running
   TUNE: 'tune',         // {id, args: {delay_ms}}: change a running streaming job's pace between steps

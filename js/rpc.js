@@ -11,10 +11,13 @@
 //   rpc.restart()                   -> terminate the worker (e.g. an endless loop) and boot a new one
 //   rpc.prepareRestart(), rpc.dropSpare() -> boot / end a spare worker that restart() swaps in
 //
+// `boot(send)` sends a new worker its boot message at once, then whatever else it needs, maybe
+// later (the runtime, as the page parses it): a call sent meanwhile waits in the worker.
+//
 // Only plain data crosses: numbers, strings, arrays, plain objects and typed arrays.
 import { MSG } from './protocol.js';
 
-export function createRpc({ spawnWorker, bootMessage }) {
+export function createRpc({ spawnWorker, boot }) {
   let worker = null;
   let nextId = 1;
   const pending = new Map(); // id -> {resolve, reject, onEvent}
@@ -46,7 +49,7 @@ export function createRpc({ spawnWorker, bootMessage }) {
     booting.worker.onerror = (e) => deliver(() => {
       fail({ type: 'WorkerError', message: e.message || 'The Python worker failed to start.' });
     });
-    booting.worker.postMessage(bootMessage());
+    boot((message) => booting.worker.postMessage(message));
     return booting;
   }
 

@@ -10,7 +10,8 @@ let loading = null;
 
 // The CodeEditor class (a promise; the module is decoded and imported once).
 export function loadCodeEditor() {
-  loading ??= gunzipText(text7ToBytes(readEditorModule()))
+  loading ??= readEditorModule()
+    .then((text) => gunzipText(text7ToBytes(text)))
     .then(importSource)
     .then((module) => module.CodeEditor);
   return loading;

@@ -5,16 +5,31 @@
 // copied); it is serialised to HTML (~6 MB, ~40 ms) only when a download asks for it.
 import { gzipStored } from './gzip-stored.js';
 import { bytesToBase64 } from '../worker/decode.js';
+import { parsed } from '../embedded.js';
 
 const clone = document.documentElement.cloneNode(true);
 let pristine = null;
+
+// The page's script runs while the parser is still reading the file (js/embedded.js), so the
+// copy ends at that script: the blocks that follow it (the runtime, which the page never
+// changes) are copied from the document once it is parsed. Only script blocks and the text
+// between them: the page adds its own elements (tooltips, dialogs) at the end of the body.
+async function whole() {
+  await parsed();
+  const own = clone.querySelector('script[data-page]');
+  while (own.nextSibling) own.nextSibling.remove();
+  for (let node = document.querySelector('script[data-page]').nextSibling; node; node = node.nextSibling) {
+    if (node.nodeType === Node.TEXT_NODE || node.nodeName === 'SCRIPT') own.parentNode.appendChild(node.cloneNode(true));
+  }
+  return `<!doctype html>\n${clone.outerHTML}`;
+}
 
 // The page's HTML with the default-script block holding `script` ({filename, source}). JSON with
 // every "<" escaped can never close the <script> element early (as py/builder/embed.py does).
 // datasetText (optional): a data set to embed instead of the built-in one.
 export async function pageWithScript(script, datasetText = null) {
-  pristine ??= `<!doctype html>\n${clone.outerHTML}`;
-  let page = replaceBlock(pristine, 'default-script', JSON.stringify(script).replace(/</g, '\\u003c'));
+  pristine ??= whole();
+  let page = replaceBlock(await pristine, 'default-script', JSON.stringify(script).replace(/</g, '\\u003c'));
   if (datasetText != null) page = replaceBlock(page, 'dataset', await gzipBase64(datasetText));
   return page;
 }

@@ -92,7 +92,8 @@ export function initGlossary(list = document.getElementById('glossary-list')) {
 }
 
 function sortedEntries() {
-  return [...entries].sort((a, b) => a.term.localeCompare(b.term, 'en', { sensitivity: 'base' }));
+  const collator = new Intl.Collator('en', { sensitivity: 'base' }); // one, not one per comparison
+  return [...entries].sort((a, b) => collator.compare(a.term, b.term));
 }
 
 // One <div> per term (a <dl> may group each dt/dd pair in a div): the anchor a marker links to.

@@ -3,7 +3,7 @@
 //   compression: gzip (undone natively by DecompressionStream) or lzma (js/worker/lzma.js);
 //   text form:   text7 (7 bits per character, js/worker/text7.js) or base64.
 import { base64ToBytes, gunzipStream, gunzipBytes } from './decode.js';
-import { text7ToBytes } from './text7.js';
+import { text7ToBytes, Text7Decoder } from './text7.js';
 import { LzmaDecoder, lzmaDecode } from './lzma.js';
 
 // How much the LZMA stream decodes per pull: small enough that the consumer (the wasm compiler)
@@ -30,6 +30,29 @@ export function assetStream(asset) {
       const slice = decoder.decodeSome(LZMA_SLICE);
       if (slice) controller.enqueue(slice);
       else controller.close();
+    },
+  });
+}
+
+// The same for an lzma+text7 asset whose pieces are still arriving (`next()` resolves each
+// piece's text in order, then null): decoding runs as far as the pieces so far allow.
+export function lzmaPiecesStream(next) {
+  const text7 = new Text7Decoder();
+  let decoder = null;
+  return new ReadableStream({
+    async pull(controller) {
+      for (;;) {
+        if (decoder && !decoder.needsInput) {
+          const slice = decoder.decodeSome(LZMA_SLICE);
+          if (slice === null) { controller.close(); return; }
+          if (slice.length) { controller.enqueue(slice); return; }
+        }
+        const text = await next();
+        if (text === null && !decoder) throw new Error('The embedded asset is empty.');
+        if (text === null) decoder.finish();
+        else if (decoder) decoder.append(text7.push(text));
+        else decoder = new LzmaDecoder(text7.push(text), { complete: false });
+      }
     },
   });
 }

@@ -33,8 +33,13 @@ class LengthCoder {
   }
 }
 
+// Input may come in pieces (`complete: false`, then `append`, then `finish`): decoding stops
+// this far short of the input's end until the rest is there. One symbol reads far less.
+const INPUT_MARGIN = 256;
+const PAD = 16;
+
 export class LzmaDecoder {
-  constructor(input) {
+  constructor(input, { complete = true } = {}) {
     if (input.length < 13) throw new Error('LZMA data is truncated (no header)');
     let props = input[0];
     if (props >= 9 * 5 * 5) throw new Error('LZMA header is corrupt');
@@ -51,9 +56,10 @@ export class LzmaDecoder {
     this.pos = 0;
 
     // A few zero bytes past the end, so the hot loop needs no bounds check (see decodeSome).
-    this.input = new Uint8Array(input.length + 16);
+    this.input = new Uint8Array(input.length + PAD);
     this.input.set(input);
     this.inputEnd = input.length;
+    this.complete = complete;
     this.inPos = 13;
     if (input[this.inPos] !== 0) throw new Error('LZMA stream is corrupt');
     // range and code live in a typed array: as plain fields, values above 2^30 would be boxed.
@@ -75,6 +81,28 @@ export class LzmaDecoder {
     this.repLen = new LengthCoder();
     this.state = 0;
     this.rep0 = this.rep1 = this.rep2 = this.rep3 = 0;
+  }
+
+  // More of the input, for a decoder made with {complete: false}.
+  append(bytes) {
+    const end = this.inputEnd + bytes.length;
+    if (end + PAD > this.input.length) {
+      const grown = new Uint8Array(Math.max(end + PAD, this.input.length * 2));
+      grown.set(this.input.subarray(0, this.inputEnd));
+      this.input = grown;
+    }
+    this.input.set(bytes, this.inputEnd);
+    this.inputEnd = end;
+  }
+
+  // No more input will come: decode to the end of what there is.
+  finish() {
+    this.complete = true;
+  }
+
+  // True when decoding has stopped for want of input (see decodeSome).
+  get needsInput() {
+    return !this.complete && this.inPos > this.inputEnd - INPUT_MARGIN && this.pos < this.size;
   }
 
   nextByte() {
@@ -219,7 +247,7 @@ export class LzmaDecoder {
   }
 
   // Decode up to about `maxBytes` more (a match may run a little past it). Returns the new
-  // bytes as a view of the output, or null when it is complete.
+  // bytes as a view of the output (empty when it `needsInput`), or null when it is complete.
   //
   // Literals and the match/literal decision are most of the work, so this loop decodes them
   // with the range coder's state in local variables and its bit step written out inline (three
@@ -238,7 +266,8 @@ export class LzmaDecoder {
     let pos = this.pos;
     let state = this.state;
     let i, prob, bound, b;
-    while (pos < stop) {
+    const safe = this.complete ? Infinity : this.inputEnd - INPUT_MARGIN; // see needsInput
+    while (pos < stop && inPos <= safe) {
       const posState = pos & pbMask;
       i = (state << 4) + posState;
       prob = isMatch[i];
@@ -291,7 +320,7 @@ export class LzmaDecoder {
     rc[0] = range; rc[1] = code; this.inPos = inPos; this.pos = pos; this.state = state;
     // The input is padded (see the constructor): reading into the padding means it was cut short.
     if (inPos > this.inputEnd) throw new Error('LZMA data is truncated');
-    if (pos < stop) throw new Error('LZMA stream ended early');
+    if (pos < stop && inPos <= safe) throw new Error('LZMA stream ended early');
     return out.subarray(start, pos);
   }
 }

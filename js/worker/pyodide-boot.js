@@ -1,40 +1,38 @@
 // Starts Pyodide from the runtime embedded in the page, with no network: the loader's module,
 // the Emscripten module and the stdlib are decoded from the assets the page sent, and the
 // loader's fetches are answered from memory.
-import { assetStream, assetText, assetBytes } from './asset-decode.js';
+import { assetStream, assetText, assetBytes, lzmaPiecesStream } from './asset-decode.js';
 import { importSource } from './import-source.js';
 
 // A URL with a scheme no browser fetches: every request under it is answered by `answerFetch`.
 const INDEX_URL = 'embedded:/pyodide/';
 
+// `assets`: an AssetInbox (js/worker/asset-inbox.js), the files arriving as the page parses them.
 // `reuse` ({module, stdlib}, optional): what an earlier worker of this page compiled and
 // decoded (see `runtime` below), so that a restart skips the slowest part of the boot.
 // Resolves {pyodide, runtime: {module, stdlib}}.
 export async function bootPyodide(assets, progress, reuse = {}) {
   const t0 = performance.now();
-  const byName = Object.fromEntries(assets.map((a) => [a.name, a]));
-  const need = (name) => {
-    const asset = byName[name];
-    if (!asset) throw new Error(`The embedded runtime is missing ${name}.`);
-    return asset;
-  };
+  const need = (name) => assets.get(name);
 
   // Compiling the wasm is the longest single piece of work before Python can start, so it
-  // begins first, streaming from the decompression, and overlaps everything up to instantiation.
+  // begins first, streaming from the decompression, which itself begins with the first piece
+  // the page has parsed; it overlaps everything up to instantiation.
   progress('compile', 'running');
-  const compiled = (reuse.module ? Promise.resolve(reuse.module) : WebAssembly.compileStreaming(
-    new Response(assetStream(need('pyodide.asm.wasm')), { headers: { 'Content-Type': 'application/wasm' } }),
-  )).then((module) => {
+  const compiled = (reuse.module ? Promise.resolve(reuse.module) : wasmStream(assets).then((stream) => WebAssembly.compileStreaming(
+    new Response(stream, { headers: { 'Content-Type': 'application/wasm' } }),
+  ))).then((module) => {
     progress('compile', 'done', performance.now() - t0);
     return module;
   });
   compiled.catch(() => {}); // awaited below; this only avoids an "unhandled" report in the meantime
 
   progress('decode', 'running');
-  const stdlib = reuse.stdlib ? Promise.resolve(reuse.stdlib) : assetBytes(need('python_stdlib.zip'));
+  const stdlib = reuse.stdlib ? Promise.resolve(reuse.stdlib) : need('python_stdlib.zip').then(assetBytes);
   stdlib.catch(() => {}); // awaited when the loader asks for it
-  const [loaderSource, asmSource] = await Promise.all([assetText(need('pyodide.mjs')), assetText(need('pyodide.asm.mjs'))]);
-  const lockFile = need('pyodide-lock.json').text;
+  const [loaderSource, asmSource, lockFile] = await Promise.all([
+    need('pyodide.mjs').then(assetText), need('pyodide.asm.mjs').then(assetText), need('pyodide-lock.json').then((a) => a.text),
+  ]);
   const [loader, asm] = await Promise.all([importSource(loaderSource), importSource(asmSource)]);
   progress('decode', 'done', performance.now() - t0);
 
@@ -66,6 +64,14 @@ export async function bootPyodide(assets, progress, reuse = {}) {
     WebAssembly.instantiateStreaming = originalInstantiateStreaming;
     self.fetch = originalFetch;
   }
+}
+
+// The wasm's bytes as they are decoded: for LZMA, from the first piece the page has parsed on
+// (decoding it takes longer than parsing it), else from the whole asset.
+async function wasmStream(assets) {
+  const name = 'pyodide.asm.wasm';
+  const pieces = await assets.pieces(name);
+  return pieces.encoding === 'lzma+text7' ? lzmaPiecesStream(pieces.next) : assetStream(await assets.get(name));
 }
 
 // The loader's fetches under INDEX_URL: the stdlib (the wasm never gets here, see above).

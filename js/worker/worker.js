@@ -2,11 +2,13 @@
 // answers the page's calls one at a time. Python never runs on the page's UI thread.
 import { MSG, STREAMING_METHODS, MODEL_CHANGING_METHODS } from '../protocol.js';
 import { bootPyodide } from './pyodide-boot.js';
+import { AssetInbox } from './asset-inbox.js';
 import { createSession, transferables } from './session.js';
 import { base64ToBytes, gunzipText } from './decode.js';
 
 let session = null;
 let booted = null; // resolves when the session exists
+const assets = new AssetInbox(); // the runtime's files, piece by piece as the page parses them
 const cancelled = new Set();
 const queue = [];
 let working = false;
@@ -21,7 +23,7 @@ function describe(error) {
   return { type: error?.name ?? 'Error', message: String(error?.message ?? error), traceback: String(error?.stack ?? '') };
 }
 
-async function boot({ assets, pythonSources, script, dataset, runtime: reuse }) {
+async function boot({ pythonSources, script, dataset, runtime: reuse }) {
   const t0 = performance.now();
   const { pyodide, runtime } = await bootPyodide(assets, progress, reuse ?? {});
   shareRuntime(runtime);
@@ -123,7 +125,11 @@ async function drain() {
 self.onmessage = (e) => {
   const msg = e.data;
   if (msg.kind === MSG.BOOT) {
-    booted = boot(msg.assets).catch((error) => post({ kind: MSG.FATAL, error: describe(error) }));
+    booted = boot(msg.boot).catch((error) => post({ kind: MSG.FATAL, error: describe(error) }));
+  } else if (msg.kind === MSG.ASSET) {
+    assets.put(msg.piece);
+  } else if (msg.kind === MSG.ASSETS_END) {
+    assets.end();
   } else if (msg.kind === MSG.CANCEL) {
     cancelled.add(msg.id);
   } else if (msg.kind === MSG.TUNE) {

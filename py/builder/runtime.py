@@ -56,9 +56,12 @@ def _packed(name: str, raw: bytes) -> Asset:
 def runtime_assets() -> list[Asset]:
     if not PYODIDE_DIR.exists():
         raise SystemExit("node_modules/pyodide is missing: run `npm ci` (or `make setup`) first.")
+    # In the order the worker starts on them (the page hands each over as soon as it is parsed):
+    # the two loader modules are small and must be imported before Python can start; the wasm
+    # is decoded and compiled as its pieces come; the stdlib is needed last.
     files = {name: (PYODIDE_DIR / name).read_bytes() for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")}
     assets = [_packed(name, raw) for name, raw in files.items()]
-    assets.append(_packed("python_stdlib.zip", stdlib_zip()))
     lock = minimal_lockfile()
     assets.append(Asset("pyodide-lock.json", "text", lock.decode(), lock))
+    assets.append(_packed("python_stdlib.zip", stdlib_zip()))
     return assets

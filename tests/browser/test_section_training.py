@@ -43,6 +43,9 @@ def train(page, action, expect_steps):
     page.click(f'{LIVE} button[data-action="{action}"]')
     wait_until(page, f"() => Number(document.querySelector('{LIVE} .live-body').dataset.steps || 0) >= {expect_steps}")
     wait_until(page, lambda_idle())
+    # A step is drawn over the next two animation frames (Adam's table, then the curves): the
+    # checks below read what the page shows, so they wait for the curve to hold every step.
+    wait_until(page, f"() => document.querySelector('{LIVE} .tr-loss-card canvas').dataset.points === '{expect_steps}'")
 
 
 def scroll_to(page, selector):

@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { text7ToBytes } from '../../js/worker/text7.js';
+import { text7ToBytes, Text7Decoder } from '../../js/worker/text7.js';
 import { lzmaDecode, LzmaDecoder } from '../../js/worker/lzma.js';
-import { assetBytes, assetStream, assetText } from '../../js/worker/asset-decode.js';
+import { assetBytes, assetStream, assetText, lzmaPiecesStream } from '../../js/worker/asset-decode.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PYTHON = existsSync(`${REPO}.venv/bin/python`) ? `${REPO}.venv/bin/python` : 'python3';
@@ -70,6 +70,30 @@ test('lzma+text7 decodes at once, in slices and as a stream', async () => {
   assert.deepEqual(Buffer.concat(slices), data);
   const streamed = Buffer.from(await new Response(assetStream(asset)).arrayBuffer());
   assert.deepEqual(streamed, data);
+});
+
+test('lzma+text7 decodes piece by piece as the pieces arrive, cut anywhere', async () => {
+  const data = sample(300_000);
+  const text = encode('lzma+text7', data);
+  // Text7 pieces cut at any character (the page cuts the build's text every 256 Ki characters).
+  for (const size of [1, 7, 4096, 65_537]) {
+    const decoder = new Text7Decoder();
+    const bytes = [];
+    for (let at = 0; at < Math.min(text.length, size * 50); at += size) bytes.push(Buffer.from(decoder.push(text.slice(at, at + size))));
+    assert.deepEqual(Buffer.concat(bytes), Buffer.from(text7ToBytes(text.slice(0, Math.min(text.length, size * 50)))));
+  }
+  const pieces = [];
+  for (let at = 0; at < text.length; at += 9_999) pieces.push(text.slice(at, at + 9_999));
+  let handed = 0;
+  // Each piece comes a little later, so decoding keeps catching up with the input.
+  const next = () => new Promise((resolve) => setTimeout(() => resolve(handed < pieces.length ? pieces[handed++] : null), 0));
+  const streamed = Buffer.from(await new Response(lzmaPiecesStream(next)).arrayBuffer());
+  assert.equal(handed, pieces.length);
+  assert.deepEqual(streamed, data);
+  // Cut short: an error, not a hang.
+  let given = 0;
+  const cut = () => Promise.resolve(given < 3 ? pieces[given++] : null);
+  await assert.rejects(new Response(lzmaPiecesStream(cut)).arrayBuffer(), /truncated|ended early|corrupt/);
 });
 
 test('gzip+text7 and text assets', async () => {
