@@ -1,7 +1,7 @@
 // The runtime's files as the page sends them: an ASSET message per piece, as soon as the page's
-// parser has read that piece (a large file is split over several elements, see the build), the
-// wasm first, then ASSETS_END. A file can be awaited whole (`get`) or read piece by piece as it
-// comes (`pieces`: the wasm is decoded while the page is still parsing the rest of it).
+// parser has read that piece (a large file is split over several elements, see the build),
+// then ASSETS_END. A file can be awaited whole (`get`) or read piece by piece as it comes
+// (`pieces`: the wasm is decoded while the page is still parsing the rest of it).
 export class AssetInbox {
   constructor() {
     this.files = new Map(); // name -> {encoding, parts, done, waiters}

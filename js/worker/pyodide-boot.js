@@ -19,9 +19,8 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   // begins first, streaming from the decompression, which itself begins with the first piece
   // the page has parsed; it overlaps everything up to instantiation.
   progress('compile', 'running');
-  const compiled = (reuse.module ? Promise.resolve(reuse.module) : wasmStream(assets).then((stream) => WebAssembly.compileStreaming(
-    new Response(stream, { headers: { 'Content-Type': 'application/wasm' } }),
-  ))).then((module) => {
+  const compile = (stream) => WebAssembly.compileStreaming(new Response(stream, { headers: { 'Content-Type': 'application/wasm' } }));
+  const compiled = (reuse.module ? Promise.resolve(reuse.module) : wasmStream(assets).then(compile)).then((module) => {
     progress('compile', 'done', performance.now() - t0);
     return module;
   });

@@ -86,7 +86,7 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True) -> dict:
         embedded_block("worker-source", bundle("worker/worker.js", minify=minify), "text/plain"),
     ])
     # The page hands each runtime file to the worker as soon as the parser has read it
-    # (js/embedded.js): the wasm first, so that its decoding and compiling start earliest.
+    # (js/embedded.js), in the order the worker starts on them (builder/runtime.py).
     late_blocks = "\n".join([asset_blocks(assets), editor_block(minify)])
     page_js = script_block(None, bundle("main.js", minify=minify), type_="module", attrs={"async": "", "data-page": ""})
 

@@ -59,15 +59,17 @@ def test_one_file_with_everything(page, blocks):
 
 def test_page_script_runs_before_the_runtime_is_parsed(blocks):
     """The page's script is an async module between what the first frame and the worker's boot
-    message need and the runtime, whose files the page hands over as they are parsed, the wasm
-    first (js/embedded.js)."""
+    message need and the runtime, whose files the page hands over as they are parsed, in the
+    order the worker starts on them (js/embedded.js, py/builder/runtime.py)."""
     kinds = [attrs.get("data-embedded") or attrs.get("data-asset") or attrs.get("type") for attrs, _ in blocks]
     page_at = kinds.index("module")
     assert {"async", "data-page"} <= blocks[page_at][0].keys()  # page-snapshot.js finds it by data-page
     before, after = set(kinds[:page_at]), kinds[page_at + 1:]
     assert before == {"build-info", "default-script", "dataset", "first-frame", "checkpoints", "python-sources",
                       "worker-source"}
-    assert after[0] == "pyodide.asm.wasm" and after[-1] == "editor-module"
+    runtime = list(dict.fromkeys(after[:-1]))  # a large asset's pieces are consecutive blocks
+    assert runtime == ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json", "python_stdlib.zip"]
+    assert after[-1] == "editor-module"
 
 
 def asset(blocks, name):
