@@ -25,6 +25,7 @@ export class FirstFrame {
     this.made = []; // the calls sections made while the recording was shown: {method, args, recorded}
     this.marks = [];
     this.block = document.querySelector('script[data-embedded="first-frame"]')?.textContent ?? null;
+    this.unpacking = null; // see unpack()
   }
 
   // The rpc the sections are given: recorded calls are answered from the recording while it is
@@ -52,14 +53,14 @@ export class FirstFrame {
   async show(script, datasetBlock) {
     if (!this.block) return this.skip('none', 'this page has no recorded first frame');
     if (datasetBlock == null) return this.skip('skipped', 'the worker boots another data set');
-    const { fingerprint: expected, data } = JSON.parse(this.block);
+    const { fingerprint: expected } = JSON.parse(this.block);
     if (fingerprint(script.filename, script.source, datasetBlock) !== expected) {
       return this.skip('skipped', 'the script or data set differs from the recorded one');
     }
     this.state = 'decoding';
     let unpacked;
     try {
-      unpacked = unpack(await gunzipBytes(base64ToBytes(data)));
+      unpacked = await this.unpack();
     } catch (error) { // a damaged block: the page waits for the worker, as without one
       return this.state === 'decoding' ? this.skip('skipped', `the recording could not be read: ${error.message}`) : null;
     }
@@ -69,6 +70,13 @@ export class FirstFrame {
     this.state = 'shown';
     for (const root of this.liveRoots.values()) this.marks.push(mark(root));
     return unpacked.materialize(unpacked.json.info);
+  }
+
+  // The recording's data, decoded once. main.js starts this before anything else, so that it
+  // overlaps the rest of the page's start (show() still checks the recording is this script's).
+  unpack() {
+    this.unpacking ??= Promise.resolve(this.block).then((block) => gunzipBytes(base64ToBytes(JSON.parse(block).data))).then(unpack);
+    return this.unpacking;
   }
 
   skip(state, reason) {

@@ -26,6 +26,10 @@ const errors = [];
 const status = { state: 'booting', error: null, bootMs: null };
 window.addEventListener('error', (e) => errors.push(String(e.message ?? e)));
 window.addEventListener('unhandledrejection', (e) => errors.push(String(e.reason?.message ?? e.reason)));
+const liveRoots = new Map(sections.map((s) => [s.id, document.querySelector(`[data-live="${s.id}"]`)]));
+const firstFrame = new FirstFrame(liveRoots);
+if (firstFrame.block) firstFrame.unpack().catch(() => {}); // decoding overlaps the wait below; show() reports a failure
+
 // The prose paints first: this script runs while the parser is still reading the file (an async
 // module), and nothing below must hold up that first frame. (A hidden page has no frames: there
 // the wait ends after 100 ms.)
@@ -36,8 +40,6 @@ await new Promise((resolve) => {
 
 const progress = new BootProgress($('#boot'), $('#runtime-badge'));
 const consolePanel = new ConsolePanel($('#console'));
-const liveRoots = new Map(sections.map((s) => [s.id, document.querySelector(`[data-live="${s.id}"]`)]));
-const firstFrame = new FirstFrame(liveRoots);
 const defaultScript = readDefaultScript();
 // The script the sections explain, {filename, source}: the default, then the last edit that ran.
 // A restarted worker boots with it too, so Stop brings back the page as it was.

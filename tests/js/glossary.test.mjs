@@ -30,6 +30,11 @@ test('every entry has an id, a term and a plain-text definition', () => {
   assert.equal(new Set(entries.map((e) => e.term.toLowerCase())).size, entries.length, 'terms are unique');
 });
 
+test('the entries are in alphabetical order, as the Glossary chapter lists them', () => {
+  const terms = entries.map((entry) => entry.term);
+  assert.deepEqual(terms, [...terms].sort(new Intl.Collator('en', { sensitivity: 'base' }).compare));
+});
+
 test('every data-term in index.html has an entry', () => {
   const known = new Set(entries.map((e) => e.id));
   const missing = [...marked, ...markedInJs].filter((id) => !known.has(id));
