@@ -11,31 +11,44 @@
 import { el } from '../ui/dom.js';
 import { helpMarker } from '../ui/tooltip.js';
 import { checkpointSteps, checkpointBase64, matchesLoaded, pythonVersion, recordedSteps } from './training-checkpoints.js';
+import { parsed } from '../embedded.js';
 
 export class TrainingJump {
   constructor({ onJump }) {
-    this.buttons = checkpointSteps().map((step) => {
-      const b = el('button', { type: 'button', className: 'tr-button tr-jump-button', dataset: { step: String(step) } }, String(step));
-      b.addEventListener('click', () => onJump(step));
-      return b;
-    });
+    this.onJump = onJump;
+    this.buttons = null; // made once the checkpoints are parsed (see check)
+    this.buttonRow = el('span', 'tr-jump-buttons');
     const help = helpMarker('checkpoint', 'The parameters and Adam\'s m and v saved after that many steps. '
       + 'The build ran this exact script on this data set with CPython, outside the browser, and saved them; '
       + 'jumping loads those numbers into the Python running here, and training goes on from there.');
-    this.note = el('span', 'tr-jump-note', `computed by this same script in ${pythonVersion() || 'CPython'}`);
+    this.note = el('span', 'tr-jump-note');
     this.root = el('div', { className: 'tr-jump', hidden: true, role: 'group', 'aria-label': 'Jump to a checkpoint' }, [
       el('span', 'tr-jump-label', 'Jump to step'),
-      el('span', 'tr-jump-buttons', this.buttons),
+      this.buttonRow,
       el('span', 'tr-jump-why', [this.note, help]),
     ]);
     this.checking = 0; // a newer check() supersedes an older one still hashing
+  }
+
+  // The checkpoints come after the page's script in the file (they are not needed for the first
+  // frame): the row is made once the page is parsed.
+  async made() {
+    await parsed();
+    this.buttons ??= checkpointSteps().map((step) => {
+      const b = el('button', { type: 'button', className: 'tr-button tr-jump-button', dataset: { step: String(step) } }, String(step));
+      b.addEventListener('click', () => this.onJump(step));
+      return b;
+    });
+    this.buttonRow.replaceChildren(...this.buttons);
+    this.note.textContent = `computed by this same script in ${pythonVersion() || 'CPython'}`;
+    return this.buttons;
   }
 
   // Offered only for the exact script and data set of the checkpoints (checked by sha256).
   async check(source, datasetText) {
     const mine = ++this.checking;
     this.root.hidden = true;
-    if (!this.buttons.length) return false;
+    if (!(await this.made()).length) return false;
     const ok = await matchesLoaded(source, datasetText).catch(() => false);
     if (mine !== this.checking) return false;
     this.root.hidden = !ok;
@@ -43,7 +56,7 @@ export class TrainingJump {
   }
 
   setEnabled(enabled) {
-    for (const b of this.buttons) b.disabled = !enabled;
+    for (const b of this.buttons ?? []) b.disabled = !enabled;
   }
 
   // Import checkpoint `step` into the worker; the curves' arrays for the steps CPython ran.
@@ -53,7 +66,7 @@ export class TrainingJump {
     const recorded = await recordedSteps();
     const n = info.step;
     const steps = Array.from({ length: n }, (_, i) => i + 1);
-    for (const b of this.buttons) b.classList.toggle('current', Number(b.dataset.step) === n);
+    for (const b of this.buttons ?? []) b.classList.toggle('current', Number(b.dataset.step) === n);
     return {
       info,
       runs: { steps, losses: recorded.loss.slice(0, n), lrs: recorded.lr_t.slice(0, n), docs: recorded.doc.slice(0, n), native: n },
@@ -62,6 +75,6 @@ export class TrainingJump {
 
   // The model moved on from the checkpoint (trained, reloaded): no button is "current" any more.
   clearCurrent() {
-    for (const b of this.buttons) b.classList.remove('current');
+    for (const b of this.buttons ?? []) b.classList.remove('current');
   }
 }

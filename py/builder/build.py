@@ -81,13 +81,17 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True) -> dict:
                        "application/json"),
         embedded_block("dataset", dataset_block, "application/octet-stream"),
         first_frame_block(script_text, script.name, dataset_bytes, dataset_block),
-        checkpoints.html_block(script_text, dataset_bytes),  # "" unless they are this script's
         embedded_block("python-sources", json_for_html(python_sources()), "application/json"),
         embedded_block("worker-source", bundle("worker/worker.js", minify=minify), "text/plain"),
     ])
     # The page hands each runtime file to the worker as soon as the parser has read it
     # (js/embedded.js), in the order the worker starts on them (builder/runtime.py).
-    late_blocks = "\n".join([asset_blocks(assets), editor_block(minify)])
+    # The checkpoints and the editor are read once the page is parsed (js/sections/training-jump.js).
+    late_blocks = "\n".join([
+        asset_blocks(assets),
+        checkpoints.html_block(script_text, dataset_bytes),  # "" unless they are this script's
+        editor_block(minify),
+    ])
     page_js = script_block(None, bundle("main.js", minify=minify), type_="module", attrs={"async": "", "data-page": ""})
 
     html = TEMPLATE.read_text(encoding="utf-8")
