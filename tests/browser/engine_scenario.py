@@ -63,6 +63,7 @@ def check(engine: str, results: dict) -> None:
     assert ready["state"] == "ready" and ready["platform"] == "'emscripten'", ready
 
     train = results["train"]
+    assert 0 <= train["landed"] <= 100, train  # the sidebar's link target: the chapter at the window's top
     assert train["loss"] == FIRST_LOSS, train
     assert f"loss {float(FIRST_LOSS):.4g}" in train["heading"], train  # the chapter's own line
     assert any(f"loss {FIRST_LOSS}" in line for line in train["printed"]), train  # the script's print

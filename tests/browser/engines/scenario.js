@@ -55,6 +55,10 @@ async (step, args = {}) => {
     // the script's own printed line in the console.
     async train() {
       show('training');
+      // Where the chapter landed: chapters far off screen are not laid out (content-visibility)
+      // and stand in at an estimated height, so a page that got those wrong lands elsewhere.
+      await frame();
+      const landed = Math.round($('#training').getBoundingClientRect().top);
       const live = '[data-live="training"] .live-body';
       const button = await until('an enabled "Train 1 step"', () => {
         const b = $(`${live} button[data-action="1"]`);
@@ -73,6 +77,7 @@ async (step, args = {}) => {
       const moved = Math.round(top() - topBefore);
       frameFor(`${live} .tr-controls`);
       return {
+        landed,
         moved,
         scrollTries,
         loss: Number($(live).dataset.lastLoss).toFixed(4),
