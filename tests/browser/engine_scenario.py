@@ -9,6 +9,8 @@ import json
 import re
 from pathlib import Path
 
+from png_check import assert_drawn
+
 SCENARIO = (Path(__file__).parent / "engines" / "scenario.js").read_text(encoding="utf-8")
 BOOT_TIMEOUT_S = 180  # WebKitGTK booted in 102 s on this 2-core VM at a load average of 30
 STEP_TIMEOUT_S = 90  # one step on a loaded 2-core machine is seconds; this only bounds a hang
@@ -50,6 +52,13 @@ def selenium_script() -> str:
 
 def plan_json() -> str:
     return json.dumps({"plan": PLAN, "screenshots": SCREENSHOT_AFTER})
+
+
+def check_screenshots(engine: str, artifacts) -> None:
+    """Each screenshot shows a drawn page: an engine can pass every DOM check and paint nothing
+    (Firefox once collapsed every chapter it had not drawn yet)."""
+    for step in SCREENSHOT_AFTER:
+        assert_drawn(artifacts / f"engine-{engine}-{step}.png")
 
 
 def check(engine: str, results: dict) -> None:

@@ -68,6 +68,7 @@ def test_chromium_runs_the_guide_from_file_url(open_page, built_page, artifacts,
         if not results[step]["ok"]:
             break
     _record(artifacts, record_property, "chromium", results)
+    scenario.check_screenshots("chromium", artifacts)
     scenario.check("chromium", results)
     # Playwright sees the console and every request, the worker's included.
     _driver_saw_nothing_wrong("chromium", errors, "console errors")
@@ -104,6 +105,7 @@ def test_firefox_esr_runs_the_guide_from_file_url(built_page, artifacts, record_
     output = json.loads(lines[-1])
     assert "error" not in output, output["error"]
     _record(artifacts, record_property, "firefox", output["steps"])
+    scenario.check_screenshots("firefox", artifacts)
     scenario.check("firefox", output["steps"])
     # Over BiDi the driver sees the page's console and the document's requests.
     _driver_saw_nothing_wrong("firefox", output["consoleErrors"], "console errors")
@@ -188,4 +190,5 @@ def test_webkitgtk_runs_the_guide_from_file_url(webkit, built_page, artifacts, r
         if not results[step]["ok"]:
             break
     _record(artifacts, record_property, "webkitgtk", results)
+    scenario.check_screenshots("webkitgtk", artifacts)
     scenario.check("webkitgtk", results)
