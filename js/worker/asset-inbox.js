@@ -6,6 +6,13 @@ export class AssetInbox {
   constructor() {
     this.files = new Map(); // name -> {encoding, parts, done, waiters}
     this.ended = false;
+    this.closed = false;
+  }
+
+  // The boot is over: the texts (~9 MB as strings) go, and whatever still comes is dropped.
+  close() {
+    this.closed = true;
+    this.files.clear();
   }
 
   file(name) {
@@ -15,6 +22,7 @@ export class AssetInbox {
 
   // piece: {name, encoding, text, last}
   put(piece) {
+    if (this.closed) return;
     const file = this.file(piece.name);
     file.encoding = piece.encoding;
     file.parts.push(piece.text);

@@ -26,6 +26,7 @@ function describe(error) {
 async function boot({ pythonSources, script, dataset, runtime: reuse }) {
   const t0 = performance.now();
   const { pyodide, runtime } = await bootPyodide(assets, progress, reuse ?? {});
+  assets.close();
   shareRuntime(runtime);
   progress('setup', 'running');
   const tSetup = performance.now();

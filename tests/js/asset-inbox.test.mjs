@@ -40,3 +40,11 @@ test('once the page is parsed, a file that never came is reported by name', asyn
   await assert.rejects(inbox.get('pyodide.mjs'), /missing pyodide\.mjs/); // asked only after the end
   await assert.rejects(inbox.get('pyodide.asm.wasm'), /missing pyodide\.asm\.wasm/); // its last piece never came
 });
+
+test('once the boot is over, the texts are let go and late pieces are dropped', () => {
+  const inbox = new AssetInbox();
+  inbox.put(piece('bytes', true));
+  inbox.close();
+  inbox.put({ name: 'python_stdlib.zip', encoding: 'text', text: 'late', last: true });
+  assert.equal(inbox.files.size, 0);
+});
