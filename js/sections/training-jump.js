@@ -34,13 +34,15 @@ export class TrainingJump {
   // frame): the row is made once the page is parsed.
   async made() {
     await parsed();
-    this.buttons ??= checkpointSteps().map((step) => {
-      const b = el('button', { type: 'button', className: 'tr-button tr-jump-button', dataset: { step: String(step) } }, String(step));
-      b.addEventListener('click', () => this.onJump(step));
-      return b;
-    });
-    this.buttonRow.replaceChildren(...this.buttons);
-    this.note.textContent = `computed by this same script in ${pythonVersion() || 'CPython'}`;
+    if (!this.buttons) {
+      this.buttons = checkpointSteps().map((step) => {
+        const b = el('button', { type: 'button', className: 'tr-button tr-jump-button', dataset: { step: String(step) } }, String(step));
+        b.addEventListener('click', () => this.onJump(step));
+        return b;
+      });
+      this.buttonRow.replaceChildren(...this.buttons);
+      this.note.textContent = `computed by this same script in ${pythonVersion() || 'CPython'}`;
+    }
     return this.buttons;
   }
 

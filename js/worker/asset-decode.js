@@ -24,20 +24,23 @@ export function assetStream(asset) {
   if (asset.encoding === 'text') return new Response(asset.text).body;
   const { compression, packed } = parse(asset);
   if (compression === 'gzip') return gunzipStream(packed);
-  const decoder = new LzmaDecoder(packed);
-  return new ReadableStream({
-    pull(controller) {
-      const slice = decoder.decodeSome(LZMA_SLICE);
-      if (slice) controller.enqueue(slice);
-      else controller.close();
-    },
-  });
+  let given = false;
+  return lzmaStream(async () => (given ? null : ((given = true), packed)));
 }
 
 // The same for an lzma+text7 asset whose pieces are still arriving (`next()` resolves each
 // piece's text in order, then null): decoding runs as far as the pieces so far allow.
 export function lzmaPiecesStream(next) {
   const text7 = new Text7Decoder();
+  return lzmaStream(async () => {
+    const text = await next();
+    return text === null ? null : text7.push(text);
+  });
+}
+
+// LZMA-decoded bytes from packed input that may come in pieces (`next()` resolves each piece's
+// bytes in order, then null), a slice per pull so that the consumer starts early.
+function lzmaStream(next) {
   let decoder = null;
   return new ReadableStream({
     async pull(controller) {
@@ -47,11 +50,11 @@ export function lzmaPiecesStream(next) {
           if (slice === null) { controller.close(); return; }
           if (slice.length) { controller.enqueue(slice); return; }
         }
-        const text = await next();
-        if (text === null && !decoder) throw new Error('The embedded asset is empty.');
-        if (text === null) decoder.finish();
-        else if (decoder) decoder.append(text7.push(text));
-        else decoder = new LzmaDecoder(text7.push(text), { complete: false });
+        const bytes = await next();
+        if (bytes === null && !decoder) throw new Error('The embedded asset is empty.');
+        if (bytes === null) decoder.finish();
+        else if (decoder) decoder.append(bytes);
+        else decoder = new LzmaDecoder(bytes, { complete: false });
       }
     },
   });
