@@ -11,6 +11,7 @@ import { initScrollSpy } from './ui/scroll-spy.js';
 import { keepReadingPosition } from './ui/scroll-anchor.js';
 import { initNavMenu } from './ui/nav-menu.js';
 import { initGlossary } from './ui/glossary.js';
+import { followLinks } from './ui/link-landing.js';
 import { initShortcuts } from './ui/shortcuts.js';
 import { renderStatus } from './ui/facts.js';
 import { sections } from './sections/index.js';
@@ -49,6 +50,7 @@ let datasetText = null; // a data set the learner opened and ran, else null: the
 let runtimeCache = null;
 
 initGlossary(); // first: the "?" markers and the Glossary chapter's list are static page content
+followLinks(); // after the list: an address may point at one of its entries
 initScrollSpy([...document.querySelectorAll('[data-nav]')], [...document.querySelectorAll('.chapter')]);
 keepReadingPosition([...document.querySelectorAll('.chapter')]); // WebKit has no scroll anchoring
 initNavMenu($('.sidebar'), $('#nav-toggle'));

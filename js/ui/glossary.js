@@ -5,6 +5,7 @@
 import entries from '../glossary.json';
 import { el } from './dom.js';
 import { helpMarker } from './tooltip.js';
+import { landOn } from './link-landing.js';
 
 const byId = new Map(entries.map((entry) => [entry.id, entry]));
 
@@ -23,13 +24,9 @@ export function termMarker(id) {
   return marker;
 }
 
-// The page scrolls smoothly, and a smooth scroll aims once, when it starts: while Python's data
-// arrives the chapters above still grow and the scroll falls short. So the "?" jumps instantly,
-// records the jump in the history (Back returns to the prose) and hands keyboard focus to the
-// entry. Scroll anchoring keeps the entry in place as chapters above grow, except while the page
-// is first laid out: for a moment the jump is re-aimed, until the reader scrolls themselves.
-const HOLD_MS = 1500;
-
+// The "?" jumps instantly (the page's smooth scroll would start from a layout that is still
+// growing), records the jump in the history (Back returns to the prose), hands keyboard focus to
+// the entry and keeps it in place while the chapters around it are drawn (landOn).
 function jumpInstantly(event) {
   event.preventDefault();
   const href = event.currentTarget.getAttribute('href');
@@ -39,24 +36,7 @@ function jumpInstantly(event) {
   markTarget();
   entry.scrollIntoView({ block: 'start', behavior: 'instant' });
   entry.focus({ preventScroll: true });
-  holdInView(entry);
-}
-
-function holdInView(entry) {
-  const landed = entry.getBoundingClientRect().top;
-  const until = performance.now() + HOLD_MS;
-  let released = false;
-  const release = () => { released = true; };
-  const inputs = ['wheel', 'touchstart', 'keydown', 'mousedown'];
-  for (const type of inputs) window.addEventListener(type, release, { once: true, passive: true, capture: true });
-  const check = () => {
-    if (!released && Math.abs(entry.getBoundingClientRect().top - landed) > 2) {
-      entry.scrollIntoView({ block: 'start', behavior: 'instant' });
-    }
-    if (!released && performance.now() < until) requestAnimationFrame(check);
-    else for (const type of inputs) window.removeEventListener(type, release, { capture: true });
-  };
-  requestAnimationFrame(check);
+  landOn(entry);
 }
 
 // The entry the address points at is highlighted (a class, because :target ignores pushState).

@@ -21,10 +21,11 @@ EDIT = {"n_embd": "32", "n_head": "8"}
 PARAMS_BEFORE, PARAMS_AFTER = 4192, 14528
 FIRST_LOSS = "3.3660"
 
-# (step, args). The order is a learner's: train, sample, step through, edit; offline last, as
-# its probe is the one request the page is meant to refuse.
+# (step, args). The order is a learner's: the glossary from the chapter list, train, sample, step
+# through, edit; offline last, as its probe is the one request the page is meant to refuse.
 PLAN = [
     ("ready", {"bootTimeoutMs": BOOT_TIMEOUT_S * 1000}),
+    ("glossaryLink", {"pollMs": 100}),
     ("train", {}),
     ("sample", {}),
     ("forward", {}),
@@ -70,6 +71,10 @@ def check(engine: str, results: dict) -> None:
 
     ready = results["ready"]
     assert ready["state"] == "ready" and ready["platform"] == "'emscripten'", ready
+
+    # The link's smooth scroll crossed chapters not drawn yet and still landed (js/ui/link-landing.js).
+    link = results["glossaryLink"]
+    assert abs(link["off"]) <= 3, link
 
     train = results["train"]
     assert 0 <= train["landed"] <= 100, train  # the sidebar's link target: the chapter at the window's top

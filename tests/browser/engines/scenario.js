@@ -35,7 +35,7 @@ async (step, args = {}) => {
       const value = test();
       if (value) return value;
       if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, args.pollMs ?? 50));
     }
   }
 
@@ -49,6 +49,23 @@ async (step, args = {}) => {
       const stages = [...document.querySelectorAll('#boot-stages li')].map(
         (li) => [li.dataset.stage, li.querySelector('.stage-time')?.textContent ?? '']);
       return { state: 'ready', bootMs: guide.status.bootMs, platform: answer.repr, stages };
+    },
+
+    // The chapter list's link to the Glossary, the page's longest jump, taken before any chapter
+    // below the first has been drawn (they stand in at an estimated height until then): how far
+    // from its landing place the chapter's top is once it has stayed put for half a second.
+    async glossaryLink() {
+      const target = $('#glossary');
+      const px = (element, property) => parseFloat(getComputedStyle(element)[property]) || 0;
+      const place = px(document.documentElement, 'scrollPaddingTop') + px(target, 'scrollMarginTop');
+      const off = () => Math.round(target.getBoundingClientRect().top - place);
+      $(".toc a[data-nav='glossary']").click(); // on a phone the list is folded: the link itself
+      const seen = [];
+      await until('the jump to settle', () => {
+        seen.push(off());
+        return seen.length >= 6 && new Set(seen.slice(-6)).size === 1;
+      }, 10_000);
+      return { off: seen.at(-1), polls: seen.length };
     },
 
     // Chapter 6: "Train 1 step" runs the loop body once; its loss shows in the chapter and in

@@ -1,0 +1,97 @@
+// Makes a jump within the page land on its target. A smooth scroll aims once, when it starts,
+// but the page's height is not settled then: chapters far from the window are not laid out
+// (content-visibility, styles/layout.css) and stand in at an estimated height until they are,
+// and sections grow as Python's data arrives. Left alone, the chapter list's first jump to the
+// Glossary stopped 600-1,500 px short (5,000-6,000 px on a phone). So a jump is followed frame
+// by frame until it has settled on its target:
+// - while the scroll runs, it is re-aimed at where the target is now;
+// - if it stopped short, one instant correction;
+// - once there, the target is held in place a little longer (the chapters around it are being
+//   laid out for the first time), until the reader scrolls, types or clicks, or the page is
+//   scrolled elsewhere.
+//
+//   followLinks()       // every link to "#id" in the page, and the address's #id at load
+//   landOn(element)     // after the caller scrolled to element itself (js/ui/glossary.js)
+
+const HOLD_MS = 1500; // how long a target is held after it is reached
+const HOLD_AT_LOAD_MS = 12_000; // an address's target: while Python boots and the sections redraw
+const LANDING_MS = 3500; // a jump that has not landed by then (after its hold) is left as it is
+const NEAR = 2; // px: close enough
+
+// What ends the following: the reader taking over.
+const READER_INPUTS = ['wheel', 'touchstart', 'keydown', 'mousedown'];
+
+// Where the browser puts a scrolled-to element's top: below the page's scroll-padding and the
+// element's own scroll-margin (read once per jump: a style read per frame would cost layout).
+function landingOffset(element) {
+  const padding = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
+  return padding + (parseFloat(getComputedStyle(element).scrollMarginTop) || 0);
+}
+
+export function landOn(element, { holdMs = HOLD_MS } = {}) {
+  const offset = landingOffset(element);
+  const start = performance.now();
+  let released = false;
+  const release = () => { released = true; };
+  for (const type of READER_INPUTS) window.addEventListener(type, release, { once: true, passive: true, capture: true });
+  let lastY = NaN;
+  let idleFrames = 0; // frames in a row in which the page did not scroll
+  let aim = null; // where this module last sent the scroll
+  let reachedAt = null;
+
+  const check = () => {
+    const now = performance.now();
+    const y = window.scrollY;
+    const step = Number.isNaN(lastY) ? 0 : Math.abs(y - lastY);
+    idleFrames = step === 0 ? idleFrames + 1 : 0;
+    lastY = y;
+    const bottom = document.documentElement.scrollHeight - window.innerHeight; // the page's end: no further
+    const wanted = Math.max(0, Math.min(bottom, y + element.getBoundingClientRect().top - offset));
+    if (reachedAt !== null && step > window.innerHeight / 2 && Math.abs(wanted - y) > NEAR) {
+      // After landing, the page jumped away from the target: someone scrolled it elsewhere on
+      // purpose. (Scroll anchoring moves it too, as entries near the target are drawn and change
+      // height, but by less, and this puts the target back.)
+      released = true;
+    } else if (Math.abs(wanted - y) <= NEAR) {
+      reachedAt ??= now;
+    } else if (aim === null || Math.abs(wanted - aim) > NEAR || idleFrames >= 3) {
+      // Scrolling towards a place the target has left, or stopped short of it: aim again from
+      // where the scroll is now, in the page's manner (smooth; instant under reduced motion).
+      window.scrollTo({ top: wanted, behavior: 'auto' });
+      aim = wanted;
+      idleFrames = 0;
+      reachedAt = null;
+    }
+    const done = released || now - start > holdMs + LANDING_MS || (reachedAt !== null && now - reachedAt > holdMs);
+    if (done) for (const type of READER_INPUTS) window.removeEventListener(type, release, { capture: true });
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
+function targetOf(hash) {
+  if (hash.length < 2) return null;
+  try {
+    return document.getElementById(decodeURIComponent(hash.slice(1)));
+  } catch {
+    return null; // a malformed %-escape: not an address this page made
+  }
+}
+
+export function followLinks() {
+  // Links: the browser scrolls as usual (the click's default); this follows that scroll.
+  document.addEventListener('click', (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    const link = event.target.closest?.('a[href^="#"]');
+    const target = link && targetOf(link.getAttribute('href'));
+    if (target) landOn(target);
+  });
+  // An address with #id (a shared link to a chapter): the browser jumped while the page was
+  // still being read, before the sections drew; keep the target there while they draw, Python
+  // boots and they draw again.
+  const target = targetOf(location.hash);
+  if (target) {
+    target.scrollIntoView({ block: 'start', behavior: 'instant' });
+    landOn(target, { holdMs: HOLD_AT_LOAD_MS });
+  }
+}
