@@ -54,6 +54,17 @@ export class ArchDiagram {
     this.scroller = el('div', { className: 'arch-diagram', role: 'region', 'aria-label': 'gpt() block diagram (scrolls)', tabindex: '0' });
     container.append(this.scroller);
     this.blocks = new Map(); // block id -> svg group
+    this.spans = new Map(); // block id -> {top, bottom}: where it is, in the diagram's pixels
+    // Whether the diagram is on screen (or near): only then is the lit block scrolled to. Off
+    // screen, asking where a block is would make the browser lay out a chapter it skips.
+    this.onScreen = true;
+    if (typeof IntersectionObserver === 'function') {
+      this.onScreen = false; // until the observer's first report, right after observe()
+      new IntersectionObserver((entries) => {
+        this.onScreen = entries.at(-1).isIntersecting;
+        if (this.onScreen) this.keepActiveInView();
+      }, { rootMargin: '200px 0px' }).observe(this.scroller);
+    }
     this.order = []; // block ids top to bottom, for tests and the "visited" shading
   }
 
@@ -61,6 +72,7 @@ export class ArchDiagram {
     const h = info.hyper ?? {};
     const vocab = info.vocab_size;
     this.blocks.clear();
+    this.spans.clear();
     this.order = [];
     const root = svg('svg', { class: 'arch-svg', role: 'img', 'aria-label': `Block diagram of gpt() with ${h.n_layer} layer(s)` });
     const arrows = svg('g', { class: 'arch-arrows' });
@@ -81,6 +93,7 @@ export class ArchDiagram {
         g.append(svg('text', { x: x + w / 2, y: y + BOX_H / 2 + 4 }, spec.label));
         boxes.append(g);
         this.blocks.set(spec.id, g);
+        this.spans.set(spec.id, { top: y, bottom: y + BOX_H });
         this.order.push(spec.id);
         return { cx: x + w / 2, top: y, bottom: y + BOX_H, right: x + w, spec };
       });
@@ -124,6 +137,7 @@ export class ArchDiagram {
       frame.append(svg('text', { x: 14, y: top + 14 }, `layer ${li}`));
       layers.append(frame);
       this.blocks.set(layerBlock(li, 'frame'), frame);
+      this.spans.set(layerBlock(li, 'frame'), { top, bottom: y });
       y += 10;
     }
     addRow([{ id: 'lm_head', label: `lm_head ${h.n_embd}→${vocab}`, flow: 'loss' }]);
@@ -148,19 +162,23 @@ export class ArchDiagram {
     g.append(svg('text', { x: BYPASS_X + 6, y: (fromY + mid) / 2, transform: `rotate(90 ${BYPASS_X + 6} ${(fromY + mid) / 2})` }, 'residual'));
     layer.append(g);
     this.blocks.set(id, g);
+    this.spans.set(id, { top: fromY, bottom: mid });
   }
 
   setActive(id) {
     this.active = id;
     for (const [key, g] of this.blocks) g.classList.toggle('active', key === id);
     this.scroller.dataset.active = id ?? '';
-    const g = id && this.blocks.get(id);
-    if (!g || !g.getBBox) return;
-    // Keep the lit block in the diagram's own scroll box (never scroll the page).
-    const box = g.getBBox();
+    if (this.onScreen) this.keepActiveInView();
+  }
+
+  // Keeps the lit block in the diagram's own scroll box (never scrolls the page).
+  keepActiveInView() {
+    const span = this.active && this.spans.get(this.active);
+    if (!span) return;
     const view = this.scroller;
-    if (box.y < view.scrollTop + 10 || box.y + box.height > view.scrollTop + view.clientHeight - 10) {
-      view.scrollTop = Math.max(0, box.y - view.clientHeight / 3);
+    if (span.top < view.scrollTop + 10 || span.bottom > view.scrollTop + view.clientHeight - 10) {
+      view.scrollTop = Math.max(0, span.top - view.clientHeight / 3);
     }
   }
 }

@@ -134,8 +134,7 @@ export class Heatmap {
 
   drawLabels(ctx, palette) {
     const { cell, left, top } = this.layout;
-    const font = getComputedStyle(this.canvas).getPropertyValue('--font-code').trim() || 'monospace';
-    ctx.font = `${Math.min(12, cell - 1)}px ${font}`;
+    ctx.font = `${Math.min(12, cell - 1)}px ${palette.font}`;
     ctx.fillStyle = palette.label;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'right';
@@ -204,7 +203,12 @@ export class Heatmap {
     this.moveCursor({ row: at.row + step[0], col: at.col + step[1] });
   }
 
+  // The colours (and the labels' font) are read from CSS once per heatmap: the page has one
+  // theme, and reading a canvas's style makes the browser style its chapter even while it skips
+  // it off screen (content-visibility). Read at every render, that was ~100 ms of the first
+  // frame's drawing.
   palette() {
+    if (this.cachedPalette) return this.cachedPalette;
     const style = getComputedStyle(this.canvas);
     const read = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
     const colors = {
@@ -213,11 +217,11 @@ export class Heatmap {
       positive: read('--heat-positive', '#c792ea'),
       ...this.colorOverride,
     };
-    const key = `${colors.negative}|${colors.zero}|${colors.positive}`;
-    if (this.cachedPalette?.key !== key) {
-      this.cachedPalette = new Palette(key, colors, read('--text', '#d9dee8'), read('--text-dim', '#9aa3b5'));
-      Object.assign(this.cachedPalette, { masked: read('--bg-sunken', '#0b0d12'), hatch: read('--line-strong', '#3a4254') });
-    }
+    this.cachedPalette = Object.assign(new Palette(colors, read('--text', '#d9dee8'), read('--text-dim', '#9aa3b5')), {
+      masked: read('--bg-sunken', '#0b0d12'),
+      hatch: read('--line-strong', '#3a4254'),
+      font: read('--font-code', 'monospace'),
+    });
     return this.cachedPalette;
   }
 }
@@ -243,8 +247,7 @@ function drawMasked(ctx, x, y, size, palette) {
 
 // Colour lookup: LEVELS precomputed steps from the zero colour to each end.
 class Palette {
-  constructor(key, { negative, zero, positive }, cursor, label) {
-    this.key = key;
+  constructor({ negative, zero, positive }, cursor, label) {
     this.cursor = cursor;
     this.label = label;
     this.ends = { negative, zero, positive };

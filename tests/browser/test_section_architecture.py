@@ -36,6 +36,15 @@ READ_BLOCKS = """(sel) => [...document.querySelectorAll(sel + ' .arch-svg [data-
   const b = g.getBBox(); return [g.dataset.block, Math.round(b.y), Math.round(b.x)]; })"""
 
 
+# The lit block lies within the diagram's own scroll box (which the diagram scrolls to it).
+ACTIVE_SHOWN = """(sel) => {
+  const view = document.querySelector(sel + ' .arch-diagram');
+  const box = view.querySelector('.arch-svg .active').getBoundingClientRect();
+  const frame = view.getBoundingClientRect();
+  return {scrolls: view.scrollHeight > view.clientHeight + 1,
+          shown: box.top >= frame.top - 1 && box.bottom <= frame.bottom + 1};
+}"""
+
 
 def open_section(open_page, url):
     rec = open_page(url)
@@ -205,6 +214,11 @@ def test_a_two_layer_eight_head_script_draws_and_steps_two_blocks(open_page, wid
     check_against_trace(seen, blocks, trace, 2)
     heads = [s for s in seen if s["block"] == "L1.softmax"]
     assert len(heads) == 8
+    # Two layers do not fit the diagram's box: it scrolled along to the last block.
+    assert page.evaluate(ACTIVE_SHOWN, LIVE) == {"scrolls": True, "shown": True}
     back_to(page, seen, "L1.fc1")
+    assert page.evaluate(ACTIVE_SHOWN, LIVE)["shown"]
+    back_to(page, seen, "L0.q")
+    assert page.evaluate(ACTIVE_SHOWN, LIVE)["shown"]
     page.screenshot(path=str(artifacts / "architecture-two-layers.png"))
     assert rec.errors == []
