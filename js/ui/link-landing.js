@@ -35,32 +35,42 @@ export function landOn(element, { holdMs = HOLD_MS } = {}) {
   const release = () => { released = true; };
   for (const type of READER_INPUTS) window.addEventListener(type, release, { once: true, passive: true, capture: true });
   let lastY = NaN;
+  let lastGap = 0; // how far the scroll was from the target at the last frame
   let idleFrames = 0; // frames in a row in which the page did not scroll
   let aim = null; // where this module last sent the scroll
+  let retried = false; // sent there again after stopping short
   let reachedAt = null;
 
   const check = () => {
     const now = performance.now();
     const y = window.scrollY;
-    const step = Number.isNaN(lastY) ? 0 : Math.abs(y - lastY);
-    idleFrames = step === 0 ? idleFrames + 1 : 0;
+    const moved = Number.isNaN(lastY) ? 0 : y - lastY;
+    idleFrames = moved === 0 ? idleFrames + 1 : 0;
     lastY = y;
     const bottom = document.documentElement.scrollHeight - window.innerHeight; // the page's end: no further
     const wanted = Math.max(0, Math.min(bottom, y + element.getBoundingClientRect().top - offset));
-    if (reachedAt !== null && step > window.innerHeight / 2 && Math.abs(wanted - y) > NEAR) {
-      // After landing, the page jumped away from the target: someone scrolled it elsewhere on
-      // purpose. (Scroll anchoring moves it too, as entries near the target are drawn and change
-      // height, but by less, and this puts the target back.)
+    const gap = wanted - y;
+    // A jump of over half a window away from the target, in one frame: someone scrolled the page
+    // elsewhere on purpose (a scrolling jump moves towards it; scroll anchoring moves the page
+    // and the target together; a chapter growing on the way moves only the target).
+    const away = Math.abs(lastGap) <= NEAR || Math.sign(moved) !== Math.sign(lastGap);
+    const half = window.innerHeight / 2;
+    const elsewhere = Math.abs(moved) > half && away && Math.abs(gap) > Math.abs(lastGap) + half;
+    lastGap = gap;
+    if (elsewhere) {
       released = true;
-    } else if (Math.abs(wanted - y) <= NEAR) {
+    } else if (Math.abs(gap) <= NEAR) {
       reachedAt ??= now;
-    } else if (aim === null || Math.abs(wanted - aim) > NEAR || idleFrames >= 3) {
+    } else if (aim === null || Math.abs(wanted - aim) > NEAR || (idleFrames >= 3 && !retried)) {
       // Scrolling towards a place the target has left, or stopped short of it: aim again from
       // where the scroll is now, in the page's manner (smooth; instant under reduced motion).
+      retried = aim !== null && Math.abs(wanted - aim) <= NEAR;
       window.scrollTo({ top: wanted, behavior: 'auto' });
       aim = wanted;
       idleFrames = 0;
       reachedAt = null;
+    } else if (idleFrames >= 3) {
+      reachedAt ??= now; // aimed twice at the same place and stopped this close: as near as it gets
     }
     const done = released || now - start > holdMs + LANDING_MS || (reachedAt !== null && now - reachedAt > holdMs);
     if (done) for (const type of READER_INPUTS) window.removeEventListener(type, release, { capture: true });

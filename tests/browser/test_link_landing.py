@@ -9,6 +9,7 @@ Each jump starts from a fresh page, where no chapter below the first has been dr
 import time
 
 import pytest
+from helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -55,4 +56,18 @@ def test_an_address_with_an_entry_lands_on_it(open_page, built_page):
     rec = ready_at(open_page, built_page, (1440, 900), fragment="#glossary-softmax")
     assert abs(landed(rec.page, "glossary-softmax")) <= 3
     assert rec.page.evaluate("() => document.querySelector('.glossary-current')?.id") == "glossary-softmax"
+    assert not rec.errors
+
+
+def test_a_scroll_elsewhere_ends_the_following(open_page, built_page):
+    """The page (or a driver) scrolling elsewhere on its own while a jump is under way is obeyed,
+    not undone. (A reader's wheel, touch, key or click ends the following at once.)"""
+    rec = ready_at(open_page, built_page, (1440, 900))
+    page = rec.page
+    page.evaluate("() => document.querySelector(\".toc a[data-nav='glossary']\").click()")
+    wait_until(page, "() => scrollY > 4000", timeout=5)  # on its way down
+    page.evaluate("() => document.getElementById('dataset').scrollIntoView({behavior: 'instant'})")
+    # It stays there (it had been dragged back to the Glossary, 10,000 px further down); an
+    # instant jump lands roughly, as the chapters around it are drawn.
+    assert abs(landed(page, "dataset")) < 900
     assert not rec.errors
