@@ -16,6 +16,7 @@ import pytest
 from builder.build import build
 from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT, DIST
 from chromium import CHROMIUM, CHROMIUM_ARGS
+from png_check import BLANK_RATIO, BLANK_RATIO_FULL_PAGE, assert_drawn
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 READY_TIMEOUT_S = 60
@@ -48,6 +49,18 @@ def wide_page(tmp_path_factory) -> Path:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def screenshots_show_a_drawn_page():
+    """Every screenshot a test saves is for a person to look at, and a page can pass every DOM
+    check and paint nothing: each one written during the test must not be blank."""
+    start = time.time() - 2  # file times come from a coarser clock, which can lag time.time()
+    yield
+    if ARTIFACTS.exists():
+        for png in ARTIFACTS.rglob("*.png"):
+            if png.stat().st_mtime >= start:
+                assert_drawn(png, BLANK_RATIO_FULL_PAGE if "full" in png.name else BLANK_RATIO)
 
 
 @pytest.fixture(scope="session")

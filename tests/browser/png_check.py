@@ -25,10 +25,14 @@ def compression_ratio(path) -> float:
     return raw / max(compressed, 1)
 
 
-# Far from both: drawn chapters measure 20-50, a blank page 150+.
+# Far from both: drawn chapters measure 20-50 (every screenshot of a CI run: 11-43), a blank
+# page 150+.
 BLANK_RATIO = 90
+# A full-page screenshot is mostly the dark margins beside the text column: the drawn page
+# measures ~135:1; blank, that much page would be thousands to one.
+BLANK_RATIO_FULL_PAGE = 400
 
 
-def assert_drawn(path) -> None:
+def assert_drawn(path, limit=BLANK_RATIO) -> None:
     ratio = compression_ratio(path)
-    assert ratio < BLANK_RATIO, f"{path.name} looks blank: it compresses {ratio:.0f}:1 (a drawn page: 20-50:1)"
+    assert ratio < limit, f"{path.name} looks blank: it compresses {ratio:.0f}:1 (a drawn page: 11-43:1)"
