@@ -25,6 +25,7 @@ export class FirstFrame {
     this.made = []; // the calls sections made while the recording was shown: {method, args, recorded}
     this.marks = [];
     this.block = document.querySelector('script[data-embedded="first-frame"]')?.textContent ?? null;
+    this.parsedBlock = null; // see recording()
     this.unpacking = null; // see unpack()
   }
 
@@ -53,7 +54,7 @@ export class FirstFrame {
   async show(script, datasetBlock) {
     if (!this.block) return this.skip('none', 'this page has no recorded first frame');
     if (datasetBlock == null) return this.skip('skipped', 'the worker boots another data set');
-    const { fingerprint: expected } = JSON.parse(this.block);
+    const { fingerprint: expected } = this.recording();
     if (fingerprint(script.filename, script.source, datasetBlock) !== expected) {
       return this.skip('skipped', 'the script or data set differs from the recorded one');
     }
@@ -75,8 +76,14 @@ export class FirstFrame {
   // The recording's data, decoded once. main.js starts this before anything else, so that it
   // overlaps the rest of the page's start (show() still checks the recording is this script's).
   unpack() {
-    this.unpacking ??= Promise.resolve(this.block).then((block) => gunzipBytes(base64ToBytes(JSON.parse(block).data))).then(unpack);
+    this.unpacking ??= Promise.resolve().then(() => gunzipBytes(base64ToBytes(this.recording().data))).then(unpack);
     return this.unpacking;
+  }
+
+  // The block's JSON, {fingerprint, data}, parsed once (~60 KB; unpack() and show() both read it).
+  recording() {
+    this.parsedBlock ??= JSON.parse(this.block);
+    return this.parsedBlock;
   }
 
   skip(state, reason) {
