@@ -67,7 +67,9 @@ def test_a_scroll_elsewhere_ends_the_following(open_page, built_page):
     page.evaluate("() => document.querySelector(\".toc a[data-nav='glossary']\").click()")
     wait_until(page, "() => scrollY > 4000", timeout=5)  # on its way down
     page.evaluate("() => document.getElementById('dataset').scrollIntoView({behavior: 'instant'})")
-    # It stays there (it had been dragged back to the Glossary, 10,000 px further down); an
-    # instant jump lands roughly, as the chapters around it are drawn.
-    assert abs(landed(page, "dataset")) < 900
+    # The page stays about there: it is not dragged back to the Glossary (which it was, to within
+    # a pixel of the Glossary's landing place). Where exactly the instant jump ends up is not the
+    # page's doing: it lands roughly, as the chapters around it are drawn (by up to 1,700 px in CI).
+    off = landed(page, "glossary")
+    assert off > 5 * page.viewport_size["height"], off
     assert not rec.errors
