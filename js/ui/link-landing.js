@@ -15,8 +15,9 @@
 
 const HOLD_MS = 1500; // how long a target is held after it is reached
 const HOLD_AT_LOAD_MS = 12_000; // an address's target: while Python boots and the sections redraw
-const LANDING_MS = 3500; // a jump that has not landed by then (after its hold) is left as it is
+const LANDING_MS = 8000; // a jump that has not landed by then (after its hold) is left as it is
 const NEAR = 2; // px: close enough
+const CLOSE = 8; // px: close enough when the scroll will not come nearer
 
 // What ends the following: the reader taking over.
 const READER_INPUTS = ['wheel', 'touchstart', 'keydown', 'mousedown'];
@@ -61,7 +62,9 @@ export function landOn(element, { holdMs = HOLD_MS } = {}) {
       released = true;
     } else if (Math.abs(gap) <= NEAR) {
       reachedAt ??= now;
-    } else if (aim === null || Math.abs(wanted - aim) > NEAR || (idleFrames >= 3 && !retried)) {
+    } else if (idleFrames >= 3 && retried && Math.abs(gap) <= CLOSE) {
+      reachedAt ??= now; // stopped twice just short of the same place: as near as it gets
+    } else if (aim === null || Math.abs(wanted - aim) > NEAR || idleFrames >= 3) {
       // Scrolling towards a place the target has left, or stopped short of it: aim again from
       // where the scroll is now, in the page's manner (smooth; instant under reduced motion).
       retried = aim !== null && Math.abs(wanted - aim) <= NEAR;
@@ -69,8 +72,6 @@ export function landOn(element, { holdMs = HOLD_MS } = {}) {
       aim = wanted;
       idleFrames = 0;
       reachedAt = null;
-    } else if (idleFrames >= 3) {
-      reachedAt ??= now; // aimed twice at the same place and stopped this close: as near as it gets
     }
     const done = released || now - start > holdMs + LANDING_MS || (reachedAt !== null && now - reachedAt > holdMs);
     if (done) for (const type of READER_INPUTS) window.removeEventListener(type, release, { capture: true });
