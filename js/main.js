@@ -31,16 +31,6 @@ const liveRoots = new Map(sections.map((s) => [s.id, document.querySelector(`[da
 const firstFrame = new FirstFrame(liveRoots);
 if (firstFrame.block) firstFrame.unpack().catch(() => {}); // decoding overlaps the wait below; show() reports a failure
 
-// The prose paints first: this script runs while the parser is still reading the file (an async
-// module), and nothing below must hold up that first frame. (A hidden page has no frames: there
-// the wait ends after 100 ms.)
-await new Promise((resolve) => {
-  requestAnimationFrame(() => setTimeout(resolve, 0));
-  setTimeout(resolve, 100);
-});
-
-const progress = new BootProgress($('#boot'), $('#runtime-badge'));
-const consolePanel = new ConsolePanel($('#console'));
 const defaultScript = readDefaultScript();
 // The script the sections explain, {filename, source}: the default, then the last edit that ran.
 // A restarted worker boots with it too, so Stop brings back the page as it was.
@@ -48,6 +38,21 @@ let script = defaultScript;
 let datasetText = null; // a data set the learner opened and ran, else null: the embedded one
 // The first worker's compiled wasm and decoded stdlib: a restarted worker skips decoding them.
 let runtimeCache = null;
+
+// The prose paints first: this script runs while the parser is still reading the file (an async
+// module), and nothing that draws must hold up that first frame. (A hidden page has no frames:
+// there the wait ends after 100 ms.)
+const painted = new Promise((resolve) => {
+  requestAnimationFrame(() => setTimeout(resolve, 0));
+  setTimeout(resolve, 100);
+});
+// Python's boot is the longest wait, so it starts now, beside the first paint: the worker
+// begins on the runtime while the page draws; what it reports is held until then.
+const launched = startWorker(painted);
+await painted;
+
+const progress = new BootProgress($('#boot'), $('#runtime-badge'));
+const consolePanel = new ConsolePanel($('#console'));
 
 initGlossary(); // first: the "?" markers and the Glossary chapter's list are static page content
 followLinks(); // after the list: an address may point at one of its entries
@@ -107,18 +112,13 @@ function summaryLine(text) {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
-function start() {
-  const missing = missingFeatures();
-  if (missing.length) {
-    const text = `This browser lacks ${missing.join(', ')}, which the guide needs to run Python. `
-      + 'A current Chromium, Firefox or Safari has them all.';
-    progress.fail(text);
-    Object.assign(status, { state: 'failed', error: { type: 'UnsupportedBrowser', message: text } });
-    showOnSections('Python cannot run in this browser (see the message at the top).', true);
-    return { ready: Promise.reject(new Error(text)), call: () => Promise.reject(new Error(text)) };
-  }
-  const rpc = createRpc({
+// The Python worker and the page's one channel to it (js/rpc.js), or null in a browser that
+// lacks what the worker needs (start() below says so).
+function startWorker(openAfter) {
+  if (missingFeatures().length) return null;
+  return createRpc({
     spawnWorker,
+    openAfter,
     // The boot message at once, with this moment's script and data set; the runtime's files
     // follow piece by piece, each as soon as the parser has read it (js/embedded.js).
     boot: (send) => {
@@ -132,6 +132,17 @@ function start() {
       eachRuntimeAsset((piece) => send({ kind: MSG.ASSET, piece })).then(() => send({ kind: MSG.ASSETS_END }));
     },
   });
+}
+
+function start(rpc) {
+  if (!rpc) {
+    const text = `This browser lacks ${missingFeatures().join(', ')}, which the guide needs to run Python. `
+      + 'A current Chromium, Firefox or Safari has them all.';
+    progress.fail(text);
+    Object.assign(status, { state: 'failed', error: { type: 'UnsupportedBrowser', message: text } });
+    showOnSections('Python cannot run in this browser (see the message at the top).', true);
+    return { ready: Promise.reject(new Error(text)), call: () => Promise.reject(new Error(text)) };
+  }
   // Until the worker is ready, the sections may draw from the build's recording of this script.
   mountSections({ rpc: firstFrame.wrap(rpc), script: () => script, dataset: () => datasetText });
   firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => { if (info) showSections(info); });
@@ -170,7 +181,7 @@ function start() {
   return rpc;
 }
 
-const rpc = start();
+const rpc = start(launched);
 
 // A small documented handle for tests and the curious (see README):
 //   await microgptGuide.ready                -> the script's info once its setup has run

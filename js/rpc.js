@@ -13,11 +13,13 @@
 //
 // `boot(send)` sends a new worker its boot message at once, then whatever else it needs, maybe
 // later (the runtime, as the page parses it): a call sent meanwhile waits in the worker.
+// `openAfter` (a Promise, optional): the first worker starts booting at once, but what it says
+// is held back, and calls cannot be made, until it resolves (the page is not drawn yet).
 //
 // Only plain data crosses: numbers, strings, arrays, plain objects and typed arrays.
 import { MSG } from './protocol.js';
 
-export function createRpc({ spawnWorker, boot }) {
+export function createRpc({ spawnWorker, boot, openAfter = null }) {
   let worker = null;
   let nextId = 1;
   const pending = new Map(); // id -> {resolve, reject, onEvent}
@@ -181,8 +183,10 @@ export function createRpc({ spawnWorker, boot }) {
     return adopt(next);
   }
 
-  adopt(launch());
+  const first = launch();
+  const opened = openAfter ? openAfter.then(() => adopt(first)) : Promise.resolve(adopt(first));
+  opened.catch(() => {}); // a failed boot is reported through events, as above
   // `streaming`: a long job (training) is running, so work nobody asked for can wait.
-  return { call, latest, stream, on, restart, prepareRestart, dropSpare, get ready() { return readyPromise; },
+  return { call, latest, stream, on, restart, prepareRestart, dropSpare, get ready() { return readyPromise ?? opened; },
     get streaming() { return openStreams > 0; } };
 }
