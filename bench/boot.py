@@ -11,12 +11,15 @@ navigation (performance.now()):
 - every chapter has content: the first animation frame at which each chapter's live area holds
   something other than a "Waiting for Python…" status (whatever the page draws there);
 - baseline: stock Pyodide's loadPyodide() + the script's setup (see bench/stock_pyodide.py).
+References in the same run (bench/references.py), to read a missed target against: the first
+paint of a trivial page and of the guide's prose alone, and compiling the wasm from memory.
 """
 
 import argparse
 import time
 from pathlib import Path
 
+import references
 import stock_pyodide
 from common import (
     DEFAULT_PAGE,
@@ -94,8 +97,9 @@ def main() -> None:
     args = parser.parse_args()
     runs = 2 if args.quick else args.runs
     size = args.file.stat().st_size
-    guide, stock = [], []
-    with chromium() as browser, stock_pyodide.serve() as (stock_url, setup_lines):
+    guide, stock, refs = [], [], {"trivial": [], "prose": [], "compile": []}
+    with (chromium() as browser, stock_pyodide.serve() as (stock_url, setup_lines),
+          references.pages(args.file) as (trivial_url, prose_url)):
         measure_guide(browser, args.file.resolve().as_uri())  # warm the OS file cache; not counted
         stock_pyodide.measure(browser, stock_url)
         for _ in range(runs):
@@ -103,6 +107,9 @@ def main() -> None:
             time.sleep(0.2)
             stock.append(stock_pyodide.measure(browser, stock_url))
             time.sleep(0.2)
+            refs["trivial"].append(references.first_paint(browser, trivial_url))
+            refs["prose"].append(references.first_paint(browser, prose_url))
+            refs["compile"].append(references.wasm_compile(browser, stock_url))
 
     ready = [r["readyMs"] for r in guide]
     fcp = [r["fcpMs"] for r in guide]
@@ -122,6 +129,13 @@ def main() -> None:
           f"tasks > 50 ms in all runs: {sum(len(r['longTasks']) for r in guide)})")
     for stage in ("decode", "compile", "python", "setup"):
         print(f"  stage {stage:<8}        " + ", ".join(r["stages"].get(stage, "?") for r in guide))
+    print("references (same browser, same run):")
+    print(f"  first paint, a trivial page        {num(median(refs['trivial'])):>6} ms median  "
+          f"(runs: {runs_text(refs['trivial'])})")
+    print(f"  first paint, the guide's prose only {num(median(refs['prose'])):>5} ms median  "
+          f"(runs: {runs_text(refs['prose'])}; no script, data or runtime)")
+    print(f"  compiling the wasm from memory     {num(median(refs['compile'])):>6} ms median  "
+          f"(runs: {runs_text(refs['compile'])})")
 
     mr, mb = median(ready), median(base_ready)
     report("boot.py", [

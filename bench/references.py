@@ -1,0 +1,64 @@
+"""Reference loads for boot.py: what the same browser does, in the same run, with less than the
+guide, so that a missed boot target can be read against what limits it.
+
+- a trivial page (a heading and a paragraph): the first paint of any page here;
+- the guide's own prose: the built file cut where its first embedded block begins, so the same
+  head, stylesheet and chapters' text, and no script, data or runtime;
+- compiling the Pyodide wasm alone, from bytes already in memory (WebAssembly.compile).
+"""
+
+import contextlib
+import tempfile
+from pathlib import Path
+
+from common import wait_until
+
+TRIVIAL = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>trivial</title></head>'
+           "<body><h1>A heading</h1><p>A paragraph of text.</p></body></html>")
+
+FCP = "() => performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint')?.startTime"
+
+COMPILE = """async () => {
+  const bytes = await (await fetch('pyodide.asm.wasm', {cache: 'no-store'})).arrayBuffer();
+  const t0 = performance.now();
+  await WebAssembly.compile(bytes);
+  return performance.now() - t0;
+}"""
+
+
+def prose_only(html: str) -> str:
+    """The built page up to its first embedded block (the prose; no scripts, data or runtime)."""
+    cut = html.index("<script", html.index("<body"))
+    return html[:cut] + "</body></html>"
+
+
+@contextlib.contextmanager
+def pages(built: Path):
+    """file:// URLs of the trivial page and of the guide's prose only."""
+    with tempfile.TemporaryDirectory() as folder:
+        trivial, prose = Path(folder, "trivial.html"), Path(folder, "prose.html")
+        trivial.write_text(TRIVIAL, encoding="utf-8")
+        prose.write_text(prose_only(built.read_text(encoding="utf-8")), encoding="utf-8")
+        yield trivial.as_uri(), prose.as_uri()
+
+
+def first_paint(browser, url):
+    """First contentful paint of one cold load of `url`, ms from navigation."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="commit")
+        return wait_until(page, FCP, timeout=10, every=0.02, required=False)
+    finally:
+        context.close()
+
+
+def wasm_compile(browser, stock_url):
+    """ms to compile pyodide.asm.wasm from memory, in a page of the stock Pyodide server."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(stock_url.rsplit("/", 1)[0] + "/setup.py")
+        return page.evaluate(COMPILE)
+    finally:
+        context.close()
