@@ -12,6 +12,7 @@ import { keepReadingPosition } from './ui/scroll-anchor.js';
 import { initNavMenu } from './ui/nav-menu.js';
 import { initGlossary } from './ui/glossary.js';
 import { followLinks } from './ui/link-landing.js';
+import { scrollCue } from './ui/scroll-cue.js';
 import { initShortcuts } from './ui/shortcuts.js';
 import { renderStatus } from './ui/facts.js';
 import { sections } from './sections/index.js';
@@ -59,6 +60,7 @@ followLinks(); // after the list: an address may point at one of its entries
 initScrollSpy([...document.querySelectorAll('[data-nav]')], [...document.querySelectorAll('.chapter')]);
 keepReadingPosition([...document.querySelectorAll('.chapter')]); // WebKit has no scroll anchoring
 initNavMenu($('.sidebar'), $('#nav-toggle'));
+scrollCue($('.pipeline-scroll')); // the hero's diagram, on a phone
 initShortcuts($('#shortcuts-button'));
 const buildInfo = readBuildInfo();
 document.querySelector('[data-fact="pyodide-version"]').textContent = buildInfo.pyodideVersion;

@@ -8,6 +8,7 @@
 import { el } from '../ui/dom.js';
 import { layerBlock } from './architecture-steps.js';
 import { svg } from '../ui/svg.js';
+import { scrollCue } from '../ui/scroll-cue.js';
 
 const WIDTH = 300;
 const BOX_W = 176;
@@ -51,7 +52,7 @@ export class ArchDiagram {
   constructor(container) {
     // The box scrolls, so it is a tab stop (said explicitly: not every browser makes a scroller
     // focusable on its own) and needs a name.
-    this.scroller = el('div', { className: 'arch-diagram', role: 'region', 'aria-label': 'gpt() block diagram (scrolls)', tabindex: '0' });
+    this.scroller = scrollCue(el('div', { className: 'arch-diagram', role: 'region', 'aria-label': 'gpt() block diagram (scrolls)', tabindex: '0' }));
     container.append(this.scroller);
     this.blocks = new Map(); // block id -> svg group
     this.spans = new Map(); // block id -> {top, bottom}: where it is, in the diagram's pixels

@@ -6,6 +6,7 @@
 import { el } from '../ui/dom.js';
 import { shortNumber } from '../ui/short-number.js';
 import { pyRepr } from '../ui/py-number.js';
+import { scrollCue } from '../ui/scroll-cue.js';
 import { formatProb, renderProbBars } from '../ui/prob-bars.js';
 
 const STEPS_PER_UNIT = 10;
@@ -66,7 +67,7 @@ export class ScaleControl {
       caption: `Next character after reading "${labels[query]}" (position ${query}): bars with the change, thin ghost bars without.`,
     });
     this.body.replaceChildren(
-      el('div', 'at-scale-tables', [weights, outputs]),
+      scrollCue(el('div', 'at-scale-tables', [weights, outputs])),
       probs,
     );
   }

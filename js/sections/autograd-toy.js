@@ -3,6 +3,7 @@
 // "Backward" replays the script's backward(), and a typed expression is checked by Python.
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
+import { scrollCue } from '../ui/scroll-cue.js';
 import { DagView } from '../ui/dag.js';
 import { shortNumber } from '../ui/short-number.js';
 import { pyRepr } from '../ui/py-number.js';
@@ -72,7 +73,7 @@ export class AutogradToy {
   }
 
   buildGraph() {
-    this.dagBox = el('div', 'ag-dag', el('p', 'live-status ag-wait', 'Waiting for Python…'));
+    this.dagBox = scrollCue(el('div', 'ag-dag', el('p', 'live-status ag-wait', 'Waiting for Python…')));
     this.dag = new DagView(this.dagBox, {
       label: 'The expression as a graph of Values',
       minScale: 0.72,

@@ -2,6 +2,7 @@
 // then BOS), as a compact table whose top row shows how often each character occurs in docs.
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
+import { scrollCue } from '../ui/scroll-cue.js';
 import { showTooltip, hideTooltip } from '../ui/tooltip.js';
 
 export function createVocab({ action }) {
@@ -13,7 +14,7 @@ export function createVocab({ action }) {
   });
   const intro = el('p', 'live-card-note');
   // On a phone the table scrolls sideways: a named tab stop, so the keyboard can scroll it too.
-  const scroller = el('div', { className: 'vocab-scroll', tabindex: '0', role: 'region', 'aria-label': 'Vocabulary table' });
+  const scroller = scrollCue(el('div', { className: 'vocab-scroll', tabindex: '0', role: 'region', 'aria-label': 'Vocabulary table' }));
   const legend = el('p', 'live-card-note vocab-legend');
   card.body.append(intro, scroller, legend);
 

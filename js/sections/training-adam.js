@@ -5,6 +5,7 @@
 // script's beta1, beta2, eps_adam); the table checks it against the data Python wrote.
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
+import { scrollCue } from '../ui/scroll-cue.js';
 import { Heatmap } from '../ui/heatmap.js';
 import { showTooltip, hideTooltip } from '../ui/tooltip.js';
 import { shortNumber } from '../ui/short-number.js';
@@ -40,7 +41,7 @@ export class TrainingAdam {
     this.formula = el('p', 'live-card-note tr-formula');
     const left = el('div', 'tr-adam-map', [el('label', 'tr-matrix-label', ['matrix ', this.matrixSelect]), this.canvas, legend]);
     // The table scrolls sideways in a narrow column: a named tab stop, so keys can scroll it.
-    const side = el('div', { className: 'tr-adam-side', tabindex: '0', role: 'region', 'aria-label': "Adam's numbers for the picked parameters" }, [this.table, this.formula]);
+    const side = scrollCue(el('div', { className: 'tr-adam-side', tabindex: '0', role: 'region', 'aria-label': "Adam's numbers for the picked parameters" }, [this.table, this.formula]));
     this.card.body.append(el('div', 'tr-adam-grid', [left, side]));
     this.selected = [];
     this.state = null;
