@@ -62,6 +62,37 @@ FLOATING = "(v) => document.querySelectorAll('#console, .sidebar').forEach((e) =
 
 NO_SIDEWAYS_SCROLL = "() => [document.scrollingElement.scrollWidth, window.innerWidth]"
 
+# Every box with a scroll cue (js/ui/scroll-cue.js), in view one after another: which of its
+# edges have more beyond them, as the page marks them and as measured here, and whether the
+# fade is drawn. Each box that scrolls is then scrolled to its far end and measured again.
+SCROLL_CUES = """async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const measured = (b) => {
+        const more = [], x = b.scrollWidth - b.clientWidth, y = b.scrollHeight - b.clientHeight;
+        if (x > 2 && b.scrollLeft > 2) more.push('left');
+        if (x > 2 && b.scrollLeft < x - 2) more.push('right');
+        if (y > 2 && b.scrollTop > 2) more.push('top');
+        if (y > 2 && b.scrollTop < y - 2) more.push('bottom');
+        return more.join(' ');
+    };
+    const out = [];
+    for (const b of document.querySelectorAll('.scroll-cue')) {
+        if (!b.checkVisibility()) continue;
+        b.scrollIntoView({block: 'center', behavior: 'instant'});
+        await frame();
+        const row = {name: b.className, marked: b.dataset.more ?? '', measured: measured(b),
+                     masked: getComputedStyle(b).maskImage.includes('gradient')};
+        if (row.measured) {
+            b.scrollLeft = b.scrollWidth; b.scrollTop = b.scrollHeight;
+            await frame();
+            Object.assign(row, {endMarked: b.dataset.more ?? '', endMeasured: measured(b)});
+            b.scrollLeft = 0; b.scrollTop = 0;
+        }
+        out.push(row);
+    }
+    return out;
+}"""
+
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_layout(open_page, built_page, artifacts, size):
@@ -82,6 +113,19 @@ def test_layout(open_page, built_page, artifacts, size):
     assert scroll_width <= inner_width, f"horizontal scroll at {width}x{height}: {scroll_width} > {inner_width}"
     faults = page.evaluate(PANEL_FAULTS, CHAPTERS)
     assert not faults, "\n".join(faults)
+
+    # What a scrolling box cuts off is marked, at both ends of its scroll.
+    cues = page.evaluate(SCROLL_CUES)
+    assert len(cues) >= 5, cues
+    for cue in cues:
+        assert cue["masked"], cue
+        assert cue["marked"] == cue["measured"], cue
+        assert cue.get("endMarked") == cue.get("endMeasured"), cue
+    cut = {c["name"].split()[0] for c in cues if c["measured"]}
+    if width <= 400:  # a phone: the wide ones scroll sideways and say so
+        assert {"pipeline-scroll", "vocab-scroll", "tr-adam-side"} <= cut, cues
+    if width >= 1024 and height >= 900:  # beside its step panel, the default gpt() diagram fits whole
+        assert "arch-diagram" not in cut, cues
 
     toggle = page.locator("#nav-toggle")
     toc = page.locator("#toc")
