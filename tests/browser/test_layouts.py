@@ -22,14 +22,14 @@ PANEL_FAULTS = """(chapters) => {
         && getComputedStyle(e).position !== 'absolute' && getComputedStyle(e).position !== 'fixed'; };
     const name = (e) => e.tagName.toLowerCase()
         + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
-    const past = (e) => `${Math.round(box(e).right - edge)} px past the column`;
+    const past = (e, edge) => `${Math.round(box(e).right - edge)} px past the column`;
     for (const id of chapters) {
         const chapter = document.getElementById(id);
         const edge = box(chapter).right;
         const panels = [...chapter.querySelectorAll('.live-body > *, .live-card, .live-card-body > *')].filter(shown);
         const byParent = new Map();
         for (const p of panels) {
-            if (box(p).right > edge + 1) faults.push(`${id}: ${name(p)} reaches ${past(p)}`);
+            if (box(p).right > edge + 1) faults.push(`${id}: ${name(p)} reaches ${past(p, edge)}`);
             const list = byParent.get(p.parentElement) ?? [];
             list.push(p);
             byParent.set(p.parentElement, list);
@@ -41,7 +41,7 @@ PANEL_FAULTS = """(chapters) => {
             if (getComputedStyle(a).overflowX !== 'visible') return true; } return false; };
         for (const e of chapter.querySelectorAll('.live-body *')) {
             const outermost = spills(e) && !spills(e.parentElement) && !contained(e);
-            if (outermost) faults.push(`${id}: ${name(e)} spills ${past(e)}`);
+            if (outermost) faults.push(`${id}: ${name(e)} spills ${past(e, edge)}`);
         }
         for (const siblings of byParent.values()) {
             for (let i = 0; i < siblings.length; i++) for (let j = i + 1; j < siblings.length; j++) {
