@@ -37,7 +37,9 @@ export class DagView {
     this.root.append(this.edgeLayer, this.nodeLayer, this.labelLayer, this.dot);
     container.append(this.root);
     this.size = null;
-    new ResizeObserver(() => this.fit()).observe(container);
+    // Refit a frame later, not inside the observer's callback: fitting changes the box's height,
+    // which the observer would see again in the same frame (Firefox reports that as an error).
+    new ResizeObserver(() => requestAnimationFrame(() => this.fit())).observe(container);
     this.shape = '';
     this.nodeEls = new Map(); // id -> { g, box, texts, lines }
     this.edgeEls = []; // index -> { path, label, text, pill }

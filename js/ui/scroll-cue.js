@@ -2,7 +2,7 @@
 // more beyond it, so a drawing cut by the box's edge never looks finished. The box gets
 // data-more="left right top bottom" (whichever apply) and styles/components.css draws the fade.
 //
-//   scrollCue(box)   -> box, watched from then on: its scrolling, its size and its children's
+//   scrollCue(box)   -> box, watched from then on: its scrolling, its size and its content
 //                       (a redraw that makes the content wider or narrower)
 
 const EDGE_SLACK = 2; // px: a scroll position within this of an edge counts as at the edge
@@ -23,23 +23,28 @@ function edges(box) {
 }
 
 export function scrollCue(box) {
-  // Read only when the layout is fresh anyway: after a scroll, and in ResizeObserver callbacks,
-  // which run after layout and never for a box whose chapter is not rendered (content-visibility),
-  // so a redraw off screen during training costs nothing here.
-  const update = () => {
-    const more = edges(box);
-    if ((box.dataset.more ?? '') !== more) box.dataset.more = more;
+  // Measured once per frame at most, and only while the box is on screen: reading its sizes
+  // off screen would lay out a chapter the browser skips (content-visibility), and a redraw
+  // during training changes the content many times a second. The mark is written from
+  // requestAnimationFrame, never from an observer's callback.
+  let visible = false;
+  let queued = false;
+  const check = () => {
+    if (queued || !visible) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      const more = edges(box);
+      if ((box.dataset.more ?? '') !== more) box.dataset.more = more;
+    });
   };
-  const sizes = new ResizeObserver(update);
-  sizes.observe(box);
-  // The content's size: the box's children, which a redraw may replace.
-  const watch = (records = []) => {
-    for (const record of records) for (const gone of record.removedNodes) if (gone.nodeType === 1) sizes.unobserve(gone);
-    for (const child of box.children) sizes.observe(child);
-  };
-  watch();
-  new MutationObserver(watch).observe(box, { childList: true });
+  // No ResizeObserver: the box's own size follows the window's (resize), and another view's
+  // ResizeObserver on the same box (js/ui/dag.js) would share its loop, which Firefox reports
+  // as an error when the two change sizes in one frame.
+  new IntersectionObserver(([entry]) => { visible = entry.isIntersecting; check(); }).observe(box);
+  new MutationObserver(check).observe(box, { childList: true, subtree: true, characterData: true, attributes: true });
+  box.addEventListener('scroll', check, { passive: true });
+  window.addEventListener('resize', check, { passive: true });
   box.classList.add('scroll-cue');
-  box.addEventListener('scroll', update, { passive: true });
   return box;
 }
