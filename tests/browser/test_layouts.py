@@ -75,16 +75,22 @@ SCROLL_CUES = """async () => {
         if (y > 2 && b.scrollTop < y - 2) more.push('bottom');
         return more.join(' ');
     };
+    // The page marks a box a frame or two after it changes: give it up to ten.
+    const settled = async (b) => {
+        for (let i = 0; i < 5 && (b.dataset.more ?? '') !== measured(b); i++) await frame();
+    };
     const out = [];
     for (const b of document.querySelectorAll('.scroll-cue')) {
         if (!b.checkVisibility()) continue;
         b.scrollIntoView({block: 'center', behavior: 'instant'});
         await frame();
+        await settled(b);
         const row = {name: b.className, marked: b.dataset.more ?? '', measured: measured(b),
                      masked: getComputedStyle(b).maskImage.includes('gradient')};
         if (row.measured) {
             b.scrollLeft = b.scrollWidth; b.scrollTop = b.scrollHeight;
             await frame();
+            await settled(b);
             Object.assign(row, {endMarked: b.dataset.more ?? '', endMeasured: measured(b)});
             b.scrollLeft = 0; b.scrollTop = 0;
         }
