@@ -1,5 +1,5 @@
-// The page: paints at once (prose, layout, diagrams are static HTML), then starts Python in a
-// worker and lets each section draw what the running script reports.
+// The page: starts Python in a worker and paints at once (prose, layout, diagrams are static
+// HTML), then lets each section draw what the running script reports.
 import './editor/page-snapshot.js'; // first: it copies the page before anything changes it
 import { MSG } from './protocol.js';
 import { createRpc } from './rpc.js';
