@@ -9,7 +9,8 @@ import { shortNumber } from '../ui/short-number.js';
 import { pyRepr } from '../ui/py-number.js';
 import { opBadge } from './autograd-view.js';
 
-const OP_WORDS = { add: '+  add', mul: '×  mul', leaf: '•  leaf', pow: '** pow', exp: 'exp', log: 'log', relu: 'relu' };
+// Each operation's symbol (where it has one) in a column of its own, then its name.
+const OP_SYMBOLS = { add: '+', mul: '×', leaf: '•', pow: '**' };
 const OP_TITLES = { leaf: 'parameters and constants: Values made from a number, with no children' };
 const count = (n) => Number(n).toLocaleString('en-US');
 
@@ -152,7 +153,7 @@ export class LossGraphPanel {
     this.ops.replaceChildren(
       el('h4', null, 'Values by operation'),
       el('ul', 'ag-ops-list', entries.map(([op, n]) => el('li', { dataset: { op }, title: OP_TITLES[op] }, [
-        el('span', 'ag-op-name', OP_WORDS[op] ?? op),
+        el('span', 'ag-op-name', [el('span', 'ag-op-sym', OP_SYMBOLS[op] ?? ''), op]),
         el('span', 'ag-op-bar', el('span', { className: 'ag-op-fill', style: `width: ${(100 * n) / top}%` })),
         el('span', 'ag-op-count', count(n)),
       ]))),
