@@ -19,3 +19,10 @@ def wait_until(page, js, arg=None, timeout=WAIT_S):
             return value
         time.sleep(0.05)
     pytest.fail(f"timed out after {timeout} s waiting for: {js}")
+
+
+def open_code_panel(page, scope):
+    """Open the code panel inside `scope` (a selector) and wait for its lines: a closed panel
+    draws nothing, and it draws them on the "toggle" event, a task after the click."""
+    page.click(f"{scope} .code-panel summary")
+    wait_until(page, "(s) => document.querySelectorAll(`${s} .code-panel .code-line`).length", scope)

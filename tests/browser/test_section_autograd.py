@@ -2,6 +2,7 @@
 
 
 import pytest
+from helpers import open_code_panel
 from helpers import wait_until as poll
 
 pytestmark = pytest.mark.browser
@@ -131,8 +132,7 @@ def test_backward_fills_the_bridges_grads_in_the_scripts_order(chapter):
 
 def test_backward_steps_show_the_chain_rule_and_highlight_the_code(chapter):
     page = chapter.page
-    page.click(f"{TOY} .code-panel summary")  # its lines are drawn on the "toggle" event, a task later
-    poll(page, f"() => document.querySelectorAll('{TOY} .code-line').length")
+    open_code_panel(page, TOY)
     step = f"{TOY} .ag-step-button"
     page.click(step)  # start: self.grad = 1
     assert "self.grad = 1" in page.text_content(f"{TOY} .ag-step")

@@ -3,6 +3,7 @@
 import ast
 
 import pytest
+from helpers import open_code_panel
 from helpers import wait_until as poll
 
 pytestmark = pytest.mark.browser
@@ -137,8 +138,8 @@ def test_code_panel_highlights_the_tokenizer_lines_from_the_ast(ready):
     page = rec.page
     phases = info["phases"]
     expected = [n for name in ("tokenizer", "train.tokens") for n in range(phases[name][0], phases[name][1] + 1)]
-    page.click("#dataset .code-panel summary")  # a closed panel draws nothing; it draws on "toggle", a task later
-    assert poll(page, MARKED) == expected
+    open_code_panel(page, "#dataset")
+    assert page.evaluate(MARKED) == expected
     source = py_eval(rec, "__source__").split("\n")
     first, last = phases["tokenizer"]
     assert "uchars" in "".join(source[first - 1 : last])

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from builder.build import build
 from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
-from helpers import wait_until
+from helpers import open_code_panel, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -105,9 +105,9 @@ def test_schematic_draws_every_matrix_to_scale_with_the_scripts_count(open_page,
     assert parts == {"embed": 688, "attn": 1024, "mlp": 2048, "output": 432}
     assert sum(parts.values()) == total
     # The code panel shows the script's own hyper, state_dict and params lines.
-    page.click(f"{SECTION} .code-panel summary")  # its lines are drawn on the "toggle" event, a task later
-    marked = wait_until(
-        page, f"() => [...document.querySelectorAll('{SECTION} .code-line.marked')].map((l) => l.textContent)"
+    open_code_panel(page, SECTION)
+    marked = page.evaluate(
+        f"() => [...document.querySelectorAll('{SECTION} .code-line.marked')].map((l) => l.textContent)"
     )
     assert any("state_dict = {" in line for line in marked) and any("params = [" in line for line in marked)
     assert any("n_layer = 1" in line for line in marked)
