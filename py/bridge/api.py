@@ -5,36 +5,41 @@ it only if the new one parses and its setup runs, so a broken edit never loses a
 """
 
 import base64
-import importlib
+import itertools
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from . import checkpoint, model
+from . import attention, autograd, checkpoint, constants, datafile, graph, lossgraph, phases, tokenizer, trace
+from . import params as params_mod
+from . import roles as roles_mod
 from .errors import ScriptError, ScriptShapeError, from_bridge_bug
 from .runner import Runner
-from .sampling import Sampler
 from .training import Trainer
 
-HYPER_NAMES = [
-    "n_layer", "n_embd", "block_size", "n_head", "head_dim", "num_steps",
-    "learning_rate", "beta1", "beta2", "eps_adam", "temperature",
-]
-# Used when `load` gets no dataset and the workdir has none: the names list shipped with the guide.
+# Used when `load` gets no dataset and no earlier one: the names list shipped with the guide.
 BUNDLED_NAMES = Path(__file__).resolve().parent.parent / "data" / "names.txt"
+# A setup that fails for want of a file it opens gets the data set there and runs again, this
+# many times at most (a script may look in a second place before it finds the first).
+DATA_FILE_TRIES = 3
 
 
 class Session:
     def __init__(self, emit=None, workdir=None):
         self.emit = emit or (lambda kind, payload: None)
-        self.workdir = workdir or tempfile.mkdtemp(prefix="microgpt-")
-        os.makedirs(self.workdir, exist_ok=True)
+        self.base = workdir or tempfile.mkdtemp(prefix="microgpt-")
+        os.makedirs(self.base, exist_ok=True)
+        self.runs = itertools.count(1)
+        self.workdir = None
+        self.dataset = None  # the data set text of the last load
+        self.data_file = None  # where the loaded script found it
         self.runner = None
+        self.roles = None
         self.trainer = None
-        self.sampler = None
 
     # ---- dispatch ----
 
@@ -55,179 +60,243 @@ class Session:
             raise ScriptShapeError("no script loaded: call `load` first", "bridge")
         return self.runner
 
-    def _need(self, part):
+    def _need_trainer(self):
         self._need_runner()
-        found = getattr(self, part)
-        if found is None:
-            what = {"trainer": "training", "sampler": "sampling"}[part]
-            message = next((m for m in self.runner.missing() if what in m), f"no {what} loop")
-            raise ScriptShapeError(message, "bridge")
-        return found
+        if self.trainer is None:
+            raise ScriptShapeError(self.roles.why("training"), "bridge")
+        return self.trainer
 
     # ---- methods ----
 
     def do_load(self, source, dataset=None, filename="microgpt.py"):
-        self._write_dataset(dataset)
+        text = self._dataset_text(dataset)
         rng = random.getstate()  # a failed setup must not disturb the old session's stream
+        workdir = os.path.join(self.base, f"run-{next(self.runs)}")
         try:
-            runner = Runner(source, filename, self.workdir, self.emit)
-            runner.run_setup()
+            runner, data_file = self._set_up(source, filename, workdir, text)
+            roles = roles_mod.discover(runner, data_file)
         except BaseException:
             random.setstate(rng)
+            shutil.rmtree(workdir, ignore_errors=True)
             if self.runner is not None:
                 self.runner.remember_source()  # the failed text took its place in linecache
             raise
-        graph = sys.modules.get(f"{__package__}.graph")
-        if graph is not None:
-            graph.forget()  # it caches the old script's loss graph
-        self.runner = runner
-        self.trainer = Trainer(runner) if runner.shape.train else None
-        self.sampler = Sampler(runner) if runner.shape.sample else None
+        for name in ("graph", "trace", "attention", "lossgraph"):
+            module = sys.modules.get(f"{__package__}.{name}")
+            if module is not None:
+                module.forget()  # their caches hold the old script's objects
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        self.workdir, self.dataset, self.data_file = workdir, text, data_file
+        self.runner, self.roles = runner, roles
+        self.trainer = Trainer(runner, roles) if runner.program.train else None
         return self.do_info()
 
-    def _write_dataset(self, dataset):
-        path = os.path.join(self.workdir, "input.txt")
+    def _dataset_text(self, dataset):
         if dataset is not None:
-            text = dataset if isinstance(dataset, str) else "\n".join(dataset)
-        elif os.path.exists(path):
-            return
-        elif BUNDLED_NAMES.exists():
-            text = BUNDLED_NAMES.read_text(encoding="utf-8")
-        else:
-            return  # the script's own download branch will run
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
+            return dataset if isinstance(dataset, str) else "\n".join(dataset)
+        if self.dataset is not None:
+            return self.dataset
+        if BUNDLED_NAMES.exists():
+            return BUNDLED_NAMES.read_text(encoding="utf-8")
+        return None  # the script's own download branch will run
+
+    def _set_up(self, source, filename, workdir, text):
+        """A Runner whose setup has run in a fresh `workdir`, with the data set put where the
+        script reads it; (runner, data file)."""
+        runner = Runner(source, filename, workdir, self.emit)
+        path = datafile.data_file(runner.program.tree)
+        tried = []
+        while True:
+            os.makedirs(workdir, exist_ok=True)
+            if text is not None:
+                _write(workdir, path, text)
+            try:
+                runner.run_setup()
+                return runner, path
+            except ScriptError as exc:
+                wanted = exc.filename
+                if (exc.type != "FileNotFoundError" or text is None or not wanted
+                        or os.path.isabs(wanted) or wanted in tried or wanted == path
+                        or len(tried) >= DATA_FILE_TRIES):
+                    raise
+                tried.append(path)
+                path = os.path.normpath(wanted)
+                self.emit("stdout", {"text": f"(the guide put its data set in {path}, the file "
+                                             f"the script opens, and ran its setup again)\n",
+                                     "phase": "setup"})
+                shutil.rmtree(workdir, ignore_errors=True)
+                runner = Runner(source, filename, workdir, self.emit)
 
     def do_info(self):
         runner = self._need_runner()
-        ns = runner.ns
-        docs = ns.get("docs") if isinstance(ns.get("docs"), list) else []
-        names, shapes = model.names_shapes(ns)
-        params = ns.get("params")
-        hyper = {name: _plain_number(ns.get(name)) for name in HYPER_NAMES}
-        if hyper["temperature"] is None:  # set after training; read it from the AST until then
-            hyper["temperature"] = _plain_number(runner.shape.inference_constant("temperature"))
-        uchars = ns.get("uchars")
+        roles = self.roles
+        docs = roles.documents_list()
+        params = roles.params
+        vocab = roles.vocab
         return {
             "num_docs": len(docs),
             "docs_head": [str(d) for d in docs[:20]],
-            "uchars": [str(c) for c in uchars] if isinstance(uchars, list | str) else [],
-            "BOS": _plain_number(ns.get("BOS")),
-            "vocab_size": _plain_number(ns.get("vocab_size")),
             "longest_doc": max((len(d) for d in docs), default=0),
-            "hyper": hyper,
+            "data_file": self.data_file,
+            "vocab": vocab.describe() if vocab else None,
+            "hyper": self._hyper(),
             "params": {
-                "names": names,
-                "shapes": shapes,
-                "count": len(params) if isinstance(params, list) else 0,
+                "names": [m["name"] for m in params.layout()] if params else [],
+                "shapes": [[m["rows"], m["cols"]] for m in params.layout()] if params else [],
+                "layout": params.layout() if params else [],
+                "count": len(params.nodes_list) if params else 0,
             },
             "step": self.trainer.steps_done if self.trainer else 0,
-            "phases": runner.shape.line_ranges(),
-            "missing": runner.missing(),
+            "phases": phases.line_ranges(runner, roles),
+            "roles": roles.describe(),
+            "missing": list(roles.missing.values()),
         }
 
+    def _hyper(self):
+        """The sizes the chapters show, each read from what the script does (None if unknown)."""
+        roles, trainer = self.roles, self.trainer
+        out = {"num_steps": None, "temperature": None, "n_embd": None, "max_positions": None}
+        if trainer is not None:
+            out["num_steps"] = trainer.length()
+        if roles.sample is not None:
+            out["temperature"] = roles.sample.temperature()
+        if roles.params is not None and roles.output:
+            out["n_embd"] = next(m.cols for m in roles.params.matrices if m.name == roles.output)
+        if roles.tokenizer is not None and roles.vocab is not None and roles.vocab.chars:
+            # The positions the loop visits for the longest text the page takes (it cuts a
+            # document to its context length, block_size, if it does).
+            common = next(iter(roles.vocab.chars))
+            try:
+                out["max_positions"] = roles.tokenizer.encode(common * tokenizer.MAX_CHARS)[1]
+            except ScriptError:
+                pass
+        return out
+
     def do_constants(self, source):
-        return _feature("constants").constants(source)
+        return constants.constants(source)
 
     def do_eval(self, code):
         return {"repr": self._need_runner().eval_user_code(code)}
 
     def do_docs(self, start=0, count=20):
-        docs = self._need_runner().ns.get("docs")
-        if not isinstance(docs, list):
-            raise ScriptShapeError("no variable `docs`", "bridge")
+        self._need_runner()
+        docs = self.roles.documents_list()
+        if not docs:
+            raise ScriptShapeError(self.roles.why("documents"), "bridge")
         return [str(d) for d in docs[max(0, int(start)) : max(0, int(start)) + int(count)]]
 
     def do_tokenize(self, text=""):
-        return _feature("tokenizer").tokenize(self._need_runner(), text)
+        self._need_runner()
+        return tokenizer.tokenize(self.roles, text)
 
     def do_vocab(self):
-        return _feature("tokenizer").vocab(self._need_runner())
+        self._need_runner()
+        return tokenizer.vocab(self.roles)
 
-    def do_step(self, count=1, with_params=False):
-        return self._need("trainer").steps(int(count), bool(with_params))
+    def do_schedule(self, every=1):
+        self._need_runner()
+        schedule = self.roles.schedule
+        if schedule is None:
+            raise ScriptShapeError("the update part of the training step computes no per-step "
+                                   "value from the step (a learning-rate schedule) before its "
+                                   "loop over the parameters", "bridge")
+        return {"var": schedule.var, "lines": schedule.lines(), "values": schedule.values(every)}
+
+    def do_step(self, count=1, with_params=False, watch=()):
+        return self._need_trainer().steps(int(count), bool(with_params), list(watch or ()))
 
     def do_params(self):
-        ns = self._need_runner().ns
-        names, shapes = model.names_shapes(ns)
+        self._need_runner()
+        roles = self.roles
+        params, nodes, ns = roles.need("params"), roles.nodes, self.runner.ns
+        layout = params.layout()
         return {
-            "names": names,
-            "shapes": shapes,
-            "data": model.data(ns),
-            "grad": model.grads(ns),
-            "m": model.adam_moment(ns, "m"),
-            "v": model.adam_moment(ns, "v"),
+            "names": [m["name"] for m in layout],
+            "shapes": [[m["rows"], m["cols"]] for m in layout],
+            "layout": layout,
+            "moments": params.moments,
+            "data": params_mod.data(params, nodes),
+            "grad": params_mod.grads(params, nodes),
+            "m": params_mod.moment(params, ns, 0),
+            "v": params_mod.moment(params, ns, 1),
         }
 
     def do_sample(self, temperature=None, seed=None):
-        return self._need("sampler").sample(temperature, seed)
+        self._need_runner()
+        return self.roles.need("sample").sample(temperature, seed)
 
     def do_checkpoint_export(self):
-        trainer = self._need("trainer")
-        return {"blob": checkpoint.export(self.runner.ns, trainer.steps_done)}
+        trainer = self._need_trainer()
+        return {"blob": checkpoint.export(self.roles, trainer.steps_done)}
 
     def do_checkpoint_import(self, blob):
-        trainer = self._need("trainer")
-        data, m, v, steps_done = checkpoint.parse(_blob_bytes(blob), self.runner.ns)
-        model.load_state(self.runner.ns, data, m, v)
+        trainer = self._need_trainer()
+        roles = self.roles
+        data, m, v, steps_done = checkpoint.parse(_blob_bytes(blob), roles)
+        params_mod.load(roles.params, roles.nodes, self.runner.ns, data, (m, v))
         trainer.seek(steps_done)
         return self.do_info()
 
-    # ---- the explorers (bridge/trace.py, attention.py, autograd.py, graph.py) ----
+    # ---- the explorers (trace.py, attention.py, autograd.py, graph.py, lossgraph.py) ----
 
-    def do_trace(self, name="gpt", pos=0, callees=False):
-        trace = _feature("trace")
-        runner = self._need_runner()
-        with runner.running("run"):
-            return trace.forward_trace(runner.ns, runner.filename, name, pos, callees)
+    def do_trace(self, name="", pos=0):
+        self._need_runner()
+        with self.runner.running("run"):
+            return trace.forward_trace(self.roles, name, pos)
+
+    def do_outline(self):
+        """The model's statements with their data flow, from one traced call of a short word."""
+        self._need_runner()
+        with self.runner.running("run"):
+            return trace.outline_of(self.roles)
 
     def do_attention(self, word="", intervention=None):
-        attention = _feature("attention")
-        runner = self._need_runner()
-        with runner.running("run"):
-            return attention.capture(runner.ns, runner.filename, word, intervention)
+        self._need_runner()
+        with self.runner.running("run"):
+            return attention.capture(self.roles, word, intervention)
 
     def do_autograd(self, expr=None, preset=None, inputs=None):
-        autograd = _feature("autograd")
-        runner = self._need_runner()
-        with runner.running("run"):
-            return autograd.run(
-                runner.ns, expr=expr, preset=preset, inputs=inputs, filename=runner.filename
-            )
+        self._need_runner()
+        with self.runner.running("run"):
+            return autograd.run(self.roles, expr=expr, preset=preset, inputs=inputs)
 
     def do_graph_summary(self):
-        graph = _feature("graph")
-        return graph.summary(self._graph_root(), ns=self.runner.ns)
+        return graph.summary(self._graph_root(), self.roles)
 
     def do_graph_expand(self, node_id=None):
-        graph = _feature("graph")
-        return graph.expand(self._graph_root(), node_id, ns=self.runner.ns)
+        return graph.expand(self._graph_root(), node_id, self.roles)
 
     # The loss graph of one step, built without training (bridge/lossgraph.py).
     def do_loss_graph(self, step=None):
-        return _feature("lossgraph").build(self._need("trainer"), step)
+        return lossgraph.build(self._need_trainer(), step)
 
     def do_loss_graph_expand(self, node_id=None):
-        return _feature("lossgraph").expand(self._need("trainer"), node_id)
+        return lossgraph.expand(self._need_trainer(), node_id)
 
-    def do_loss_graph_path(self, to="wte"):
-        return _feature("lossgraph").path(self._need("trainer"), to)
+    def do_loss_graph_path(self, to=None):
+        trainer = self._need_trainer()
+        if to is None:
+            with self.runner.running("run"):
+                to = trace.outline_of(self.roles)["embedding"]["token"]
+            if to is None:
+                raise ScriptShapeError("no token embedding found: looked for a statement of the "
+                                       "model whose result is the row of a matrix picked by "
+                                       "the token id", "bridge")
+        return lossgraph.path(trainer, to)
 
     def _graph_root(self):
-        trainer = self._need("trainer")
+        trainer = self._need_trainer()
         if trainer.last_loss is None:
             raise ScriptShapeError("no loss graph yet: run a training step first", "bridge")
         return trainer.last_loss
 
 
-def _feature(name):
-    """A sibling module written separately; a clear message until it exists."""
-    try:
-        return importlib.import_module(f"{__package__}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.{name}":
-            raise
-        raise NotImplementedError(f"bridge.{name} is not available yet") from None
+def _write(workdir, path, text):
+    full = os.path.join(workdir, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    with open(full, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def _parse_args(args_json):
@@ -248,5 +317,3 @@ def _blob_bytes(blob):
     return bytes(blob)
 
 
-def _plain_number(x):
-    return x if isinstance(x, int | float) and not isinstance(x, bool) else None

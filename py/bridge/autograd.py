@@ -14,7 +14,7 @@ import ast
 import math
 import operator
 
-from bridge import graph, observe, scriptast
+from bridge import codes, graph, observe, scriptast
 from bridge.errors import ScriptError, ScriptShapeError
 
 PRESETS = {
@@ -137,68 +137,101 @@ def _parse(text, names):
     return tree
 
 
-def _backward_loop(ns, value_cls, filename, source):
-    """Code object, statement map, loop line, loop variable and grad writes of backward()'s loop.
+def _backward_loop(roles, source=None):
+    """What to watch in the script's backward: {code: statement map}, the loop line and loop
+    variable of backward()'s walk over the graph, and the statements that write a grad.
 
-    The grad writes are the statements inside that loop which assign `<name>.grad`
-    ({line: name}): in the script, `child.grad += local_grad * v.grad`.
-    """
-    code = getattr(getattr(value_cls, "backward", None), "__code__", None)
+    The grad writes are found in every function of the class, closures included: microgpt's
+    loop writes `child.grad += local_grad * v.grad`, micrograd's `_backward` closures write
+    `self.grad += other.data * out.grad`. For each: {(code, line): (written name, visited
+    name)}, the node written and the node whose grad is passed on (the one whose `.grad` the
+    statement reads)."""
+    nodes = roles.nodes
+    cls, runner = nodes.cls, roles.runner
+    method = getattr(cls, nodes.backward, None)
+    code = getattr(method, "__code__", None)
     if code is None:
-        raise ScriptShapeError("the script's Value has no backward()")
-    filename = filename or code.co_filename
-    tree = scriptast.parse(scriptast.script_source(ns, filename, source))
-    node = scriptast.find_function(tree, "backward", cls=value_cls.__name__)
-    scriptast.check_code_matches(code, node)
+        raise ScriptShapeError(f"the script's {cls.__name__} has no {nodes.backward}()")
+    tree = scriptast.parse(scriptast.script_source(runner.ns, runner.filename, source))
+    node = codes.function_node(tree, code)
+    if node is None:
+        raise ScriptShapeError(f"{cls.__name__}.{nodes.backward}() is not in the script's source")
     loops = [st for st in node.body if isinstance(st, ast.For)]
     if not loops:
-        raise ScriptShapeError("Value.backward() has no loop over the graph to observe")
+        raise ScriptShapeError(f"{cls.__name__}.{nodes.backward}() has no loop over the graph to "
+                               "observe")
     loop = loops[-1]  # the last top-level loop of backward() is the one applying the chain rule
-    writes = {}
-    for st in ast.walk(loop):
-        if isinstance(st, (ast.Assign, ast.AugAssign)):
-            for target in st.targets if isinstance(st, ast.Assign) else [st.target]:
-                if (isinstance(target, ast.Attribute) and target.attr == "grad"
-                        and isinstance(target.value, ast.Name)):
-                    writes[st.lineno] = target.value.id
-    return code, scriptast.statement_map(node), loop.lineno, scriptast.loop_var(loop), writes
+    maps, writes = {code: scriptast.statement_map(node)}, {}
+    for fcode in codes.class_codes(cls, runner.filename):
+        fnode = codes.function_node(tree, fcode)
+        if fnode is None:
+            continue
+        found = _grad_writes(fnode, nodes.grad)
+        if found:
+            writes.update({(fcode, line): names for line, names in found.items()})
+            maps.setdefault(fcode, scriptast.statement_map(fnode))
+    return maps, code, loop.lineno, scriptast.loop_var(loop), writes
 
 
-def _observed_backward(out, loop, index):
-    """Call out.backward(); record the node its loop variable holds at each iteration, and
-    each grad the loop writes: {v: node being visited, node: the one written, grad: its grad
-    right after the write}, in the order they happened."""
-    code, stmt_map, line, var, write_lines = loop
+def _grad_writes(func_node, grad):
+    """{line: (written name, visited name)} for the statements of the function (not of the
+    functions nested in it) that assign `<name>.<grad>`."""
+    out = {}
+    own = [func_node]
+    for st in ast.walk(func_node):
+        if st is not func_node and isinstance(st, ast.FunctionDef):
+            own.append(st)
+    nested = {id(n) for f in own[1:] for n in ast.walk(f)}
+    for st in ast.walk(func_node):
+        if id(st) in nested or not isinstance(st, ast.Assign | ast.AugAssign):
+            continue
+        for target in st.targets if isinstance(st, ast.Assign) else [st.target]:
+            if (isinstance(target, ast.Attribute) and target.attr == grad
+                    and isinstance(target.value, ast.Name)):
+                read = [n.value.id for n in ast.walk(st.value) if isinstance(n, ast.Attribute)
+                        and n.attr == grad and isinstance(n.value, ast.Name)]
+                out[st.lineno] = (target.value.id, read[0] if read else None)
+    return out
+
+
+def _observed_backward(out, loop, index, nodes):
+    """Call the script's backward on `out`; record the node its loop visits at each iteration
+    and each grad written: {v: node passed on, node: the one written, grad: its grad right after
+    the write}, in the order they happened."""
+    maps, code, line, var, write_lines = loop
     order, writes = [], []
     last = [None]
 
     def done(frame, code_, stmt):
-        if stmt in write_lines:
-            node = observe.get_locals(frame).get(write_lines[stmt])
-            if id(node) in index and last[0] is not None:
-                writes.append({"v": index[id(last[0])], "node": index[id(node)],
-                               "grad": node.grad})
+        names = write_lines.get((code_, stmt))
+        if names is not None:
+            local = observe.get_locals(frame)
+            node = local.get(names[0])
+            visited = local.get(names[1]) if names[1] else last[0]
+            if id(node) in index and visited is not None and id(visited) in index:
+                writes.append({"v": index[id(visited)], "node": index[id(node)],
+                               "grad": nodes.grad_of(node)})
             return
-        if stmt != line:
+        if code_ is not code or stmt != line:
             return
         v = observe.get_locals(frame).get(var)
         if v is not None and v is not last[0]:  # the final, exhausted check repeats the last
             last[0] = v
             order.append(index.get(id(v)))
 
-    with observe.Watch({code: stmt_map}, done):
-        out.backward()
+    with observe.Watch(maps, done):
+        getattr(out, nodes.backward)()
     return order, writes
 
 
-def _fd_check(tree, value_cls, inputs, grads):
+def _fd_check(tree, nodes, inputs, grads):
     checks = {}
     for name, x in inputs.items():
         h = 1e-6 * max(1.0, abs(x))
 
         def f(xv, name=name):
-            env = {k: value_cls(xv if k == name else v) for k, v in inputs.items()}
-            return _evaluate(tree, env).data
+            env = {k: nodes.cls(xv if k == name else v) for k, v in inputs.items()}
+            return nodes.value(_evaluate(tree, env))
 
         try:
             fd = (f(x + h) - f(x - h)) / (2 * h)
@@ -223,16 +256,23 @@ def _inputs(given):
     return inputs
 
 
-def run(ns, expr=None, preset=None, inputs=None, filename=None, source=None):
-    """Build, differentiate and check an expression with the script's Value.
+def presets(nodes):
+    """The presets whose operations the script's autograd class has."""
+    return [name for name, text in PRESETS.items()
+            if all(callable(getattr(nodes.cls, m, None)) for m in METHODS if f".{m}()" in text)]
 
-    Returns {expr, preset, inputs, nodes, edges, output_id, order, writes, grads, fd_check,
-    backend}:
+
+def run(roles, expr=None, preset=None, inputs=None, source=None):
+    """Build, differentiate and check an expression with the script's autograd class.
+
+    Returns {expr, preset, presets, inputs, nodes, edges, output_id, order, writes, grads,
+    fd_check, backend, autograd}:
     nodes [{id, data, grad, op, label, kind: input|const|expr|hidden}] in topological order
     (id = index), edges [{from: child id, to: parent id, local_grad}], order = node ids in the
     order backward()'s loop visited them, writes = [{v, node, grad}] the grads its chain-rule
-    line wrote (see _observed_backward), fd_check {name: {grad, fd, agree, h}}.
+    statements wrote (see _observed_backward), fd_check {name: {grad, fd, agree, h}}.
     """
+    nodes = roles.need("nodes")
     if isinstance(expr, str) and expr.strip() in PRESETS:
         preset, expr = expr.strip(), None  # a preset's name given where the text goes
     if expr is None or (isinstance(expr, str) and not expr.strip()):
@@ -244,48 +284,53 @@ def run(ns, expr=None, preset=None, inputs=None, filename=None, source=None):
         preset = None
     inputs = _inputs(inputs)
     tree = _parse(expr, inputs)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and not callable(getattr(nodes.cls, node.attr, None)):
+            raise _error(f"the script's {nodes.cls.__name__} has no .{node.attr}()", node)
     text = expr.strip()
-    value_cls = ns["Value"]
-    env = {name: value_cls(x) for name, x in inputs.items()}
+    env = {name: nodes.cls(x) for name, x in inputs.items()}
     labels = {id(v): name for name, v in env.items()}
     out = _evaluate(tree, env, text, labels)
-    topo = graph.topo_order(out)
+    topo = graph.topo_order(out, nodes)
     for v in topo:
         # A negative number to a fractional power is complex in Python; exp can reach inf.
-        if type(v.data) is complex or not math.isfinite(v.data):
-            raise _error(f"a step of the expression gives {v.data!r}, not a real number "
+        data = nodes.value(v)
+        if type(data) is complex or not math.isfinite(data):
+            raise _error(f"a step of the expression gives {data!r}, not a real number "
                          f"(a negative number to a fractional power, or too large?)")
     if len(topo) > MAX_NODES:
         raise _error(f"the graph has {len(topo)} nodes; keep it under {MAX_NODES}")
     index = {id(v): i for i, v in enumerate(topo)}
-    loop = _backward_loop(ns, value_cls, filename, source)
-    order, writes = _observed_backward(out, loop, index)
+    loop = _backward_loop(roles, source)
+    order, writes = _observed_backward(out, loop, index, nodes)
 
     input_ids = {id(v) for v in env.values()}
-    nodes, edges = [], []
+    out_nodes, edges = [], []
     for i, v in enumerate(topo):
-        op = graph.infer_op(v)
+        op = graph.infer_op(v, nodes)
         if id(v) in input_ids:
             kind = "input"
         elif op == "leaf":
-            kind, labels[id(v)] = "const", labels.get(id(v)) or repr(v.data)
+            kind, labels[id(v)] = "const", labels.get(id(v)) or repr(nodes.value(v))
         else:
-            kind = "expr" if id(v) in labels else "hidden"  # made inside a Value method
-        nodes.append({"id": i, "data": v.data, "grad": v.grad, "op": op,
-                      "label": labels.get(id(v)), "kind": kind})
-        for child, g in zip(v._children, v._local_grads, strict=False):
+            kind = "expr" if id(v) in labels else "hidden"  # made inside an operation
+        out_nodes.append({"id": i, "data": nodes.value(v), "grad": nodes.grad_of(v), "op": op,
+                          "label": labels.get(id(v)), "kind": kind})
+        for child, g in zip(nodes.children(v), nodes.local_grads(v), strict=False):
             edges.append({"from": index[id(child)], "to": i, "local_grad": g})
-    grads = {name: v.grad for name, v in env.items()}
+    grads = {name: nodes.grad_of(v) for name, v in env.items()}
     return {
         "expr": text,
         "preset": preset,
+        "presets": presets(nodes),
         "inputs": inputs,
-        "nodes": nodes,
+        "nodes": out_nodes,
         "edges": edges,
         "output_id": index[id(out)],
         "order": order,
         "writes": writes,
         "grads": grads,
-        "fd_check": _fd_check(tree, value_cls, inputs, grads),
+        "fd_check": _fd_check(tree, nodes, inputs, grads),
         "backend": observe.backend(),
+        "autograd": nodes.describe(),
     }

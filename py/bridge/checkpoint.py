@@ -16,26 +16,28 @@ import sys
 import zlib
 from array import array
 
-from . import model
+from . import params as params_mod
 from .errors import ScriptShapeError
 
 MAGIC = b"MGPTCKP1"
 HEADER = struct.Struct("<8sIII")
 
 
-def layout_crc(ns):
-    names, shapes = model.names_shapes(ns)
+def layout_crc(roles):
+    layout = roles.need("params").layout()
+    names, shapes = [m["name"] for m in layout], [[m["rows"], m["cols"]] for m in layout]
     return zlib.crc32(json.dumps([names, shapes]).encode())
 
 
-def export(ns, steps_done):
-    data = model.data(ns)
-    parts = [data, model.adam_moment(ns, "m"), model.adam_moment(ns, "v")]
+def export(roles, steps_done):
+    params, nodes, ns = roles.need("params"), roles.nodes, roles.runner.ns
+    data = params_mod.data(params, nodes)
+    parts = [data, params_mod.moment(params, ns, 0), params_mod.moment(params, ns, 1)]
     body = b"".join(_little_endian(a) for a in parts)
-    return HEADER.pack(MAGIC, len(data), steps_done, layout_crc(ns)) + body
+    return HEADER.pack(MAGIC, len(data), steps_done, layout_crc(roles)) + body
 
 
-def parse(blob, ns):
+def parse(blob, roles):
     """Check the blob against the loaded script; returns (data, m, v, steps_done)."""
     blob = bytes(blob)
     if len(blob) < HEADER.size:
@@ -45,7 +47,7 @@ def parse(blob, ns):
         raise ScriptShapeError("not a microgpt checkpoint", "checkpoint")
     if len(blob) != HEADER.size + 3 * 8 * count:
         raise ScriptShapeError("checkpoint has the wrong length", "checkpoint")
-    if count != len(model.params_of(ns)) or crc != layout_crc(ns):
+    if count != len(roles.need("params").nodes_list) or crc != layout_crc(roles):
         raise ScriptShapeError(
             "checkpoint is for a model of another shape than the loaded script", "checkpoint"
         )

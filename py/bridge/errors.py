@@ -21,6 +21,7 @@ class ScriptError(Exception):
         self.line = line
         self.col = col
         self.phase = phase
+        self.filename = None
 
     def to_dict(self):
         return {
@@ -61,7 +62,10 @@ def from_exception(exc, filename, phase):
     line = last.lineno if last else None
     # FrameSummary.colno is 0-based; editors (and SyntaxError.offset) count from 1.
     col = last.colno + 1 if last is not None and getattr(last, "colno", None) is not None else None
-    return ScriptError(type(exc).__name__, message, text, line, col, phase)
+    error = ScriptError(type(exc).__name__, message, text, line, col, phase)
+    if isinstance(exc, OSError) and isinstance(exc.filename, str):
+        error.filename = exc.filename  # a data file the script looked for (api.py)
+    return error
 
 
 def missing_stdlib_message(exc):

@@ -6,8 +6,9 @@ is its index in the topological order of the script's own backward() (children b
 in `_children` order), computed once per root and cached, so ids are stable for that root; the
 root has the largest id.
 
-Values do not record which operation made them, so `infer_op` reads it back from the node's
-structure; see its docstring for what it can and cannot tell apart.
+Nodes are read through the script's own autograd type (nodes.py), however it stores its graph.
+microgpt's Values do not record which operation made them, so `infer_op` reads it back from the
+node's structure; a micrograd-style node's own label (`_op`) names it when it has one.
 """
 
 import math
@@ -15,8 +16,13 @@ import math
 _CACHE = {}  # the last root: {"root", "topo", "index", "labels"}; strong refs keep ids valid
 
 
-def infer_op(node):
-    """Name the operation that made `node`, from its children and local gradients.
+# A script's own operation labels (micrograd's `_op`) in the names used here.
+LABELS = {"+": "add", "*": "mul", "relu": "relu", "ReLU": "relu", "exp": "exp", "log": "log",
+          "tanh": "tanh", "": "leaf"}
+
+
+def infer_op(node, nodes):
+    """Name the operation that made `node`, from its label or its children and local gradients.
 
     The script's Value makes: add (children a, b; local grads (1, 1)), mul (a, b;
     (b.data, a.data)), pow (x; k*x**(k-1)), log (x; 1/x), exp (x; exp(x)), relu (x; 0.0 or
@@ -38,26 +44,36 @@ def infer_op(node):
       rounded to 6 decimals;
     * NaN never equals itself, so a node whose data is NaN is "?".
     """
-    children = node._children
-    grads = node._local_grads
-    out = node.data
+    children = nodes.children(node)
     if not children:
         return "leaf"
+    label = nodes.label(node)
+    if label is not None:
+        if label in LABELS:
+            return LABELS[label]
+        if label.startswith("**"):
+            return f"pow {label[2:]}"
+    grads = nodes.local_grads(node)
+    out = nodes.value(node)
     if len(children) == 2 and len(grads) == 2:
         g0, g1 = grads
         if g0 == 1 and g1 == 1:
-            if out == 1 and children[0].data == 1 == children[1].data:
+            if out == 1 and nodes.value(children[0]) == 1 == nodes.value(children[1]):
                 return "mul"
             return "add"
+        if g0 is None or g1 is None:
+            return "?"
         return "mul" if out == g0 * g1 else "?"
-    if len(children) != 1 or len(grads) != 1:
+    if len(children) != 1 or len(grads) != 1 or grads[0] is None:
         return "?"
-    x, g = children[0].data, grads[0]
+    x, g = nodes.value(children[0]), grads[0]
     try:
         if out == g == math.exp(x):
             return "exp"
         if x > 0 and out == math.log(x) and g == 1 / x:
             return "log"
+        if out == math.tanh(x) and math.isclose(g, 1 - out * out, rel_tol=1e-12, abs_tol=1e-15):
+            return "tanh"
     except (OverflowError, ValueError, TypeError):
         pass
     if type(g) is float and ((g == 0.0 and out == 0) or (g == 1.0 and out == x)):
@@ -90,21 +106,21 @@ def _pow_name(x, g, out):
     return "pow"
 
 
-def topo_order(root):
-    """The script's backward() order (post-order DFS over _children), without recursion.
+def topo_order(root, nodes):
+    """The script's backward() order (post-order DFS over the children), without recursion.
 
     The loss graph is deep enough to hit Python's recursion limit in Pyodide's small stack,
     so this walks with an explicit stack but visits children in the same order.
     """
     topo, visited = [], set()
-    stack = [(root, iter(root._children))]
+    stack = [(root, iter(nodes.children(root)))]
     visited.add(id(root))
     while stack:
         node, it = stack[-1]
         for child in it:
             if id(child) not in visited:
                 visited.add(id(child))
-                stack.append((child, iter(child._children)))
+                stack.append((child, iter(nodes.children(child))))
                 break
         else:
             stack.pop()
@@ -112,31 +128,31 @@ def topo_order(root):
     return topo
 
 
-def param_labels(ns):
-    """id(Value) -> "name[row][col]" for every parameter in the script's state_dict."""
+def param_labels(roles):
+    """id(node) -> "name[row][col]" for every parameter in the script's named matrices."""
     labels = {}
-    state_dict = (ns or {}).get("state_dict")
-    if isinstance(state_dict, dict):
-        for name, mat in state_dict.items():
-            for r, row in enumerate(mat):
-                for c, p in enumerate(row):
-                    labels[id(p)] = f"{name}[{r}][{c}]"
+    params = roles.params
+    if params is not None:
+        nodes = params.nodes_list
+        for m in params.matrices:
+            for k, i in enumerate(m.indices):
+                r, c = divmod(k, m.cols)
+                labels[id(nodes[i])] = f"{m.name}[{r}][{c}]" if m.rows > 1 else f"{m.name}[{c}]"
     return labels
 
 
-def _entry(root, ns):
+def _entry(root, roles):
     cached = _CACHE.get("entry")
     if cached is not None and cached["root"] is root:
-        if ns is not None and not cached["labels"]:
-            cached["labels"] = param_labels(ns)
-            cached.pop("summary", None)  # its parameter count was made without labels
         return cached
-    topo = topo_order(root)
+    nodes = roles.nodes
+    topo = topo_order(root, nodes)
     entry = {
         "root": root,
+        "nodes": nodes,
         "topo": topo,
         "index": {id(v): i for i, v in enumerate(topo)},
-        "labels": param_labels(ns),
+        "labels": param_labels(roles),
     }
     _CACHE["entry"] = entry  # one root at a time: a loss graph is large
     return entry
@@ -153,27 +169,29 @@ def _label(entry, node, op):
     return label
 
 
-def summary(root, ns=None):
+def summary(root, roles):
     """{nodes, edges, by_op: {op: count}, depth, leaves, params, root_id}."""
-    entry = _entry(root, ns)
+    entry = _entry(root, roles)
+    nodes = entry["nodes"]
     if "summary" in entry:
         return dict(entry["summary"])  # the graph's shape never changes once it is built
     topo, labels = entry["topo"], entry["labels"]
     depth = {}  # id(node) -> longest path down to a leaf
     by_op, edges, params = {}, 0, 0
     for node in topo:
-        op = infer_op(node)
+        op = infer_op(node, nodes)
         if op.startswith("pow "):
             op = "pow"  # "pow -1" and "pow 2" count together
         by_op[op] = by_op.get(op, 0) + 1
         d = 0
-        for child in node._children:
+        kids = nodes.children(node)
+        for child in kids:
             edges += 1
             dc = depth[id(child)]
             if dc >= d:
                 d = dc + 1
         depth[id(node)] = d
-        if not node._children and id(node) in labels:
+        if not kids and id(node) in labels:
             params += 1
     entry["summary"] = {
         "nodes": len(topo),
@@ -188,20 +206,22 @@ def summary(root, ns=None):
 
 
 def _describe(entry, node):
-    op = infer_op(node)
+    nodes = entry["nodes"]
+    op = infer_op(node, nodes)
     return {
         "id": entry["index"][id(node)],
-        "data": node.data,
-        "grad": node.grad,
+        "data": nodes.value(node),
+        "grad": nodes.grad_of(node),
         "op": op,
         "label": _label(entry, node, op),
-        "n_children": len(node._children),
+        "n_children": len(nodes.children(node)),
     }
 
 
-def expand(root, node_id=None, ns=None):
+def expand(root, node_id, roles):
     """One node and its direct children (with the local gradient along each edge)."""
-    entry = _entry(root, ns)
+    entry = _entry(root, roles)
+    nodes = entry["nodes"]
     topo = entry["topo"]
     if node_id is None:
         node_id = len(topo) - 1
@@ -211,6 +231,6 @@ def expand(root, node_id=None, ns=None):
     out = _describe(entry, node)
     out["children"] = [
         dict(_describe(entry, child), local_grad=g)
-        for child, g in zip(node._children, node._local_grads, strict=False)
+        for child, g in zip(nodes.children(node), nodes.local_grads(node), strict=False)
     ]
     return out

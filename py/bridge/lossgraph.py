@@ -17,28 +17,16 @@ Before the forward pass the parameters' grads are set to zero, as the script's u
 leaves them after every step, so the grads shown are those of this one loss.
 """
 
-import ast
 import collections
 import random
 
-from . import graph, model
+from . import graph
+from . import params as params_mod
 from .errors import ScriptShapeError
+from .forward import recording_receivers
 
-_CURRENT = {}  # the last graph built: {"runner", "root", "params", "record"}
-
-
-def _receiver(stmt):
-    """The expression `.backward()` is called on, in the loop's backward statement."""
-    for node in ast.walk(stmt):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "backward"):
-            target = node.func.value
-            if any(isinstance(n, ast.Call) for n in ast.walk(target)):
-                raise ScriptShapeError(
-                    "the training loop calls .backward() on the result of a call; the loss "
-                    "graph explorer needs it called on a variable (loss.backward())", "bridge")
-            return target
-    raise ScriptShapeError("the training loop has no .backward() call", "bridge")
+_CURRENT = {}  # the last graph built: {"runner", "root", "kept", "labels", "record"}
+_END = object()
 
 
 def _loop_item(runner, iterable, step):
@@ -54,65 +42,70 @@ def _loop_item(runner, iterable, step):
     return item
 
 
-_END = object()
-
-
-def _param_labels(ns, params):
-    """"name[row][col]" -> index in params, for every parameter in state_dict."""
-    where = {id(p): i for i, p in enumerate(params)}
-    out = {}
-    for label_id, label in graph.param_labels(ns).items():
-        if label_id in where:
-            out[label] = where[label_id]
-    return out
+def _param_labels(roles):
+    """"name[row][col]" -> index in the parameters, for every named parameter."""
+    params = roles.params
+    where = {id(p): i for i, p in enumerate(params.nodes_list)}
+    return {label: where[i] for i, label in graph.param_labels(roles).items() if i in where}
 
 
 def build(trainer, step=None):
     """Forward and backward of the loop body for step index `step` (default: the next step the
     trainer would take); the model is left exactly as it was. Returns
-    {step, steps_done, doc, tokens, n, loss, summary} (summary as graph.summary)."""
-    runner = trainer.runner
+    {step, steps_done, doc, tokens, n, loss, roots, summary} (summary as graph.summary).
+
+    The loss is what the backward statement calls .backward() on; a script that calls it once
+    per position makes one graph per position: the explorer shows the last (it holds the
+    others' shared part), and `roots` says how many there were."""
+    runner, roles = trainer.runner, trainer.roles
     ns = runner.ns
     if step is None:
         step = trainer.steps_done
     if isinstance(step, bool) or not isinstance(step, int) or step < 0:
         raise ScriptShapeError(f"step must be a whole number >= 0, not {step!r}", "bridge")
-    parts = runner.shape.train
-    receiver = runner.compile_expr(_receiver(parts.inner))
+    params, nodes = roles.need("params"), roles.nodes
+    parts = runner.program.train
     bind = runner.compile_bind(parts.node.target)
     forward = runner.compile_loop_body(parts.before)
     backward = runner.compile_loop_body([parts.inner])
 
-    params = model.params_of(ns)
-    saved = model.snapshot(ns)
+    saved = params_mod.snapshot(params, nodes, ns)
     rng = random.getstate()
     names = dict(ns)
+    receivers = []
     try:
-        with runner.running("run"):
+        with runner.running("run", quiet=True), recording_receivers(nodes, receivers):
             item = _loop_item(runner, runner.compile_expr(parts.node.iter), step)
-            for p in params:
-                p.grad = 0  # as the update loop leaves them: the grads of this loss alone
+            for p in params.nodes_list:
+                setattr(p, nodes.grad, 0)  # as the update leaves them: the grads of this loss alone
             runner.bind(bind, item)
             flow = runner.exec_code(forward)
             if flow != "done":
                 raise ScriptShapeError(f"at step {step + 1} the loop body reaches `{flow}` "
                                        "before backward(): there is no loss to show", "bridge")
-            root = eval(receiver, ns)
-            if not hasattr(root, "_children"):
-                raise ScriptShapeError(".backward() is not called on a Value", "bridge")
             runner.exec_code(backward)
-        record = _record(ns, root, step)
-        kept = {"data": [p.data for p in params], "grad": [p.grad for p in params]}
+        if not receivers:
+            raise ScriptShapeError(f"at step {step + 1} the backward statement called "
+                                   f".{nodes.backward}() on nothing", "bridge")
+        root = receivers[-1]
+        record = _record(trainer, ns, root, step)
+        record["roots"] = len(receivers)
+        kept = {"data": [nodes.value(p) for p in params.nodes_list],
+                "grad": [nodes.grad_of(p) for p in params.nodes_list]}
     finally:
-        model.restore(ns, saved)
+        params_mod.restore(params, nodes, ns, saved)
         random.setstate(rng)
         _restore_names(ns, names)
     record["steps_done"] = trainer.steps_done
     _CURRENT.clear()
-    _CURRENT.update(runner=runner, root=root, kept=kept, labels=_param_labels(ns, params),
-                    record=record)
-    record["summary"] = graph.summary(root, ns)
+    _CURRENT.update(runner=runner, roles=roles, root=root, kept=kept,
+                    labels=_param_labels(roles), record=record)
+    record["summary"] = graph.summary(root, roles)
     return record
+
+
+def forget():
+    _CURRENT.clear()
 
 
 def _restore_names(ns, names):
@@ -123,16 +116,21 @@ def _restore_names(ns, names):
             ns[name] = value
 
 
-def _record(ns, root, step):
-    out = {"step": step, "loss": float(root.data)}
-    doc = ns.get("doc")
+def _record(trainer, ns, root, step):
+    roles = trainer.roles
+    out = {"step": step, "loss": float(roles.nodes.value(root))}
+    doc = ns.get(roles.doc_var) if roles.doc_var else None
     if isinstance(doc, str):
         out["doc"] = doc
-    tokens = ns.get("tokens")
-    if isinstance(tokens, list) and all(isinstance(t, int) for t in tokens):
+    tok = roles.tokenizer
+    tokens = ns.get(tok.tokens_var) if tok else None
+    if isinstance(tokens, list) and all(type(t) is int for t in tokens):
         out["tokens"] = list(tokens)
-    if isinstance(ns.get("n"), int):
-        out["n"] = ns["n"]
+    if tok is not None and tok.positions is not None:
+        try:
+            out["n"] = len(eval(tok.positions, ns))
+        except Exception:  # a position loop over something without a length
+            pass
     return out
 
 
@@ -154,27 +152,28 @@ def _patch(cur, described):
 def expand(trainer, node_id=None):
     """graph.expand on the built graph: one node and its children, with local grads."""
     cur = _current(trainer)
-    out = graph.expand(cur["root"], node_id, ns=trainer.runner.ns)
+    out = graph.expand(cur["root"], node_id, cur["roles"])
     _patch(cur, out)
     for child in out["children"]:
         _patch(cur, child)
     return out
 
 
-def path(trainer, to="wte"):
+def path(trainer, to):
     """The shortest walk from the loss down to a parameter whose label starts with `to`
     (e.g. "wte" or "wte[3][5]"): a list of expand() results, loss first, the parameter last."""
     cur = _current(trainer)
     if not isinstance(to, str) or not to:
-        raise ScriptShapeError("`to` must name a parameter, e.g. 'wte'", "bridge")
-    labels = graph.param_labels(trainer.runner.ns)
+        raise ScriptShapeError("`to` must name a parameter matrix, e.g. 'wte'", "bridge")
+    labels = graph.param_labels(cur["roles"])
+    nodes = cur["roles"].nodes
     root = cur["root"]
     parent = {id(root): None}  # breadth first: the first hit is a nearest one
     queue = collections.deque([root])
     hit = None
     while queue and hit is None:
         node = queue.popleft()
-        for k, child in enumerate(node._children):
+        for k, child in enumerate(nodes.children(node)):
             if id(child) in parent:
                 continue
             parent[id(child)] = (node, k)

@@ -37,14 +37,21 @@ class Watch:
       on_start(frame, code)                 first statement of a new frame is about to run
       on_done(frame, code, stmt_line)       the statement starting at stmt_line has finished
       on_return(frame, code, value)         the frame returns `value` (after on_done)
-    Callbacks may write the frame's locals through `set_local`.
+    `calls` is a set of code objects watched more lightly, only for entering and leaving (no
+    line events): on_call(frame, code) when one starts, on_leave(frame, code, value) when it
+    returns. Callbacks may write the frame's locals through `set_local`, and may end the run by
+    raising (a BaseException subclass passes through the script's own `except Exception`).
     """
 
-    def __init__(self, maps, on_done, on_start=None, on_return=None):
+    def __init__(self, maps, on_done=None, on_start=None, on_return=None, calls=(),
+                 on_call=None, on_leave=None):
         self.maps = maps
-        self.on_done = on_done
+        self.on_done = on_done or (lambda frame, code, line: None)
         self.on_start = on_start
         self.on_return = on_return
+        self.calls = set(calls) - set(maps)
+        self.on_call = on_call
+        self.on_leave = on_leave
         self.current = {}  # frame -> start line of the statement it is running
         self.in_trace_callback = False
         self._kind = backend()
@@ -73,11 +80,28 @@ class Watch:
         if self.on_return:
             self.on_return(frame, code, value)
 
+    def _enter(self, frame, code):
+        if self.on_call:
+            self.on_call(frame, code)
+
+    def _leave(self, frame, code, value):
+        if self.on_leave:
+            self.on_leave(frame, code, value)
+
     # -- sys.settrace (3.11) -------------------------------------------------------------
     def _global_trace(self, frame, event, arg):
-        if frame.f_code in self.maps:
+        code = frame.f_code
+        if code in self.maps:
             return self._local_trace
+        if code in self.calls:
+            self._enter(frame, code)
+            return self._call_trace
         return None
+
+    def _call_trace(self, frame, event, arg):
+        if event == "return":
+            self._leave(frame, frame.f_code, arg)
+        return self._call_trace
 
     def _local_trace(self, frame, event, arg):
         self.in_trace_callback = True
@@ -96,7 +120,13 @@ class Watch:
         self._line(sys._getframe(1), code, line)
 
     def _mon_return(self, code, offset, value):
-        self._return(sys._getframe(1), code, value)
+        if code in self.maps:
+            self._return(sys._getframe(1), code, value)
+        else:
+            self._leave(sys._getframe(1), code, value)
+
+    def _mon_start(self, code, offset):
+        self._enter(sys._getframe(1), code)
 
     def __enter__(self):
         if self._kind == "monitoring":
@@ -106,10 +136,13 @@ class Watch:
             ev = mon.events
             mon.register_callback(self._tool, ev.LINE, self._mon_line)
             mon.register_callback(self._tool, ev.PY_RETURN, self._mon_return)
+            mon.register_callback(self._tool, ev.PY_START, self._mon_start)
             # PY_UNWIND cannot be enabled per code object; a frame left by an exception just
             # stays in `current` until __exit__ clears it.
             for code in self.maps:
                 mon.set_local_events(self._tool, code, ev.LINE | ev.PY_RETURN)
+            for code in self.calls:
+                mon.set_local_events(self._tool, code, ev.PY_START | ev.PY_RETURN)
         else:
             self._old_trace = sys.gettrace()
             sys.settrace(self._global_trace)
@@ -118,9 +151,9 @@ class Watch:
     def __exit__(self, *exc):
         if self._kind == "monitoring":
             mon = _monitoring
-            for code in self.maps:
+            for code in list(self.maps) + list(self.calls):
                 mon.set_local_events(self._tool, code, 0)
-            for event in (mon.events.LINE, mon.events.PY_RETURN):
+            for event in (mon.events.LINE, mon.events.PY_RETURN, mon.events.PY_START):
                 mon.register_callback(self._tool, event, None)
             mon.free_tool_id(self._tool)
         else:

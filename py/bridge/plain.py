@@ -9,17 +9,20 @@ of vectors), numbers and strings pass through, anything else becomes a short typ
 MAX_NUMBERS = 20000
 
 
-def make_converter(value_cls):
+def make_converter(nodes):
+    """A function turning what a frame holds into plain data; `nodes` is the autograd type."""
+    value_cls, data = nodes.cls, nodes.data
+
     def conv(obj):
         t = type(obj)
         if t is value_cls:
-            return obj.data
+            return getattr(obj, data)
         if t is int or t is float or t is bool or t is str or obj is None:
             return obj
         if t is list or t is tuple:
             if obj and type(obj[0]) is value_cls:
                 try:
-                    return [v.data for v in obj]
+                    return [getattr(v, data) for v in obj]
                 except AttributeError:
                     pass  # mixed list: fall through to the general case
             if count_numbers(obj) > MAX_NUMBERS:
@@ -59,20 +62,20 @@ def signature(obj):
     return tuple((id(e), len(e)) if type(e) is list else id(e) for e in obj)
 
 
-def model_state(ns):
-    """A snapshot of what gpt()'s results depend on, for caches of model outputs.
+def model_state(roles):
+    """A snapshot of what the model's results depend on, for caches of model outputs.
 
     That is every global of the script (a reload, an `eval` redefining rmsnorm or n_head, or a
     training step rebinding its loop variables all show up as a changed binding) and the data
-    of every weight (Adam changes them in place). Hashing ~4k floats costs well under 1 ms.
+    of every parameter (Adam changes them in place). Hashing ~4k floats costs well under 1 ms.
     """
+    ns = roles.runner.ns
     names = tuple(k for k in ns if not k.startswith("__"))
-    weights = ns.get("state_dict")
-    if isinstance(weights, dict):
-        data = tuple(getattr(p, "data", None) for mat in weights.values() for row in mat
-                     for p in row)
-    else:
-        data = tuple(getattr(p, "data", None) for p in ns.get("params") or ())
+    params = roles.params
+    data = ()
+    if params is not None:
+        key = roles.nodes.data
+        data = tuple(getattr(p, key) for p in params.nodes_list)
     return names, tuple(ns[k] for k in names), hash(data)
 
 

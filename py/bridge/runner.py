@@ -12,17 +12,12 @@ import linecache
 import os
 import sys
 
-from . import errors
-from . import script as script_shape
+from . import errors, program
 
 # Names the bridge parks in the namespace while a piece runs; removed right after.
 FLOW = "__bridge_flow__"
 ONCE = "__bridge_once__"
 ITEM = "__bridge_item__"
-
-# What the page's features rely on; a script without them still runs, and these are listed.
-NEEDED_FUNCTIONS = ["gpt", "softmax", "linear", "rmsnorm"]
-NEEDED_VARIABLES = ["docs", "uchars", "BOS", "vocab_size", "state_dict", "params", "m", "v"]
 
 
 class EmitStream(io.TextIOBase):
@@ -54,7 +49,11 @@ class EmitStream(io.TextIOBase):
 
 
 class Runner:
-    """One loaded script: its source, its cut-up AST and the namespace its code runs in."""
+    """One loaded script: its source, its program (the cut-up AST) and the namespace it runs in.
+
+    `program` is first cut statically (for phases before anything runs); run_setup() cuts it
+    again as the script runs, taking each `if` on the way to the training loop the way the
+    script does (program.cut)."""
 
     def __init__(self, source, filename, workdir, emit):
         self.source = source
@@ -63,7 +62,7 @@ class Runner:
         self.emit = emit
         self.remember_source()
         try:
-            self.shape = script_shape.parse(source, filename)
+            self.program = program.parse(source, filename)
         except SyntaxError as exc:
             raise errors.from_syntax_error(exc, "parse") from None
         self.ns = {
@@ -122,21 +121,26 @@ class Runner:
     # ---- running them ----
 
     @contextlib.contextmanager
-    def running(self, phase):
-        """Run script code as the script would: in workdir, prints forwarded, errors made plain."""
+    def running(self, phase, quiet=False):
+        """Run script code as the script would: in workdir, prints forwarded, errors made plain.
+
+        `quiet`: the script's prints are dropped (an explorer running part of the training loop
+        must not look like training in the console)."""
         old_cwd = _safe_getcwd()
-        old_stdout = sys.stdout
-        stream = EmitStream(self.emit, phase)
+        old_stdout, old_argv = sys.stdout, sys.argv
+        stream = io.StringIO() if quiet else EmitStream(self.emit, phase)
         os.makedirs(self.workdir, exist_ok=True)
         os.chdir(self.workdir)
         sys.stdout = stream
+        # As `python microgpt.py` with no arguments: argparse takes its defaults.
+        sys.argv = [self.filename]
         try:
             yield
         except (Exception, KeyboardInterrupt, SystemExit) as exc:
             raise errors.from_exception(exc, self.filename, phase) from None
         finally:
             stream.flush()
-            sys.stdout = old_stdout
+            sys.stdout, sys.argv = old_stdout, old_argv
             if old_cwd is not None:
                 os.chdir(old_cwd)
 
@@ -159,13 +163,22 @@ class Runner:
             self.ns.pop(ITEM, None)
 
     def run_setup(self):
-        """Setup when there is a training loop; otherwise the whole script, top to bottom."""
-        if self.shape.train is None:
-            with self.running("run"):
-                self.exec_code(self.compile_block(self.shape.setup))
-        else:
-            with self.running("setup"):
-                self.exec_code(self.compile_block(self.shape.setup))
+        """Setup when there is a training loop; otherwise the whole script, top to bottom.
+
+        An `if` on the way to the training loop is decided by the script itself: the statements
+        before it run, then its test is evaluated, as `python` would."""
+        ran = []
+
+        def choose(node, before):
+            self.exec_code(self.compile_block(before))
+            ran.extend(before)
+            return bool(eval(self.compile_expr(node.test), self.ns))
+
+        phase = "setup" if self.program.train is not None else "run"
+        with self.running(phase):
+            cut = program.cut(self.program.tree, self.program.body, choose)
+            self.exec_code(self.compile_block(cut.setup[len(ran):]))
+        self.program = cut
 
     def eval_user_code(self, code_text):
         """`eval` method: run statements in the namespace, return repr of a final expression."""
@@ -182,23 +195,6 @@ class Runner:
             exec(body, self.ns)
             value = eval(last, self.ns) if last is not None else None
             return repr(value) if last is not None else None
-
-    def missing(self):
-        """What the page needs but this script lacks, in words."""
-        out = []
-        if self.shape.train is None:
-            out.append("no training loop (a top-level `for` whose body calls `.backward()`)")
-        if self.shape.sample is None:
-            out.append("no sampling loop (a top-level `for` after training, with a `for` inside)")
-        for name in NEEDED_FUNCTIONS:
-            if not callable(self.ns.get(name)):
-                out.append(f"no function `{name}`")
-        if not isinstance(self.ns.get("Value"), type):
-            out.append("no class `Value`")
-        for name in NEEDED_VARIABLES:
-            if name not in self.ns:
-                out.append(f"no variable `{name}`")
-        return out
 
 
 def _remember_source(filename, source):

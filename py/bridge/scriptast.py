@@ -8,7 +8,7 @@ import ast
 import linecache
 import os
 
-from bridge.errors import ScriptError, ScriptShapeError
+from bridge.errors import ScriptShapeError
 
 _COMPOUND_HEAD = {
     ast.For: "iter",
@@ -42,31 +42,6 @@ def parse(source):
             _PARSED.clear()
         tree = _PARSED[source] = ast.parse(source)
     return tree
-
-
-def find_function(tree, name, cls=None):
-    """The top-level `def name` (or method `cls.name`); a ScriptShapeError if missing."""
-    body = tree.body
-    if cls is not None:
-        owner = [n for n in body if isinstance(n, ast.ClassDef) and n.name == cls]
-        if not owner:
-            raise ScriptShapeError(f"the script has no class {cls}")
-        body = owner[-1].body
-    found = [n for n in body if isinstance(n, ast.FunctionDef) and n.name == name]
-    if not found:
-        where = f"class {cls}" if cls else "the script"
-        raise ScriptShapeError(f"{where} has no function {name}()")
-    return found[-1]  # like Python, the last definition wins
-
-
-def check_code_matches(code, func_node):
-    """Guard against pointing at the wrong lines: the running function must be this def."""
-    first = min([func_node.lineno] + [d.lineno for d in func_node.decorator_list])
-    if code.co_firstlineno != first:
-        raise ScriptShapeError(
-            f"{func_node.name}() runs from line {code.co_firstlineno} but the source defines it "
-            f"at line {first}: the source does not match the running script"
-        )
 
 
 def statement_map(func_node):
@@ -108,53 +83,7 @@ def statement_map(func_node):
     return lines
 
 
-def assignment(func_node, var):
-    """The statement in the function that assigns `var`, and the `for` loops around it."""
-
-    def search(body, loops):
-        for st in body:
-            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
-            if isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                targets = st.targets if isinstance(st, ast.Assign) else [st.target]
-                if any(isinstance(t, ast.Name) and t.id == var for t in targets):
-                    return st, loops
-            for field in ("body", "orelse", "finalbody"):
-                sub = getattr(st, field, None)
-                if sub:
-                    here = loops + [st] if isinstance(st, ast.For) and field == "body" else loops
-                    hit = search(sub, here)
-                    if hit:
-                        return hit
-        return None
-
-    hit = search(func_node.body, [])
-    if hit is None:
-        raise ScriptShapeError(f"{func_node.name}() has no assignment to {var}")
-    return hit
-
-
 def loop_var(for_node):
     if not isinstance(for_node.target, ast.Name):
         raise ScriptShapeError(f"the loop at line {for_node.lineno} does not bind a single name")
     return for_node.target.id
-
-
-def tokenize(ns, text):
-    """[BOS] + the script's own token ids for `text` + [BOS], as the training loop does."""
-    uchars, bos = ns["uchars"], ns["BOS"]
-    ids = [bos]
-    for i, ch in enumerate(text):
-        if ch not in uchars:
-            raise ScriptError(
-                "VocabularyError",
-                f"character {ch!r} (position {i + 1} of {text!r}) is not in the vocabulary "
-                f"of this data set",
-            )
-        ids.append(uchars.index(ch))
-    ids.append(bos)
-    return ids
-
-
-def token_text(ns, token_id):
-    return "<BOS>" if token_id == ns["BOS"] else ns["uchars"][token_id]
