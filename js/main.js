@@ -18,6 +18,7 @@ import { renderStatus } from './ui/facts.js';
 import { sections } from './sections/index.js';
 import { FirstFrame } from './first-frame.js';
 import { ScriptPanel } from './editor/script-panel.js';
+import { showScriptFacts } from './script-facts.js';
 import { base64ToBytes, gunzipText } from './worker/decode.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -80,10 +81,12 @@ function mountSections(ctx) {
 // Each section redraws in a task of its own, so drawing them all never blocks the page for
 // long; a newer script's info supersedes an older round that has not finished.
 let showRound = 0;
+let sectionRpc = null; // the sections' channel to Python (the first frame's, then the worker's)
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function showSections(info) {
   const round = ++showRound;
+  showScriptFacts(info, { rpc: sectionRpc, filename: script.filename }).catch(() => {}); // the prose's figures
   for (const section of sections) {
     if (round !== showRound) return;
     try {
@@ -146,7 +149,8 @@ function start(rpc) {
     return { ready: Promise.reject(new Error(text)), call: () => Promise.reject(new Error(text)) };
   }
   // Until the worker is ready, the sections may draw from the build's recording of this script.
-  mountSections({ rpc: firstFrame.wrap(rpc), script: () => script, dataset: () => datasetText });
+  sectionRpc = firstFrame.wrap(rpc);
+  mountSections({ rpc: sectionRpc, script: () => script, dataset: () => datasetText });
   firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => { if (info) showSections(info); });
   new ScriptPanel($('#script-workbench'), {
     defaultScript,

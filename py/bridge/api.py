@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import attention, autograd, checkpoint, constants, datafile, graph, lossgraph, phases, tokenizer, trace
+from . import attention, autograd, checkpoint, constants, datafile, facts, graph, lossgraph, phases, tokenizer, trace
 from . import params as params_mod
 from . import roles as roles_mod
 from .errors import ScriptError, ScriptShapeError, from_bridge_bug
@@ -150,6 +150,7 @@ class Session:
             "step": self.trainer.steps_done if self.trainer else 0,
             "phases": phases.line_ranges(runner, roles),
             "roles": roles.describe(),
+            "facts": facts.facts(roles),
             "missing": list(roles.missing.values()),
         }
 

@@ -22,10 +22,10 @@ where, and the chapters that need it say that sentence instead of failing.
 import ast
 from dataclasses import dataclass, field
 
+from . import facts, probe, program, sampling, tokenizer
 from . import forward as forward_mod
 from . import nodes as nodes_mod
 from . import params as params_mod
-from . import probe, program, sampling, tokenizer
 from .errors import ScriptError, ScriptShapeError
 
 LOOKED_FOR = {
@@ -64,6 +64,7 @@ class Roles:
     missing: dict = field(default_factory=dict)
     probe_names: dict = field(default_factory=dict)  # what the probe's loop body bound
     output_node: object = None  # one score of the probe's first model call
+    init_std: list = field(default_factory=list)  # each matrix's spread at load (facts.py)
 
     def need(self, role):
         """The role's object, or a ScriptShapeError with the sentence of what was looked for."""
@@ -120,6 +121,7 @@ def discover(runner, data_file=None):
         _tokenizer(roles)
         _sampling(roles)
     _parameters(roles)
+    roles.init_std = facts.measure_init_std(roles)
     roles.schedule = Schedule.find(runner)
     return roles
 
