@@ -14,6 +14,13 @@ import { checkpointSteps } from './sections/training-checkpoints.js';
 const count = (n) => (n == null ? null : Number(n).toLocaleString('en-US'));
 const short = (x) => (x == null ? null : Number(x.toPrecision(3)).toString());
 
+// "a, b and c": the first documents, as the script holds them.
+function examples(docs) {
+  const some = (docs ?? []).slice(0, 3).filter((d) => d.length <= 24);
+  if (!some.length) return null;
+  return some.length === 1 ? some[0] : `${some.slice(0, -1).join(', ')} and ${some.at(-1)}`;
+}
+
 // The facts that come with `info` alone.
 function infoFacts(info) {
   const vocab = info.vocab;
@@ -27,6 +34,7 @@ function infoFacts(info) {
   return {
     'script-file': null, // set by the caller: the script's file name
     'num-docs': count(info.num_docs),
+    'doc-examples': examples(info.docs_head),
     'data-file': info.data_file,
     documents: roles.documents,
     decoder: vocab?.decoder,
@@ -68,6 +76,9 @@ function shows(info, values) {
     container: values.container != null,
     tied: info.roles?.output != null && values['token-embedding'] != null && info.roles.output === values['token-embedding'],
     schedule: values['schedule-stmt'] != null,
+    sampling: info.roles?.sampling != null,
+    'no-sampling': info.roles?.sampling == null,
+    temperature: info.roles?.sampling?.temperature != null,
   };
 }
 

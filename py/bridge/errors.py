@@ -4,6 +4,7 @@ The page only cares about the user's own script, so tracebacks keep just the fra
 whose file is the script (or code typed into `eval`); the bridge's frames are noise there.
 """
 
+import os
 import sys
 import traceback
 
@@ -41,14 +42,26 @@ class ScriptShapeError(ScriptError):
         super().__init__("ScriptShapeError", message, "", None, None, phase)
 
 
+BRIDGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
 def from_exception(exc, filename, phase):
-    """Wrap an exception raised while running script code; keep only the user's frames."""
+    """Wrap an exception raised while running script code; keep only the user's frames.
+
+    An exception raised by the bridge's own code (its innermost frame is in py/bridge/) is the
+    guide's fault, not the script's: it is reported as such, with the bridge's traceback."""
     if isinstance(exc, ScriptError):
         if exc.phase is None:
             exc.phase = phase
         return exc
     if isinstance(exc, SyntaxError):
         return from_syntax_error(exc, phase)
+    every = traceback.extract_tb(exc.__traceback__)
+    if every and os.path.dirname(os.path.abspath(every[-1].filename)) == BRIDGE_DIR:
+        bug = from_bridge_bug(exc)
+        bug.message = (f"the guide failed while looking at the script ({type(exc).__name__}: "
+                       f"{exc}); this is a bug in the guide, not in the script")
+        return bug
     user_files = {filename, EVAL_FILENAME}
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in user_files]
     message = missing_stdlib_message(exc) or str(exc)
