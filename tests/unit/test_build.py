@@ -209,6 +209,14 @@ def test_a_script_whose_setup_fails_in_the_page_python_is_refused(name, tmp_path
     assert not out.exists()
 
 
+def test_the_refusal_explains_a_module_the_page_cannot_have(tmp_path):
+    script = tmp_path / "mine.py"
+    script.write_text(BROKEN_SCRIPTS["tkinter"][0], encoding="utf-8")
+    with pytest.raises(ScriptSetupError) as refused:
+        build(tmp_path / "guide.html", script, DEFAULT_DATASET)
+    assert "'tkinter' is part of Python's standard library but cannot run in a browser page" in str(refused.value)
+
+
 def test_the_build_command_stops_with_the_scripts_error(tmp_path):
     script = tmp_path / "mine.py"
     script.write_text(BROKEN_SCRIPTS["raises"][0], encoding="utf-8")
