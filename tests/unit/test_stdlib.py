@@ -218,3 +218,27 @@ def test_every_stdlib_import_of_bridge_and_script_imports_in_pyodide(manifest, o
     report = check(on_disk, tmp_path, names)
     assert report["import_failures"] == {}
     assert report["lazy_modules"] == []
+
+
+# Shipped (they are in Pyodide's stdlib zip) but they cannot import in Pyodide, with its own stdlib
+# as with the page's: Windows-only modules, and what needs a C module Pyodide does not have. A
+# script that imports them gets the missing module's name, which py/bridge/errors.py explains.
+FAIL_IN_PYODIDE = {
+    **dict.fromkeys(["asyncio.windows_events", "asyncio.windows_utils", "encodings.mbcs", "encodings.oem",
+                     "multiprocessing.popen_spawn_win32"], "Windows only"),
+    **dict.fromkeys(["concurrent.interpreters", "concurrent.interpreters._crossinterp",
+                     "concurrent.interpreters._queues", "concurrent.futures.interpreter"], "needs _interpreters"),
+    **dict.fromkeys(["multiprocessing.forkserver", "multiprocessing.popen_forkserver",
+                     "multiprocessing.resource_tracker", "multiprocessing.synchronize"], "needs _multiprocessing"),
+    "multiprocessing.shared_memory": "needs _posixshmem",
+}
+# Importing these does something (opens a web browser, prints, runs a command line or a REPL).
+NOT_IMPORTED = {"antigravity", "this"}
+
+
+def test_every_shipped_module_imports_in_the_page_python(manifest, on_disk, tmp_path):
+    names = [m for m in manifest["boot"] + manifest["lazy"]
+             if m not in NOT_IMPORTED and m.rpartition(".")[2] != "__main__"]
+    report = check(on_disk, tmp_path, names)
+    assert sorted(report["import_failures"]) == sorted(FAIL_IN_PYODIDE)
+    assert len(report["lazy_modules"]) > 300
