@@ -33,6 +33,7 @@ CLI:  PYTHONPATH=py python -m builder.stdlib --out X.zip [--report] [--verify]
 """
 
 import argparse
+import gzip
 import hashlib
 import io
 import json
@@ -288,8 +289,6 @@ def lazy_path(boot_path: Path) -> Path:
 def write_zips(zips: StdlibZips, boot_path: Path) -> Path:
     """Write both zips (the lazy one gzip-compressed, as the page hands it to Python: X-lazy.zip.gz);
     returns the .gz's path."""
-    import gzip
-
     boot_path.parent.mkdir(parents=True, exist_ok=True)
     boot_path.write_bytes(zips.boot)
     lazy_path(boot_path).write_bytes(zips.lazy)
