@@ -139,7 +139,7 @@ def main() -> None:
 
     mr, mb = median(ready), median(base_ready)
     report("boot.py", [
-        figure("page size", size / 1e6, 6.0, "<=", "MB", f"{size:,} bytes"),
+        figure("page size", size / 1e6, 10.0, "<=", "MB", f"{size:,} bytes"),
         figure("Python ready (setup done), file://", mr / 1000, 0.8, "<=", "s",
                f"baseline, stock Pyodide from local files (loadPyodide + the same setup, localhost http): "
                f"{mb / 1000:.2f} s, guide/stock {mr / mb:.2f}; {runs} cold loads each"),

@@ -60,6 +60,16 @@ function lzmaStream(next) {
   });
 }
 
+// The asset's bytes still compressed with `compression`, for a consumer that undoes it itself
+// (the lazy stdlib: Python's zlib, inside an import, where nothing can be awaited).
+export function assetPacked(asset, compression) {
+  const parsed = parse(asset);
+  if (parsed.compression !== compression) {
+    throw new Error(`The embedded ${asset.name} is ${asset.encoding}, not ${compression}.`);
+  }
+  return parsed.packed;
+}
+
 export async function assetBytes(asset) {
   if (asset.encoding === 'text') return new TextEncoder().encode(asset.text);
   const { compression, packed } = parse(asset);

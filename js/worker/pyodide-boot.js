@@ -1,8 +1,10 @@
 // Starts Pyodide from the runtime embedded in the page, with no network: the loader's module,
-// the Emscripten module and the stdlib are decoded from the assets the page sent, and the
-// loader's fetches are answered from memory.
-import { assetStream, assetText, assetBytes, lzmaPiecesStream } from './asset-decode.js';
+// the Emscripten module and the stdlib's boot zip are decoded from the assets the page sent, and
+// the loader's fetches are answered from memory. The rest of the stdlib (the lazy zip) is only
+// handed to Python, still compressed, for its first import of a module outside the boot zip.
+import { assetStream, assetText, assetBytes, assetPacked, lzmaPiecesStream } from './asset-decode.js';
 import { importSource } from './import-source.js';
+import { LAZY_STDLIB, installLazyStdlib } from './lazy-stdlib.js';
 
 // A URL with a scheme no browser fetches: every request under it is answered by `answerFetch`.
 const INDEX_URL = 'embedded:/pyodide/';
@@ -29,6 +31,9 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   progress('decode', 'running');
   const stdlib = reuse.stdlib ? Promise.resolve(reuse.stdlib) : need('python_stdlib.zip').then(assetBytes);
   stdlib.catch(() => {}); // awaited when the loader asks for it
+  // Only its text: it comes right after the boot zip, long before Python is up. A page without
+  // one (none is built so) boots all the same, with the boot zip's modules only.
+  const lazyStdlib = need(LAZY_STDLIB).catch(() => null);
   const [loaderSource, asmSource, lockFile] = await Promise.all([
     need('pyodide.mjs').then(assetText), need('pyodide.asm.mjs').then(assetText), need('pyodide-lock.json').then((a) => a.text),
   ]);
@@ -57,6 +62,8 @@ export async function bootPyodide(assets, progress, reuse = {}) {
       stderr: () => {},
       checkAPIVersion: true,
     });
+    const lazy = await lazyStdlib;
+    if (lazy) installLazyStdlib(pyodide, () => assetPacked(lazy, 'gzip'));
     progress('python', 'done', performance.now() - pythonStart);
     return { pyodide, runtime: { module: await compiled, stdlib: await stdlib } };
   } finally {

@@ -82,19 +82,35 @@ def from_exception(exc, filename, phase):
 
 
 def missing_stdlib_message(exc):
-    """Why `import sqlite3` fails in the page and not on the learner's machine, or None.
+    """Why `import tkinter` fails in the page, or None for any other failed import.
 
-    The page's Python has a trimmed standard library (only what the script, the bridge and
-    Pyodide's boot import: py/builder/stdlib.py), so a standard module can be missing there.
-    sys.stdlib_module_names lists every standard module, present here or not."""
+    The page's Python carries the whole standard library that Pyodide has (py/builder/stdlib.py).
+    A standard module can still be missing there: the ones Pyodide cannot have in a browser
+    (tkinter, curses, readline, venv, multiprocessing's helpers...) and the Windows-only ones.
+    sys.stdlib_module_names lists every top-level standard module, present here or not; a
+    missing submodule of a package that imported (`json.nope`) is no standard module at all."""
     name = getattr(exc, "name", None)
     if not isinstance(exc, ModuleNotFoundError) or not name:
         return None
-    if name.partition(".")[0] not in sys.stdlib_module_names:
+    top = name.partition(".")[0]
+    if top not in sys.stdlib_module_names or (top != name and top in sys.modules):
         return None
+    needs = {  # what each needs that a browser page cannot give Python
+        "a desktop window": {"tkinter", "_tkinter", "turtle", "turtledemo", "idlelib"},
+        "a terminal": {"curses", "_curses", "_curses_panel", "readline"},
+        "other processes": {"venv", "ensurepip", "_multiprocessing", "_posixshmem",
+                            "_interpreters", "_interpchannels", "_interpqueues"},
+        "the operating system's users and services": {"pwd", "grp", "resource", "syslog"},
+    }
+    need = next((what for what, names in needs.items() if top in names), None)
+    if need:
+        why = f"cannot run in a browser page (it needs {need})"
+    elif top in {"msvcrt", "nt", "winreg", "winsound", "_winapi", "_wmi", "_overlapped"}:
+        why = "exists only on Windows"
+    else:  # dbm, pydoc_data, _pydecimal...: Pyodide leaves them out
+        why = "is not in Pyodide, the Python that runs in this page"
     # No final full stop: the page appends " at line N".
-    return (f"No module named '{name}' in the guide's Python: it carries only part of the "
-            f"standard library (what microgpt.py and the guide use)")
+    return f"No module named '{name}' in the guide's Python: '{top}' is part of Python's standard library but {why}"
 
 
 def from_syntax_error(exc, phase):

@@ -2,6 +2,10 @@
 Python sources, the data set and the Pyodide runtime.
 
     PYTHONPATH=py python -m builder.build [--out FILE] [--script FILE] [--dataset FILE]
+
+The build runs the script's setup in the page's own Python (Pyodide under Node, to record the
+first frame: builder/first_frame.py) and refuses a script whose setup fails there, with the
+script's error, rather than write a page that would never start.
 """
 
 import argparse
@@ -12,7 +16,9 @@ from pathlib import Path
 from builder import checkpoints, compress, csp, first_frame, runtime
 from builder.bundle import bundle
 from builder.embed import check_embeddable, json_for_html, script_block
+from builder.first_frame import ScriptSetupError
 from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT, DIST, PY_DIR, TEMPLATE, stylesheets
+from builder.stdlib import StdlibZips
 
 # The bridge package, as files the worker writes into Pyodide's file system.
 BRIDGE_PACKAGE = "bridge"
@@ -33,9 +39,12 @@ def embedded_block(name: str, text: str, type_: str) -> str:
     return script_block(None, text, type_=type_, attrs={"data-embedded": name})
 
 
-def first_frame_block(script_text: str, filename: str, dataset_bytes: bytes, dataset_block: str) -> str:
-    """The chapters' first frame recorded at build time (builder/first_frame.py); "" if none."""
-    text = first_frame.first_frame_block(script_text, filename, dataset_bytes, dataset_block, python_sources())
+def first_frame_block(script_text: str, filename: str, dataset_bytes: bytes, dataset_block: str,
+                      stdlib: StdlibZips) -> str:
+    """The chapters' first frame recorded at build time (builder/first_frame.py); "" if none.
+    Raises ScriptSetupError when the script's setup cannot run in the page's Python."""
+    text = first_frame.first_frame_block(script_text, filename, dataset_bytes, dataset_block, python_sources(),
+                                         stdlib)
     return embedded_block("first-frame", text, "application/json") if text else ""
 
 
@@ -66,7 +75,8 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True) -> dict:
     script_text = script.read_text(encoding="utf-8")
     dataset_bytes = dataset.read_bytes()
     dataset_block = compress.gzip_base64(dataset_bytes)
-    assets = runtime.runtime_assets()
+    stdlib = runtime.stdlib_zips()
+    assets = runtime.runtime_assets(stdlib)
     info = {
         "pyodideVersion": runtime.pyodide_version(),
         "script": {"filename": script.name, "sha256": hashlib.sha256(script_text.encode()).hexdigest()},
@@ -80,7 +90,7 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True) -> dict:
         embedded_block("default-script", json_for_html({"filename": script.name, "source": script_text}),
                        "application/json"),
         embedded_block("dataset", dataset_block, "application/octet-stream"),
-        first_frame_block(script_text, script.name, dataset_bytes, dataset_block),
+        first_frame_block(script_text, script.name, dataset_bytes, dataset_block, stdlib),
         embedded_block("python-sources", json_for_html(python_sources()), "application/json"),
         embedded_block("worker-source", bundle("worker/worker.js", minify=minify), "text/plain"),
     ])
@@ -118,7 +128,10 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="one document per line")
     parser.add_argument("--no-minify", action="store_true", help="readable JavaScript, for debugging")
     args = parser.parse_args()
-    result = build(args.out, args.script, args.dataset, minify=not args.no_minify)
+    try:
+        result = build(args.out, args.script, args.dataset, minify=not args.no_minify)
+    except ScriptSetupError as exc:  # nothing is written: the page would never start
+        raise SystemExit(f"build refused: {exc}") from None
     print(f"wrote {result['out']} ({result['bytes'] / 1e6:.2f} MB) in {result['seconds']:.1f} s")
 
 

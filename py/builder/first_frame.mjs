@@ -1,11 +1,17 @@
 // Records the page's first frame at build time: boots the same Pyodide the page embeds, under
-// Node, creates the bridge Session through the worker's own js/worker/session.js (so results are
-// converted to JavaScript exactly as the worker converts them), loads the script with the data
-// set as the worker's boot does, then answers the calls the sections make for their first frame.
-// Same WebAssembly, same libm, same conversion: the recording is the live worker's answer, bit
-// for bit (tests/browser/test_first_frame.py checks it against the running page).
+// Node, with the page's own standard library (its boot zip, and its lazy zip behind the same
+// finder), creates the bridge Session through the worker's own js/worker/session.js (so results
+// are converted to JavaScript exactly as the worker converts them), loads the script with the
+// data set as the worker's boot does, then answers the calls the sections make for their first
+// frame. Same WebAssembly, same libm, same stdlib, same conversion: the recording is the live
+// worker's answer, bit for bit (tests/browser/test_first_frame.py checks it against the page).
 //
 //   node first_frame.mjs --sources FILE --script FILE --dataset FILE --calls FILE --out FILE
+//                        --stdlib ZIP --lazy GZ --error FILE
+//
+// --stdlib: the page's boot zip; --lazy: its lazy zip, gzip-compressed (py/builder/stdlib.py).
+// When the script's setup fails, the bridge's error ({type, message, traceback, line, col,
+// phase}) is written to --error and the exit status is 3: the build then refuses the script.
 //
 // --sources: JSON {path: text}, the bridge package as the build embeds it (the worker's
 // pythonSources).
@@ -20,6 +26,10 @@ import { parseArgs } from "node:util";
 import { loadPyodide } from "pyodide";
 import { createSession } from "../../js/worker/session.js";
 import { pack } from "../../js/first-frame-codec.js";
+import { installLazyStdlib } from "../../js/worker/lazy-stdlib.js";
+
+// The exit status that means "the script's setup failed" (first_frame.py reads the error file).
+const SETUP_FAILED = 3;
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +39,9 @@ const { values } = parseArgs({
     dataset: { type: "string" },
     calls: { type: "string" },
     out: { type: "string" },
+    stdlib: { type: "string" },
+    lazy: { type: "string" },
+    error: { type: "string" },
   },
 });
 
@@ -46,13 +59,17 @@ function resolveRefs(args, answers) {
 }
 
 async function main() {
-  const pyodide = await loadPyodide({ stdout: () => {}, stderr: () => {} });
+  const pyodide = await loadPyodide({ stdout: () => {}, stderr: () => {}, stdLibURL: values.stdlib });
+  installLazyStdlib(pyodide, () => new Uint8Array(readFileSync(values.lazy)));
   const session = createSession(pyodide, JSON.parse(readFileSync(values.sources, "utf8")), () => {});
   const source = readFileSync(values.script, "utf8");
   const dataset = readFileSync(values.dataset, "utf8");
   // The worker's boot message, exactly (js/worker/worker.js: boot).
   const load = session.handle("load", { source, filename: values.filename, dataset });
-  if (!load.ok) throw new Error(`the script's setup failed: ${load.error?.message}`);
+  if (!load.ok) {
+    writeFileSync(values.error, JSON.stringify(load.error ?? { type: "Error", message: "unknown" }));
+    return SETUP_FAILED;
+  }
   const answers = new Map([["info", load.result]]);
   const calls = [];
   for (const call of JSON.parse(readFileSync(values.calls, "utf8"))) {
@@ -67,10 +84,11 @@ async function main() {
     calls.push({ method: call.method, args, ok: answer.ok, result: answer.result, error: answer.error });
   }
   writeFileSync(values.out, pack({ info: load.result, calls }));
+  return 0;
 }
 
 main().then(
-  () => process.exit(0),
+  (status) => process.exit(status),
   (err) => {
     process.stderr.write(`first_frame.mjs: ${err && err.stack ? err.stack : err}\n`);
     process.exit(1);

@@ -1,22 +1,24 @@
-// Runs the build-time steps of the trimmed standard library inside Pyodide under Node.
+// Runs the build-time steps of the page's standard library inside Pyodide under Node.
 // builder/stdlib.py (host CPython) calls this; the Python that runs inside Pyodide lives in
 // stdlib_workload.py (which modules are used) and stdlib_compile.py (sources -> .pyc), because
 // .pyc files and the list of lazily imported modules must both come from Pyodide's CPython 3.14.
 //
 //   node pyodide_stdlib.mjs trace   --py DIR --out FILE [--options JSON]
 //   node pyodide_stdlib.mjs compile --out-dir DIR --files FILE
-//   node pyodide_stdlib.mjs check   --py DIR --out FILE --stdlib ZIP [--runs N] [--options JSON]
+//   node pyodide_stdlib.mjs check   --py DIR --out FILE --stdlib ZIP [--lazy GZ] [--runs N] [--options JSON]
 //
 // trace:   boot stock Pyodide, run the workload, write its JSON report (modules loaded from zip).
-// compile: boot stock Pyodide, compile the listed stdlib sources (a JSON list of zip paths) from
-//          the stock zip into DIR as .pyc.
+// compile: boot stock Pyodide, compile the listed sources into DIR as .pyc: FILE is JSON
+//          {files: [paths in the stock zip], own: {path in the zip: source path under py/}}.
 // check:   boot Pyodide with ZIP (or "stock") N times to time it, then run the workload on the
-//          last instance; write {ready_ms: [...], report}.
+//          last instance; write {ready_ms: [...], report}. With --lazy (the lazy zip,
+//          gzip-compressed) the page's lazy finder is installed first, as the worker does.
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadPyodide } from "pyodide";
+import { installLazyStdlib } from "../../js/worker/lazy-stdlib.js";
 
 // Where the interpreter finds its stdlib zip: fixed by Pyodide (/lib/python<major><minor>.zip).
 const ZIP_PATH = "/lib/python314.zip";
@@ -32,6 +34,7 @@ const { positionals, values } = parseArgs({
     "out-dir": { type: "string" },
     files: { type: "string" },
     stdlib: { type: "string", default: "stock" },
+    lazy: { type: "string" },
     runs: { type: "string", default: "1" },
     options: { type: "string", default: "{}" },
   },
@@ -70,6 +73,7 @@ function workloadOptions() {
     script: "microgpt.py",
     dataset: "data/names.txt",
     workdir: "/home/pyodide/run",
+    lazy_zip_path: ZIP_PATH.replace(/\.zip$/, "-lazy.zip"),
     ...JSON.parse(values.options),
   };
 }
@@ -83,6 +87,7 @@ async function main() {
     for (let i = 0; i < runs; i++) {
       ({ pyodide, readyMs: readyMs[i] } = await boot(command === "check" ? values.stdlib : "stock"));
     }
+    if (command === "check" && values.lazy) installLazyStdlib(pyodide, () => new Uint8Array(readFileSync(values.lazy)));
     mount(pyodide, values.py, PY_MOUNT);
     const report = callPython(pyodide, "builder.stdlib_workload", workloadOptions());
     const result = command === "check" ? { ready_ms: readyMs, report } : report;
@@ -92,10 +97,11 @@ async function main() {
     mkdirSync(values["out-dir"], { recursive: true });
     mount(pyodide, values["out-dir"], OUT_MOUNT);
     mount(pyodide, resolve(dirname(fileURLToPath(import.meta.url)), ".."), PY_MOUNT);
-    const files = JSON.parse(readFileSync(values.files, "utf8"));
+    const { files, own } = JSON.parse(readFileSync(values.files, "utf8"));
     const result = callPython(pyodide, "builder.stdlib_compile", {
       source_zip: ZIP_PATH,
       files,
+      own: Object.fromEntries(Object.entries(own ?? {}).map(([name, path]) => [name, `${PY_MOUNT}/${path}`])),
       out_dir: OUT_MOUNT,
       display_prefix: ZIP_PATH + "/",
     });

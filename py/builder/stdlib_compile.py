@@ -44,15 +44,22 @@ def pyc_bytes(source, display_path, optimize=0):
 def run(options_json):
     """Entry point for pyodide_stdlib.mjs. Takes and returns JSON text.
 
-    options: {source_zip, files: ["json/__init__.py", ...], out_dir, display_prefix}
-    Writes out_dir/<file>c for each file (json/__init__.pyc); returns the magic number in hex.
+    options: {source_zip, files: ["json/__init__.py", ...], own: {"x.py": "/build/py/..."},
+              out_dir, display_prefix}
+    Writes out_dir/<file>c for each file of the stock zip (json/__init__.pyc) and each of `own`
+    (path in the zip: its source file here); returns the magic number in hex.
     """
     opts = json.loads(options_json)
+    sources = []
     with zipfile.ZipFile(opts["source_zip"]) as stock:
-        for name in opts["files"]:
-            data = pyc_bytes(stock.read(name), opts["display_prefix"] + name, optimize_level(name))
-            target = os.path.join(opts["out_dir"], name + "c")
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as f:
-                f.write(data)
-    return json.dumps({"magic": importlib.util.MAGIC_NUMBER.hex(), "count": len(opts["files"])})
+        sources += [(name, stock.read(name)) for name in opts["files"]]
+    for name, path in sorted(opts.get("own", {}).items()):
+        with open(path, "rb") as f:
+            sources.append((name, f.read()))
+    for name, source in sources:
+        data = pyc_bytes(source, opts["display_prefix"] + name, optimize_level(name))
+        target = os.path.join(opts["out_dir"], name + "c")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(data)
+    return json.dumps({"magic": importlib.util.MAGIC_NUMBER.hex(), "count": len(sources)})

@@ -1,9 +1,9 @@
-"""Measure a trimmed stdlib zip (builder.stdlib's CLI: --report, --verify).
+"""Measure the page's stdlib zips (builder.stdlib's CLI: --report, --verify).
 
 --report: module counts and sizes (raw, gzip -9, zopfli when installed) against the stock zip.
---verify: boot Pyodide under Node with the stock and with the trimmed zip, time loadPyodide,
-          and run the same page workload (stdlib_workload.py) on each: the trimmed one must
-          fail nowhere the stock one succeeds.
+--verify: boot Pyodide under Node with the stock zip and with the page's boot zip (and its lazy
+          finder), time loadPyodide, and run the same page workload (stdlib_workload.py) on
+          each: the page's must fail nowhere the stock one succeeds, and must not need the lazy zip.
 """
 
 import gzip
@@ -15,7 +15,9 @@ import tempfile
 from pathlib import Path
 
 from builder.stdlib import (
+    StdlibZips,
     extra_imports,
+    lazy_path,
     manifest_from_zip,
     pyodide_dir,
     run_node_helper,
@@ -36,16 +38,18 @@ def _sizes(data: bytes, with_zopfli: bool) -> dict[str, int]:
     return sizes
 
 
-def print_report(data: bytes, cache_dir: Path, repo: Path) -> None:
-    manifest = manifest_from_zip(data)
+def print_report(zips: StdlibZips, cache_dir: Path, repo: Path) -> None:
+    manifest = manifest_from_zip(zips.boot)
     report = trace_modules(cache_dir, repo)
     stock = (pyodide_dir(repo) / "python_stdlib.zip").read_bytes()
     print(f"Pyodide {manifest['pyodide']} (Python {manifest['python']})")
-    total = sum(len(manifest[k]) for k in ("modules", "frozen", "omitted"))
-    print(f"modules kept as .pyc: {len(manifest['modules'])} of the stock zip's {total} "
-          f"({len(manifest['frozen'])} more are frozen into the interpreter and need no file)")
-    # zopfli takes ~10 s a megabyte: only for the zip the page ships.
-    for label, blob, zopfli in (("trimmed .pyc zip", data, True), ("stock .py zip", stock, False)):
+    total = sum(len(manifest[k]) for k in ("boot", "lazy", "frozen"))
+    print(f"modules of the stock zip's {total}: {len(manifest['boot'])} in the boot zip, "
+          f"{len(manifest['lazy'])} in the lazy zip, {len(manifest['frozen'])} frozen into the "
+          f"interpreter (no file needed)")
+    # zopfli takes ~10 s a megabyte: only for the zips the page ships.
+    for label, blob, zopfli in (("boot .pyc zip", zips.boot, True), ("lazy .pyc zip", zips.lazy, True),
+                                ("stock .py zip", stock, False)):
         sizes = ", ".join(f"{k} {v / 1e6:.3f} MB" for k, v in _sizes(blob, zopfli).items())
         print(f"{label}: {sizes}")
     if report.get("problem"):
@@ -58,30 +62,32 @@ def print_report(data: bytes, cache_dir: Path, repo: Path) -> None:
 
 
 def verify(zip_path: Path, repo: Path, runs: int) -> int:
-    """Boot Pyodide with the stock and the trimmed stdlib; run the workload on the trimmed one."""
+    """Boot Pyodide with the stock and the page's stdlib; run the workload on the page's one."""
     results = {}
     sources = stock_sources(pyodide_dir(repo) / "python_stdlib.zip")
+    lazy_gz = lazy_path(zip_path).with_name(lazy_path(zip_path).name + ".gz")  # written by stdlib.write_zips
     with tempfile.TemporaryDirectory() as tmp:
-        for label, stdlib in (("stock", "stock"), ("trimmed", str(zip_path))):
+        for label, stdlib in (("stock", ["stock"]), ("page", [str(zip_path), "--lazy", str(lazy_gz)])):
             out = Path(tmp) / f"{label}.json"
             options = json.dumps({"extra_imports": extra_imports(sources)})
             run_node_helper(repo, "check", "--py", str(repo / "py"), "--out", str(out),
-                            "--stdlib", stdlib, "--runs", str(runs), "--options", options)
+                            "--stdlib", *stdlib, "--runs", str(runs), "--options", options)
             results[label] = json.loads(out.read_text())
     for label, result in results.items():
         ms = result["ready_ms"]
         print(f"loadPyodide ready, {label}: median {statistics.median(ms):.0f} ms "
               f"(runs: {', '.join(f'{x:.0f}' for x in ms)})")
-    trimmed = results["trimmed"]["report"]
+    trimmed = results["page"]["report"]
     failures = {k: v for k, v in trimmed["import_failures"].items()
                 if k not in results["stock"]["report"]["import_failures"]}
     bad_rpcs = [r for r in trimmed["rpcs"] if not r["ok"]]
     stock_bad = [r for r in results["stock"]["report"]["rpcs"] if not r["ok"]]
-    print(f"workload on the trimmed stdlib: problem={trimmed['problem']!r}, "
-          f"{len(trimmed['rpcs'])} rpcs, {len(bad_rpcs)} failed (stock: {len(stock_bad)})")
-    ok = not failures and len(bad_rpcs) == len(stock_bad) and (
+    print(f"workload on the page's stdlib: problem={trimmed['problem']!r}, "
+          f"{len(trimmed['rpcs'])} rpcs, {len(bad_rpcs)} failed (stock: {len(stock_bad)}), "
+          f"modules from the lazy zip: {trimmed['lazy_modules'] or 'none'}")
+    ok = not failures and not trimmed["lazy_modules"] and len(bad_rpcs) == len(stock_bad) and (
         trimmed["problem"] == results["stock"]["report"]["problem"])
     for name, why in failures.items():
-        print(f"  import {name} fails only with the trimmed stdlib: {why}")
+        print(f"  import {name} fails only with the page's stdlib: {why}")
     print("verify:", "OK" if ok else "FAILED")
     return 0 if ok else 1

@@ -1,7 +1,8 @@
 """A representative session of the page, run inside Pyodide (under Node) at build time.
 
-The page ships a trimmed standard library holding only the modules that are really imported
-(builder.stdlib). Reading import statements is not enough to know which those are: Pyodide's boot,
+The page's boot zip holds only the standard modules that are really imported at boot and by a
+page session (builder.stdlib; the rest waits in the lazy zip). Reading import statements is not
+enough to know which those are: Pyodide's boot,
 the bridge and the standard library itself import lazily, inside functions and on error paths.
 So this module drives a bridge Session through the RPCs the page makes — including failing ones,
 whose tracebacks import their own helpers — then imports the extra names the caller asks for,
@@ -135,7 +136,8 @@ def _import_extras(names):
 def run(options_json):
     """Entry point for pyodide_stdlib.mjs. Takes and returns JSON text.
 
-    options: {zip_path, py_dir, script, dataset, workdir, extra_imports: [...], bridge: bool}
+    options: {zip_path, lazy_zip_path, py_dir, script, dataset, workdir, extra_imports: [...],
+              bridge: bool}
     """
     opts = json.loads(options_json)
     record = []
@@ -150,6 +152,8 @@ def run(options_json):
         {
             "python": sys.version.split()[0],
             "modules": zip_modules(opts["zip_path"]),
+            # Loaded from the lazy zip (only when the page's finder is installed: check --lazy).
+            "lazy_modules": zip_modules(opts["lazy_zip_path"]) if opts.get("lazy_zip_path") else [],
             "frozen": frozen_modules(),
             "rpcs": record,
             "problem": problem,

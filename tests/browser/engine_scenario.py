@@ -22,7 +22,8 @@ PARAMS_BEFORE, PARAMS_AFTER = 4192, 14528
 FIRST_LOSS = "3.3660"
 
 # (step, args). The order is a learner's: the glossary from the chapter list, train, sample, step
-# through, edit; offline last, as its probe is the one request the page is meant to refuse.
+# through, edit, a module of the lazy stdlib; offline last, as its probe is the one request the page
+# is meant to refuse.
 PLAN = [
     ("ready", {"bootTimeoutMs": BOOT_TIMEOUT_S * 1000}),
     ("glossaryLink", {"pollMs": 100}),
@@ -30,6 +31,7 @@ PLAN = [
     ("sample", {}),
     ("forward", {}),
     ("edit", {"fields": EDIT}),
+    ("lazyStdlib", {}),
     ("offline", {}),
 ]
 for _, _args in PLAN:
@@ -103,6 +105,9 @@ def check(engine: str, results: dict) -> None:
     # The fields rewrote the script in CodeMirror, and Run ran that text.
     assert edit["editor"] and edit["modified"] == "true", edit
     assert edit["ran"] == f"[{', '.join(EDIT.values())}]", edit
+
+    # A module of the lazy stdlib zip imports, from that zip.
+    assert results["lazyStdlib"]["repr"] == "('/lib/python314-lazy.zip/email/message.pyc', 42)", results["lazyStdlib"]
 
     offline = results["offline"]
     assert "default-src 'none'" in offline["policy"], offline

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from settle import settle
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +43,20 @@ def test_boot_progress_shows_every_stage_with_its_time(open_page, built_page):
         assert status == "done", name
         assert time_text.endswith(("ms", " s")), name
     assert "ready" in rec.page.text_content("#boot-total")
+
+
+def test_the_page_draws_every_chapter_without_the_lazy_stdlib(open_page, built_page):
+    """Everything the boot, the bridge and the chapters import is in the stdlib's boot zip: once
+    every chapter has drawn, the lazy zip is still undecoded text (py/builder/stdlib.py). The first
+    import of a module outside the boot zip decodes it, and the import works."""
+    rec = open_page(built_page.as_uri())
+    settle(rec)
+    mounted = "import sys; [p for p in sys.path if p.endswith('-lazy.zip')]"
+    assert rec.call("eval", {"code": mounted})["result"]["repr"] == "[]"
+    answer = rec.call("eval", {"code": "import email.message, xml.dom.minidom; email.message.__spec__.origin"})
+    assert answer["result"]["repr"] == "'/lib/python314-lazy.zip/email/message.pyc'"
+    assert rec.call("eval", {"code": mounted})["result"]["repr"] == "['/lib/python314-lazy.zip']"
+    assert rec.errors == []
 
 
 def test_sections_show_the_scripts_numbers(open_page, built_page):

@@ -89,7 +89,8 @@ function copyIntoPyodide(FS, hostPath, pyPath) {
 
 async function main() {
   const site = sitePackages();
-  // The stock stdlib, not the page's trimmed one: pytest needs modules the page does not ship.
+  // The stock stdlib (.py sources): these tests are about the bridge, and the page's own zips
+  // are tested by tests/unit/test_stdlib.py.
   const pyodide = await loadPyodide();
   // Pass pytest's output through byte for byte (it is the report CI shows).
   const passThrough = (stream) => ({

@@ -10,7 +10,7 @@ import struct
 import sys
 
 import pytest
-from builder import compress, first_frame
+from builder import compress, first_frame, runtime
 from builder.build import python_sources
 from builder.paths import CACHE_DIR, DEFAULT_DATASET, DEFAULT_SCRIPT, PYODIDE_DIR
 
@@ -26,7 +26,8 @@ def block():
     script = DEFAULT_SCRIPT.read_text(encoding="utf-8")
     dataset = DEFAULT_DATASET.read_bytes()
     dataset_block = compress.gzip_base64(dataset)
-    text = first_frame.first_frame_block(script, DEFAULT_SCRIPT.name, dataset, dataset_block, python_sources())
+    text = first_frame.first_frame_block(script, DEFAULT_SCRIPT.name, dataset, dataset_block, python_sources(),
+                                         runtime.stdlib_zips())
     assert text, "the recording could not be made"
     return json.loads(text), script, dataset_block
 

@@ -163,6 +163,15 @@ async (step, args = {}) => {
       };
     },
 
+    // A standard module outside the stdlib's boot zip: its first import decodes the lazy zip, in
+    // Python, inside the import (py/builder/stdlib_lazy.py), and the module works.
+    async lazyStdlib() {
+      const code = "import email.message, sqlite3\n"
+        + "(email.message.__spec__.origin, sqlite3.connect(':memory:').execute('select 6 * 7').fetchone()[0])";
+      const answer = await window.microgptGuide.call('eval', { code });
+      return { repr: answer.repr };
+    },
+
     // Offline: what the page can see of itself (a driver may see more). The page's CSP is in
     // force (a fetch to another host is refused and reported as a violation), no resource the
     // document loaded came from a network URL, and no uncaught error was recorded.
