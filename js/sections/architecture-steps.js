@@ -1,100 +1,139 @@
-// Chapter 4: the bridge's `trace` of one gpt() call, turned into the steps the diagram walks.
+// Chapter 4: the bridge's `trace` of one model call, turned into the steps the page walks.
 //
-// The trace reports, for every statement gpt() ran, its line and which locals it (re)bound. A
-// statement is placed in the diagram by the variable it assigns and, for `x` (which every
-// stage reassigns), by where it falls in the order of the stages: after `x_residual` comes the
-// attention's rmsnorm, after the heads' `x_attn` the output projection, and so on. No line
-// number is fixed here: the lines are the trace's own, so an edited script still lines up.
+// The trace reports every statement of the model and of the functions it calls that call others
+// (a Block, an Attention...), in the order they finished, each with the locals it (re)bound and
+// the bridge's annotations (flow, layer, head, facts, the leaf calls it made). A step is one such
+// statement that bound something or called something; nothing here looks at a variable's name.
+// Each step keeps what its frame held before it (for the before/after view and for telling a
+// copy or a slice from a computation), and the value its function returned when the statement
+// was a `return`.
 //
-//   const steps = traceSteps(trace);   // [{block, line, changed, before, input, layer, cache, head}]
+// The KV cache is read from the values too: a statement inside a layer whose result holds a list
+// of vectors that grew by one, the new last vector being one the frame already held (this
+// position's key or value), stores that vector for later positions. How many positions each
+// layer holds before and after is the length of that list.
+//
+//   const { steps, stores, held } = traceSteps(trace);
+//   steps[i] = {index, key, func, line, flow, layer, head, facts, calls, lookups, changed,
+//               before, held, returned, callees, stored, cache, final?}
+// (`callees`: what the structural functions it called returned to it, [{func, value}].)
 
-// What the `x` assignments are, in order, after each marker of a layer's stages.
-const X_AFTER = {
-  embed: ['embed_add', 'embed_norm'],
-  attn_res: ['attn_norm'],
-  heads: ['wo', 'attn_add'],
-  mlp_res: ['mlp_norm', 'fc1', 'relu', 'fc2', 'mlp_add'],
-};
+export const stepKey = (func, line) => `${func}:${line}`;
 
-// Variables that name their block outright (inside a layer).
-const BY_VAR = {
-  q: 'q', k: 'k', v: 'v', keys: 'kv', values: 'kv',
-  x_attn: 'split', h: 'split', hs: 'split', q_h: 'split', k_h: 'split', v_h: 'split',
-  attn_logits: 'scores', attn_weights: 'softmax', head_out: 'wsum',
-};
+export function isNumbers(v) {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number');
+}
 
-export function layerBlock(layer, block) {
-  return `L${layer}.${block}`;
+export function isRows(v) {
+  return Array.isArray(v) && v.length > 0 && v.every(isNumbers);
+}
+
+export function sameNumbers(a, b) {
+  return isNumbers(a) && isNumbers(b) && a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+}
+
+// Every list of vectors inside `value` (itself, or nested up to `depth` lists deep), with its path.
+export function rowLists(value, depth = 2, path = []) {
+  if (isRows(value)) return [{ path, rows: value }];
+  if (!Array.isArray(value) || depth === 0) return [];
+  return value.flatMap((item, i) => rowLists(item, depth - 1, [...path, i]));
+}
+
+export function atPath(value, path) {
+  return path.reduce((v, i) => (Array.isArray(v) ? v[i] : undefined), value);
+}
+
+// The lists this statement grew by one vector that the frame held before it: {name, path, count, width}.
+function storesOf(changed, before, held) {
+  const vectors = Object.values(held).filter(isNumbers);
+  const found = [];
+  for (const [name, value] of Object.entries(changed)) {
+    if (!(name in before)) continue;
+    for (const { path, rows } of rowLists(value)) {
+      const prior = atPath(before[name], path);
+      const grew = Array.isArray(prior) && rows.length === prior.length + 1;
+      if (grew && vectors.some((v) => sameNumbers(v, rows.at(-1)))) {
+        found.push({ name, path, count: rows.length, width: rows.at(-1).length });
+      }
+    }
+  }
+  return found;
 }
 
 export function traceSteps(trace) {
+  const events = trace.events ?? [];
+  const frames = new Map(); // frame id -> what its locals hold now
+  const parents = new Map(); // frame id -> the frame that called it
+  const returns = new Map(); // frame id -> [{func, value}] returned to it since its last statement
   const steps = [];
-  const locals = {}; // every local's latest value, so a step can show what it replaced
-  let layer = null;
-  let stage = 'embed'; // which X_AFTER list the next `x` assignments follow
-  let xCount = 0;
-  let heads = false; // the current layer's heads have run: the next x_residual starts the MLP
-  trace.events.forEach((event, index) => {
-    if (event.func !== 'gpt') return;
-    if (event.event === 'call') { Object.assign(locals, event.changed); return; } // the arguments
+  events.forEach((event, index) => {
+    if (!frames.has(event.frame)) frames.set(event.frame, {});
+    const frame = frames.get(event.frame);
+    if (event.parent != null) parents.set(event.frame, event.parent); // (return events carry none)
+    if (event.event === 'call') { Object.assign(frame, event.changed ?? {}); return; } // the arguments
+    if (event.event === 'return') {
+      // What a called structural function handed back to the statement that called it.
+      const parent = parents.get(event.frame);
+      if (parent != null) returns.set(parent, [...(returns.get(parent) ?? []), { func: event.func, value: event.value }]);
+      return;
+    }
     if (event.event !== 'line') return;
+    const callees = returns.get(event.frame) ?? [];
+    returns.delete(event.frame);
     const changed = event.changed ?? {};
-    const names = Object.keys(changed);
-    if (!names.length) return; // a loop header finding nothing left to do
+    const calls = event.calls ?? [];
+    if (!Object.keys(changed).length && !calls.length) return; // a loop finding nothing left, a bare return
+    const held = { ...frame };
     const before = {};
-    let block = null;
-    for (const name of names) {
-      if (name in locals) before[name] = locals[name];
-      const found = place(name, changed[name]);
-      block = block ?? found;
-    }
-    const input = 'q' in changed || 'k' in changed || 'v' in changed ? { x: locals.x } : null;
-    Object.assign(locals, changed);
-    // The KV cache as it stands after this statement: how many positions each layer holds.
-    const cache = (locals.keys ?? []).map((layerKeys) => layerKeys.length);
-    // Inside the heads' loop, which head the statement worked for.
-    // (`x_attn = []` comes before the loop: an `h` from the layer before is not its head.)
-    const inLoop = /\.(split|scores|softmax|wsum)$/.test(block ?? '') && !(changed.x_attn && !changed.x_attn.length);
-    const head = inLoop && 'h' in locals ? locals.h : null;
-    steps.push({ index, block, line: event.line, changed, before, input, layer, cache, head });
+    for (const name of Object.keys(changed)) if (name in frame) before[name] = frame[name];
+    Object.assign(frame, changed);
+    const next = events[index + 1];
+    const returned = next?.event === 'return' && next.frame === event.frame ? next.value : undefined;
+    const lookups = [event.facts?.lookup, ...calls.map((c) => c.lookup)].filter(Boolean);
+    steps.push({
+      index, key: stepKey(event.func, event.line), func: event.func, line: event.line,
+      flow: event.flow ?? 'plain', layer: event.layer ?? null, head: event.head ?? null,
+      facts: event.facts ?? {}, calls, lookups, changed, before, held, returned, callees,
+      stored: event.layer != null ? storesOf(changed, before, held) : [],
+    });
   });
+  const cache = cacheCounts(steps, trace.layers?.count ?? 0);
+  steps.forEach((step, i) => { step.cache = cache.at(i); });
+  steps.push({
+    index: events.length, key: 'final', final: true, func: null, line: trace.probs_line ?? null,
+    flow: 'out', layer: null, head: null, facts: {}, calls: [], lookups: [], changed: {}, before: {},
+    held: {}, stored: [], callees: [], cache: cache.at(-1) ?? [],
+  });
+  return { steps, stores: cache.stores };
+}
 
-  function place(name, value) {
-    if (name === 'tok_emb' || name === 'pos_emb') return name;
-    if (name === 'logits') return 'lm_head';
-    if (name === 'li') {
-      layer = value;
-      heads = false;
-      return layerBlock(layer, 'frame');
+// For each step, how many positions each layer's cache holds after it (null: no store seen for
+// that layer in this call). `stores` lists each layer's storing statements.
+function cacheCounts(steps, layerCount) {
+  const first = new Map(); // layer -> {at: step index, count}
+  const stores = Array.from({ length: layerCount }, () => []);
+  steps.forEach((step, i) => {
+    for (const store of step.stored) {
+      if (!first.has(step.layer)) first.set(step.layer, { at: i, count: store.count });
+      stores[step.layer]?.push({ ...store, key: step.key });
     }
-    if (name === 'x_residual' && layer != null) {
-      stage = heads ? 'mlp_res' : 'attn_res';
-      xCount = 0;
-      return layerBlock(layer, stage);
-    }
-    if (name === 'x') {
-      const order = X_AFTER[stage];
-      const block = order[Math.min(xCount, order.length - 1)];
-      xCount += 1;
-      return stage === 'embed' ? block : layerBlock(layer, block);
-    }
-    if (name in BY_VAR && layer != null) {
-      const block = name === 'x_attn' && value?.length ? 'wsum' : BY_VAR[name];
-      // Once the heads have run, the next `x` is the output projection.
-      if (block === 'scores' || block === 'softmax' || block === 'wsum') { heads = true; stage = 'heads'; xCount = 0; }
-      return layerBlock(layer, block);
-    }
-    return null; // a local the diagram has no box for: the step keeps the block it had
-  }
+  });
+  const counts = steps.map((_, i) => Array.from({ length: layerCount }, (__, layer) => {
+    const f = first.get(layer);
+    if (!f) return null;
+    return i >= f.at ? f.count : f.count - 1;
+  }));
+  counts.stores = stores;
+  return counts;
+}
 
-  // A step whose variable has no box stays on the last one lit.
-  let last = 'tok_emb';
+// The first step of each statement in one layer (and its first head): what the diagram's box for
+// it shows (its sizes, the matrices its calls used) while the step-through is in that layer.
+export function firstOfEach(steps, layer = 0) {
+  const out = new Map();
   for (const step of steps) {
-    step.block = step.block ?? last;
-    last = step.block;
+    if (step.final || (step.head ?? 0) > 0 || (step.layer != null && step.layer !== layer)) continue;
+    if (!out.has(step.key)) out.set(step.key, step);
   }
-  // The end of the pass: the script's softmax over the logits, the target and its loss term.
-  const returned = trace.events.findLast((e) => e.event === 'return' && e.func === 'gpt');
-  steps.push({ index: trace.events.length, block: 'probs', line: returned?.line ?? steps.at(-1)?.line ?? null, changed: {}, before: {}, input: null, layer: null, cache: steps.at(-1)?.cache ?? [], final: true });
-  return steps;
+  return out;
 }

@@ -1,20 +1,23 @@
-// Chapter 1, the tokenizer at work: a name typed by the reader, each character's id, the
-// training loop's `tokens` with BOS at both ends, and the (input -> target) pairs made from it.
-// The ids are the script's own: the bridge's `tokenize` runs the loop's own lines on the text.
+// Chapter 1, the tokenizer at work: a text the reader types, each character's id, the training
+// loop's token list, and the (input -> target) pairs made from it. The bridge's `tokenize` runs
+// the loop's own tokenizing lines with its document variable set to the text, so the ids, the
+// special tokens around them, the cut to the context and any error are the script's own; this
+// card shows those lines (`code`, `lines`) and the names they use (`doc_var`, `tokens_var`).
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
 import { tokenChip, chipForId } from '../ui/token-chip.js';
 import { termMarker } from '../ui/glossary.js';
+import { tokenLabel } from '../ui/vocab.js';
 import { renderPairs } from './dataset-pairs.js';
 
 const FIRST_TEXT = 'emma';
-// Inputs worth trying: a long name (longer than the default block_size allows) and text
-// with characters no name in the data set has. The longest name of docs is added from Python.
+// Inputs worth trying: a long name (longer than microgpt's context of 16 positions) and text
+// with capitals, an accent, a space, a digit and an emoji. The longest document is added from Python.
 const EXAMPLES = ['maximilianalexander', 'Zoë 2🙂'];
 
-export function createTokenizer({ rpc, script, showLines, action }) {
+export function createTokenizer({ rpc, showLines, action }) {
   const card = liveCard({
-    title: 'Tokenize a name',
+    title: 'Tokenize a document',
     term: 'token',
     action,
     className: 'dataset-tokenize',
@@ -24,30 +27,34 @@ export function createTokenizer({ rpc, script, showLines, action }) {
     maxlength: 64, spellcheck: 'false', autocomplete: 'off', autocapitalize: 'off',
   });
   input.value = FIRST_TEXT;
+  const docName = el('code', 'doc-var', 'doc');
   const examples = el('div', 'tokenize-examples', [el('span', 'examples-label', 'Try')]);
   const exampleButtons = new Map();
   for (const text of [FIRST_TEXT, ...EXAMPLES]) addExample(text);
-  const line = el('p', 'tokenize-line');
+  const line = el('div', 'tokenize-line');
   const charRow = el('div', { className: 'token-row chars', 'aria-live': 'polite' });
   const tokenRow = el('div', 'token-row tokens');
+  const tokensName = el('code', 'tokens-var', 'tokens');
   const literal = el('p', 'tokens-literal');
   const bosNote = el('p', 'bos-note');
   const errorNote = el('div', { className: 'token-error', role: 'status', hidden: true });
   const pairs = el('div', 'pairs');
+  const rows = el('div', 'token-rows', [
+    el('span', 'row-label', ['each character', el('span', 'row-sub', 'alone, through the lines above')]), charRow,
+    el('span', 'row-label', ['the sequence', tokensName]), el('div', 'token-cell', [tokenRow, literal]),
+  ]);
   card.body.append(
-    el('div', 'tokenize-field', [el('label', { for: 'tokenize-input' }, 'Name'), input]),
+    el('div', 'tokenize-field', [el('label', { for: 'tokenize-input' }, [docName, ' =']), input]),
     examples,
     line,
-    el('div', 'token-rows', [
-      el('span', 'row-label', ['each character', el('code', null, 'uchars.index(ch)')]), charRow,
-      el('span', 'row-label', ['the sequence', el('code', null, 'tokens')]), el('div', 'token-cell', [tokenRow, literal]),
-    ]),
+    rows,
     errorNote, bosNote,
     el('h4', 'pairs-title', 'What the training loop makes of it: (input → target) pairs'),
     pairs,
   );
 
-  let vocab = null; // {uchars, BOS}: to draw an id as the character it stands for
+  let vocab = null; // info.vocab, from the `vocab` answer: labels and special tokens
+  let longestButton = null; // the loaded data set's longest document, among the examples
 
   function addExample(text, title, before = null) {
     if (exampleButtons.has(text)) return;
@@ -66,71 +73,87 @@ export function createTokenizer({ rpc, script, showLines, action }) {
     if (!vocab) return;
     rpc.latest('dataset.tokenize', 'tokenize', { text: input.value }).then(draw, (error) => {
       if (error?.type === 'Superseded') return; // a newer keystroke's answer is on its way
-      errorNote.hidden = false;
-      errorNote.replaceChildren(`The bridge could not tokenize this text: ${error?.message ?? error}`);
+      fail(error?.message ?? String(error));
     });
   }
 
   function draw(result) {
     card.root.dataset.state = result.error ? 'error' : 'ok';
+    rows.hidden = false;
+    docName.textContent = result.doc_var;
+    tokensName.textContent = result.tokens_var;
     drawLine(result);
     charRow.replaceChildren(...result.chars.map((c, i) => (c.id == null
-      ? tokenChip({ label: c.ch, kind: 'unknown', note: '!', title: `'${c.ch}' (character ${i + 1}) is not in uchars: uchars.index raises ${c.error}` })
-      : tokenChip({ label: c.ch, id: c.id, title: `uchars.index('${c.ch}') = ${c.id}` }))));
-    if (!result.chars.length) charRow.append(el('span', 'row-empty', 'no characters: an empty name'));
+      ? tokenChip({ label: c.ch, kind: 'unknown', note: '!', title: `'${c.ch}' (character ${i + 1}) alone: the script's line raises ${c.error}` })
+      : tokenChip({ label: c.ch, id: c.id, title: `'${c.ch}' alone → id ${c.id}` }))));
+    if (!result.chars.length) charRow.append(el('span', 'row-empty', 'no characters: an empty document'));
     drawTokens(result);
     drawError(result);
     renderPairs(pairs, result, vocab);
   }
 
-  // The script's own statement that made the tokens, and the text it ran on.
+  // The script's own statements that made the tokens, and the text they ran on.
   function drawLine(result) {
-    const source = script().source.split('\n');
-    if (result.source === 'script' && result.lines) {
-      line.replaceChildren(
-        `The training loop's line ${result.lines[0]}, run with `,
+    const [first, last] = result.lines ?? [];
+    const where = el('button', { type: 'button', className: 'code-link' }, first === last ? `line ${first}` : `lines ${first}–${last}`);
+    where.addEventListener('click', () => showLines([[first, last]]));
+    line.replaceChildren(
+      el('p', null, [
+        'The training loop\'s own ', where, ', run with ',
         el('code', null, `${result.doc_var} = ${pyRepr(result.text)}`), ':',
-        el('code', 'script-line', source[result.lines[0] - 1]?.trim() ?? ''),
-      );
-    } else {
-      line.replaceChildren('This script has no tokens line in a training loop; the original microgpt\'s is used: ',
-        el('code', 'script-line', 'tokens = [BOS] + [uchars.index(ch) for ch in doc] + [BOS]'));
-    }
+      ]),
+      el('pre', 'script-lines', result.code.map((text) => el('code', 'script-line', text))),
+    );
   }
 
   function drawTokens(result) {
     const { tokens } = result;
     if (!tokens) {
-      tokenRow.replaceChildren(el('span', 'row-empty', 'none: the line above raises before tokens is made'));
+      tokenRow.replaceChildren(el('span', 'row-empty', `none: the lines above raise before ${result.tokens_var} is made`));
       literal.hidden = true;
       bosNote.hidden = true;
       return;
     }
     tokenRow.replaceChildren(...tokens.map((id) => chipForId(id, vocab)));
     literal.hidden = false;
-    literal.replaceChildren(el('code', null, `tokens = [${tokens.join(', ')}]`), `  ${tokens.length} ids`);
-    const bosCount = tokens.filter((id) => id === vocab.BOS).length;
-    bosNote.hidden = false;
-    bosNote.replaceChildren(
-      el('span', 'bos-tag', 'BOS'), termMarker('bos'),
-      bosCount >= 2
-        ? ` stands at both ends. At the start it means "nothing yet": the model predicts the first letter from BOS alone. At the end it is the target after the last letter, so the model learns when a name is over — and when it later invents names, drawing BOS is how it stops.`
-        : ` appears ${bosCount === 1 ? 'once' : 'nowhere'} in this script's tokens: without BOS at both ends, the model cannot learn both how a name starts and where it ends.`,
-    );
+    literal.replaceChildren(el('code', null, `${result.tokens_var} = [${tokens.join(', ')}]`), `  ${tokens.length} ids`);
+    bosNote.hidden = !tokens.length;
+    if (tokens.length) bosNote.replaceChildren(...endsNote(tokens));
+  }
+
+  // What the tokens at the ends are for, as this script's tokens have them.
+  function endsNote(tokens) {
+    const { bos, eos } = vocab;
+    const tag = (id) => el('span', 'bos-tag', tokenLabel(vocab, id));
+    const first = tokens[0];
+    const last = tokens.at(-1);
+    if (first === bos && last === bos && tokens.length >= 2) {
+      return [tag(bos), termMarker('bos'),
+        ' stands at both ends. At the start it means "nothing yet": the model predicts the first character from it alone. '
+        + 'At the end it is the target after the last character, so the model learns where a document is over.'];
+    }
+    if (first === bos && eos != null && last === eos) {
+      return [tag(bos), termMarker('bos'), ' starts the sequence and ', tag(eos), ' ends it. From ',
+        tag(bos), ' alone the model predicts the first character; ', tag(eos),
+        ' is the target after the last one, so the model learns where a document is over.'];
+    }
+    return [`This script's ${tokensName.textContent} starts with `, tag(first), ' and ends with ', tag(last), '.'];
   }
 
   function drawError(result) {
-    const unknown = [...new Set(result.chars.filter((c) => c.id == null).map((c) => c.ch))];
-    if (!result.error && !unknown.length) {
+    const unknown = result.chars.filter((c) => c.id == null);
+    const chars = [...new Set(unknown.map((c) => c.ch))];
+    if (!result.error && !chars.length) {
       errorNote.hidden = true;
       return;
     }
     errorNote.hidden = false;
     const parts = [];
-    if (unknown.length) {
-      parts.push(el('strong', null, `Not in the vocabulary: ${unknown.map(pyRepr).join(', ')}. `),
-        `No name in docs has ${unknown.length > 1 ? 'these characters' : 'this character'}, so uchars does not either, and the script's `,
-        el('code', null, `uchars.index(${pyRepr(unknown[0])})`), ' raises ValueError.');
+    if (chars.length) {
+      const many = chars.length > 1;
+      parts.push(el('strong', null, `Not in the vocabulary: ${chars.map(pyRepr).join(', ')}. `),
+        `The script's tokenizer has no id for ${many ? 'them' : 'it'}: `,
+        `on ${pyRepr(unknown[0].ch)} alone its line raises `, el('code', 'python-error', unknown[0].error), '.');
     }
     if (result.error) {
       const where = result.error.line ? ` at line ${result.error.line}` : '';
@@ -145,18 +168,44 @@ export function createTokenizer({ rpc, script, showLines, action }) {
     errorNote.replaceChildren(el('p', null, parts));
   }
 
+  // No tokenizing at all (the bridge's sentence of what it looked for, or its error).
+  function fail(message) {
+    card.root.dataset.state = 'error';
+    line.replaceChildren();
+    rows.hidden = true;
+    bosNote.hidden = true;
+    pairs.replaceChildren();
+    errorNote.hidden = false;
+    errorNote.replaceChildren(el('p', null, `The bridge could not run this script's tokenizer: ${message}`));
+  }
+
   input.addEventListener('input', request);
 
   return {
     root: card.root,
     setText,
-    // Data changed: a (re)loaded script, its vocabulary and its longest name.
+    // A (re)loaded script: its names, before the vocabulary arrives.
+    prepare(info) {
+      vocab = null;
+      docName.textContent = info.roles?.doc_var ?? 'doc';
+      tokensName.textContent = info.roles?.tokens_var ?? 'tokens';
+    },
+    // Its vocabulary and its longest document: now the text can be tokenized.
     show(vocabInfo) {
       vocab = vocabInfo;
       const longest = vocabInfo.longest?.[0];
-      if (longest) addExample(longest, 'the longest name in docs', exampleButtons.get(EXAMPLES[0]));
+      if (longestButton && longestButton.textContent !== longest) {
+        exampleButtons.delete(longestButton.textContent); // another data set's
+        longestButton.remove();
+        longestButton = null;
+      }
+      if (longest && !exampleButtons.has(longest)) {
+        addExample(longest, 'the longest document', exampleButtons.get(EXAMPLES[0]));
+        longestButton = exampleButtons.get(longest);
+      }
       request();
     },
+    fail,
   };
 }
 

@@ -1,9 +1,12 @@
-// Chapter 1, the vocabulary: every token id with what it stands for (the script's `uchars`,
-// then BOS), as a compact table whose top row shows how often each character occurs in docs.
+// Chapter 1, the vocabulary: every token id with what it stands for, as a compact table whose
+// top row shows how often each character occurs in the documents. All of it is the bridge's
+// `vocab` answer: the ids the script's own tokenizing lines give each character, its special
+// tokens (BOS, and a separate EOS when it has one) and its decoding table's name.
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
 import { scrollCue } from '../ui/scroll-cue.js';
 import { showTooltip, hideTooltip } from '../ui/tooltip.js';
+import { isSpecial, specialNote, tokenKind, tokenLabel } from '../ui/vocab.js';
 
 export function createVocab({ action }) {
   const card = liveCard({
@@ -20,43 +23,77 @@ export function createVocab({ action }) {
 
   return {
     root: card.root,
-    show(vocab) {
-      const { uchars, BOS, counts, total_chars: totalChars } = vocab;
+    show(vocab, info) {
+      card.root.dataset.state = 'ok';
+      const docsName = info.roles?.documents ?? 'the documents';
+      const specials = [vocab.bos, vocab.eos].filter((id) => id != null);
+      const specialIds = specials.map((id) => el('code', 'special-text', `${tokenLabel(vocab, id)} = ${id}`));
+      const others = vocab.size - vocab.chars.length - specials.length; // ids no character maps to
+      const extra = specials.length === 1
+        ? [' One more id, ', ...specialIds, ', stands for no character']
+        : specials.length ? [' Two more ids, ', ...join(specialIds), ', stand for no character'] : [];
+      const unused = others > 0 ? `${extra.length ? ', and' : ''} ${others} id${others > 1 ? 's' : ''} no character maps to` : '';
       intro.replaceChildren(
-        `${uchars.length} characters — `,
-        el('code', null, "uchars = sorted(set(''.join(docs)))"),
-        ' — each with its position in that list as its id, and one more id, ',
-        el('code', 'bos-text', `BOS = ${BOS}`),
-        ` : ${uchars.length + 1} token ids in all.`,
+        `${vocab.chars.length} characters occur in `, el('code', null, docsName),
+        ', each with the id the script\'s own tokenizing lines give it',
+        ...(vocab.decoder ? ['; ', el('code', null, `${vocab.decoder}[id]`), ' gives an id back its character'] : []),
+        '.', ...extra, unused,
+        extra.length || unused ? `: ${vocab.size} token ids in all.` : ` ${vocab.size} token ids in all.`,
       );
-      scroller.replaceChildren(vocabTable(uchars, BOS, counts, totalChars));
-      legend.textContent = `Bar height: how often the character occurs in docs (${totalChars} characters in all). BOS occurs in no name: the training loop adds it.`;
+      scroller.replaceChildren(vocabTable(vocab, docsName));
+      const labels = specials.map((id) => tokenLabel(vocab, id));
+      legend.textContent = `Bar height: how often the character occurs in ${docsName} (${vocab.total_chars} characters in all).`
+        + (labels.length ? ` ${labels.join(' and ')} ${labels.length > 1 ? 'occur' : 'occurs'} in no document: the training loop's own line adds ${labels.length > 1 ? 'them' : 'it'}.` : '');
+    },
+    // The vocabulary cannot be read: the bridge's sentence of what it looked for.
+    fail(message) {
+      card.root.dataset.state = 'error';
+      intro.textContent = `The bridge could not read this script's vocabulary: ${message}`;
+      scroller.replaceChildren();
+      legend.textContent = '';
     },
   };
 }
 
-function vocabTable(uchars, BOS, counts, totalChars) {
+// "a", "a and b", "a, b and c", for nodes.
+function join(nodes) {
+  return nodes.flatMap((node, i) => (i === 0 ? [node] : [i === nodes.length - 1 ? ' and ' : ', ', node]));
+}
+
+function vocabTable(vocab, docsName) {
+  const byId = new Map(vocab.chars.map((c) => [c.id, c]));
+  const counts = vocab.chars.map((c) => c.count);
   const most = Math.max(1, ...counts);
+  const totalChars = vocab.total_chars;
   const bars = el('tr', 'vocab-bars', [el('th', { scope: 'row' }, 'count')]);
-  const chars = el('tr', 'vocab-chars', [el('th', { scope: 'row' }, 'char')]);
+  const chars = el('tr', 'vocab-chars', [el('th', { scope: 'row' }, 'token')]);
   const ids = el('tr', 'vocab-ids', [el('th', { scope: 'row' }, 'id')]);
   const tips = [null]; // by column; the first column holds the row names
-  uchars.forEach((ch, id) => {
-    const share = totalChars ? (100 * counts[id]) / totalChars : 0;
-    tips.push(`'${ch}' → id ${id}\n${counts[id]} times in docs (${share.toFixed(1)}%)`);
-    const bar = el('span', 'vocab-bar');
-    bar.style.height = `${Math.max(2, (100 * counts[id]) / most)}%`;
-    bars.append(el('td', null, bar));
-    chars.append(el('td', null, ch === ' ' ? '␣' : ch));
-    ids.append(el('td', null, String(id)));
-  });
-  tips.push(`BOS → id ${BOS}\nnot a character: it marks where a name starts and ends`);
-  bars.append(el('td', 'bos'));
-  chars.append(el('td', 'bos', 'BOS'));
-  ids.append(el('td', 'bos', String(BOS)));
-  const table = el('table', { className: 'vocab-table', 'aria-label': 'Token ids and the characters they stand for' }, [
+  for (let id = 0; id < vocab.size; id++) {
+    const char = byId.get(id);
+    const kind = tokenKind(vocab, id);
+    // A character shows as the tokenizer read it (even where the script has no decoding table).
+    const label = char ? char.ch : tokenLabel(vocab, id);
+    const shown = label === ' ' ? '␣' : label;
+    const cls = isSpecial(vocab, id) ? `special ${kind}` : null;
+    if (char) {
+      const share = totalChars ? (100 * char.count) / totalChars : 0;
+      tips.push(`'${char.ch}' → id ${id}\n${char.count} times in ${docsName} (${share.toFixed(1)}%)`);
+      const bar = el('span', 'vocab-bar');
+      bar.style.height = `${Math.max(2, (100 * char.count) / most)}%`;
+      bars.append(el('td', null, bar));
+    } else {
+      tips.push(`${shown} → id ${id}\n${specialNote(vocab, id) || 'no character of the documents has this id'}`);
+      bars.append(el('td', cls));
+    }
+    chars.append(el('td', { className: cls, dataset: { kind, id: String(id) } }, shown));
+    ids.append(el('td', cls, String(id)));
+  }
+  const table = el('table', { className: 'vocab-table', 'aria-label': 'Token ids and what they stand for' }, [
     el('tbody', null, [bars, chars, ids]),
   ]);
+  // A long vocabulary (capitals, accents) keeps its columns readable and scrolls sideways.
+  table.style.setProperty('--vocab-columns', String(vocab.size));
   // One listener for the table: the column under the pointer is lit and described.
   let lit = -1;
   const light = (col) => {

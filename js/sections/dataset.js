@@ -1,10 +1,12 @@
-// Chapter 1: the data set and the tokenizer, as the running script sees them: its docs, its
-// vocabulary, and what its training loop makes of a name the reader types. Every figure comes
-// from the script through the bridge (info, `docs`, `vocab`, `tokenize`).
+// Chapter 1: the data set and the tokenizer, as the running script sees them: its documents, its
+// vocabulary, and what its training loop makes of a text the reader types. Every figure and name
+// comes from the script through the bridge (info, `docs`, `vocab`, `tokenize`): the documents'
+// variable, the special tokens, the decoding table and the tokenizing lines are the script's own.
 import { el } from '../ui/dom.js';
 import { renderFacts } from '../ui/facts.js';
 import { termMarker } from '../ui/glossary.js';
 import { codeLink, showLines } from '../ui/code-link.js';
+import { tokenLabel } from '../ui/vocab.js';
 import { sectionFrame } from './section.js';
 import { createSample } from './dataset-sample.js';
 import { createVocab } from './dataset-vocab.js';
@@ -13,7 +15,7 @@ import { createTokenizer } from './dataset-tokenize.js';
 const CODE = { show: ['dataset', 'tokenizer', 'train.tokens'], highlight: ['tokenizer', 'train.tokens'] };
 
 // The facts that name a glossary term get its "?" (js/glossary.json).
-const TERM_OF_FACT = { 'vocab size': 'vocabulary', 'BOS id': 'bos', block_size: 'block-size' };
+const TERM_OF_FACT = { 'vocab size': 'vocabulary', 'BOS id': 'bos', 'max positions': 'block-size' };
 
 let ctx;
 let frame;
@@ -31,14 +33,13 @@ function mount(root, context) {
   };
   const tokenize = createTokenizer({
     rpc: ctx.rpc,
-    script: ctx.script,
     showLines: (marked) => showLines(frame.panel, marked),
     action: links.tokens.button,
   });
   parts = {
     facts: el('div', 'dataset-facts'),
     longest: el('p', 'longest-note'),
-    sample: createSample({ rpc: ctx.rpc, onPick: (name) => tokenize.setText(name), action: links.dataset.button }),
+    sample: createSample({ rpc: ctx.rpc, onPick: (text) => tokenize.setText(text), action: links.dataset.button }),
     vocab: createVocab({ action: links.tokenizer.button }),
     tokenize,
   };
@@ -50,50 +51,63 @@ function update(info) {
   for (const link of Object.values(links)) link.refresh();
   drawFacts(info);
   parts.longest.textContent = '';
+  parts.longest.classList.remove('error');
   parts.sample.show(info);
+  parts.tokenize.prepare(info);
   frame.live.replaceChildren(parts.facts, parts.longest, parts.sample.root, parts.vocab.root, parts.tokenize.root);
   ctx.rpc.call('vocab').then(async (vocab) => {
     if (mine !== generation) return;
-    parts.vocab.show(vocab);
+    parts.vocab.show(vocab, info);
     parts.tokenize.show(vocab);
     const longest = vocab.longest?.[0];
-    if (longest != null) drawLongest(info, longest, await ctx.rpc.call('tokenize', { text: longest }));
+    if (longest == null) return;
+    const result = await ctx.rpc.call('tokenize', { text: longest });
+    if (mine === generation) drawLongest(info, vocab, longest, result);
   }).catch((error) => {
     if (mine !== generation) return;
-    parts.longest.textContent = `The vocabulary could not be read from the script: ${error?.message ?? error}`;
-    parts.longest.classList.add('error');
+    // A script whose vocabulary cannot be read: the bridge's sentence of what it looked for.
+    const message = error?.message ?? String(error);
+    parts.vocab.fail(message);
+    parts.tokenize.fail(message);
   });
 }
 
 function drawFacts(info) {
-  renderFacts(parts.facts, [
-    { label: 'names', value: info.num_docs, title: 'len(docs)' },
-    { label: 'vocab size', value: info.vocab_size, title: 'vocab_size = len(uchars) + 1' },
-    { label: 'BOS id', value: info.BOS, title: 'BOS = len(uchars)' },
-    { label: 'longest name', value: info.longest_doc, title: 'characters in the longest name of docs' },
-    { label: 'block_size', value: info.hyper?.block_size, title: 'block_size: the longest context the model sees' },
-  ]);
-  parts.facts.querySelector('.fact:nth-child(3)')?.classList.add('bos');
+  const vocab = info.vocab;
+  const docsName = info.roles?.documents;
+  const facts = [
+    { label: 'documents', value: info.num_docs, title: docsName ? `len(${docsName})` : 'how many documents the script trains on' },
+    { label: 'vocab size', value: vocab?.size, title: 'token ids: one score per id comes out of the model' },
+    { label: 'BOS id', value: vocab?.bos, flow: 'bos', title: vocab ? `${tokenLabel(vocab, vocab.bos)}: the id every document starts with` : null },
+    { label: 'EOS id', value: vocab?.eos, flow: 'bos', title: vocab?.eos != null ? `${tokenLabel(vocab, vocab.eos)}: the id every document ends with` : null },
+    { label: 'longest document', value: info.longest_doc, title: 'characters in the longest document' },
+    { label: 'max positions', value: info.hyper?.max_positions, title: 'how many positions the training loop visits for a 64-character document' },
+  ].filter((fact) => fact.value != null); // a figure this script does not have is left out, not shown as "null"
+  renderFacts(parts.facts, facts);
   for (const dt of parts.facts.querySelectorAll('dt')) {
     const term = TERM_OF_FACT[dt.textContent];
     if (term) dt.append(termMarker(term));
   }
 }
 
-// The longest name against block_size, from the script's own tokenize of that name.
-function drawLongest(info, name, result) {
+// The longest document against the positions the loop visits, from the script's own tokenize of it.
+function drawLongest(info, vocab, text, result) {
   parts.longest.classList.remove('error');
+  const name = el('button', { type: 'button', className: 'inline-name', title: 'Tokenize it below' }, text);
+  name.addEventListener('click', () => parts.tokenize.setText(text));
   if (!result.tokens) {
-    parts.longest.textContent = `The longest name, ${name}, cannot be tokenized by this script.`;
+    parts.longest.replaceChildren('The longest document, ', name, ', cannot be tokenized by this script.');
     return;
   }
   const lost = result.pairs.filter((p) => !p.kept).length;
+  const first = tokenLabel(vocab, result.tokens[0]);
+  const last = tokenLabel(vocab, result.tokens.at(-1));
+  const visits = result.n != null ? `so the training loop visits ${result.n} positions` : 'and the bridge could not count the positions the loop visits';
   parts.longest.replaceChildren(
-    'The longest name, ', el('button', { type: 'button', className: 'inline-name', title: 'Tokenize it below' }, name),
-    `, has ${info.longest_doc} characters: ${result.tokens.length} tokens with BOS at both ends, so n = ${result.n} pairs for block_size = ${result.block_size}. `,
-    lost ? `Names this long lose their last ${lost} pair${lost > 1 ? 's' : ''}.` : 'Every name in docs fits: no pair is ever dropped.',
+    'The longest document, ', name,
+    `, has ${info.longest_doc} characters: ${result.tokens.length} tokens from ${first} to ${last}, ${visits}. `,
+    lost ? `Documents this long lose their last ${lost} pair${lost > 1 ? 's' : ''}.` : 'Every document fits: no pair is ever dropped.',
   );
-  parts.longest.querySelector('.inline-name').addEventListener('click', () => parts.tokenize.setText(name));
 }
 
 export default { id: 'dataset', mount, update };

@@ -1,5 +1,6 @@
-// Chapter 7: twenty samples, printed as the script prints them ("sample  1: name"), each from
-// one seeded `sample` call at the slider's temperature. Lines appear as Python finishes them.
+// Chapter 7: twenty samples, each from one seeded `sample` call at the slider's temperature,
+// shown as the script's own print wrote them (the bridge runs the statements after the
+// position loop too, and forwards what they print). Lines appear as Python finishes them.
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
 
@@ -8,26 +9,30 @@ export function createBatch({ action }) {
   const note = el('p', 'live-card-note');
   const lines = el('pre', { className: 'inf-lines', 'aria-label': 'Twenty samples', tabIndex: '0' });
   const status = el('p', { className: 'inf-batch-status', role: 'status' });
-  card.body.append(note, lines, status);
+  const quiet = el('p', { className: 'live-card-note inf-quiet', hidden: true },
+    'The script prints nothing for a sample: these lines are the text each draw made.');
+  card.body.append(note, lines, quiet, status);
   let expected = 0;
-
-  // Python's f"sample {i+1:2d}: {name}", so the lines read like the script's own output.
-  const line = (i, text) => el('span', { className: 'inf-line', dataset: { index: String(i) } }, [
-    el('span', 'inf-line-num', `sample ${String(i + 1).padStart(2, ' ')}:`),
-    ` ${text}\n`,
-  ]);
 
   return {
     root: card.root,
+    // temperature: {name, value} or null (the script divides by none).
     start({ temperature, firstSeed, step, count }) {
       expected = count;
       lines.replaceChildren();
+      quiet.hidden = true;
       card.root.dataset.state = 'running';
-      note.textContent = `Temperature ${temperature.toFixed(2)}, model at step ${step}, seeds ${firstSeed}–${firstSeed + count - 1}: sample 1 is the name typed out above. The script's own run draws its twenty from its random stream instead, so its names differ.`;
+      const t = temperature ? `${temperature.name} = ${temperature.value.toFixed(2)}, ` : '';
+      note.textContent = `${t}model at step ${step}, seeds ${firstSeed}–${firstSeed + count - 1}. `
+        + 'Each line is what the script\'s sampling loop printed for one draw. A number in a line is the loop\'s own counter: '
+        + 'each draw is one more pass of the loop, so it goes on from the samples drawn before.';
       status.textContent = `Python is drawing 0 of ${count}…`;
     },
-    add(i, text) {
-      lines.append(line(i, text));
+    // printed: what the script printed for draw i ('' if nothing); text: the sample's text.
+    add(i, { printed, text }) {
+      const shown = printed.replace(/\r/g, '').replace(/\n$/, '');
+      if (!shown) quiet.hidden = false;
+      lines.append(el('span', { className: `inf-line${shown ? '' : ' unprinted'}`, dataset: { index: String(i) } }, `${shown || text}\n`));
       const done = lines.childElementCount;
       status.textContent = done < expected ? `Python is drawing ${done} of ${expected}…` : '';
       if (done >= expected) card.root.dataset.state = 'done';

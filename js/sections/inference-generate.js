@@ -1,37 +1,41 @@
-// Chapter 7: one sample typed out. BOS, then each character the script's sampling loop drew,
-// appearing one at a time, with a small chart of the distribution it was drawn from under it.
-// A click on a character opens that whole distribution (inference-distribution.js).
+// Chapter 7: one sample typed out. The token sampling starts from, then each token the script's
+// sampling loop drew, appearing one at a time, with a small chart of the distribution it was
+// drawn from under it. A click on a token opens that whole distribution (inference-distribution.js).
+// Labels and special tokens are the script's own (info.vocab); the temperature slider sets the
+// script's own divisor (info.roles.sampling.temperature), or is off when it divides by none.
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
 import { termMarker } from '../ui/glossary.js';
-import { tokenChip } from '../ui/token-chip.js';
+import { tokenChip, chipForId } from '../ui/token-chip.js';
+import { isSpecial, tokenLabel } from '../ui/vocab.js';
 import { renderProbBars, formatProb } from '../ui/prob-bars.js';
 import { renderDistribution } from './inference-distribution.js';
 import { SequencePlayer } from '../ui/sequence-player.js';
 
-const TYPE_MS = 140; // one character every TYPE_MS while typing out
+const TYPE_MS = 140; // one token every TYPE_MS while typing out
 const MINI_TOP = 3; // the mini charts show the most likely tokens, and always the one drawn
 
-
 export function createGenerator({ action, temperatureLink, onTemperature, onAgain, onPick }) {
-  const card = liveCard({ title: 'Generate a name', term: 'sampling', action, className: 'inf-generate' });
+  const card = liveCard({ title: 'Generate a sample', term: 'sampling', action, className: 'inf-generate' });
   const slider = el('input', { type: 'range', id: 'inf-temperature', min: '0.1', max: '2', step: '0.05', value: '0.5' });
   const value = el('output', { className: 'inf-temp-value', for: 'inf-temperature' });
   const again = el('button', { type: 'button', className: 'inf-again' }, 'Sample again');
   const seedNote = el('span', 'inf-seed');
   const label = el('label', { for: 'inf-temperature', className: 'inf-temp-label' }, 'temperature');
+  const noTemperature = el('span', { className: 'inf-no-temp', hidden: true });
   const controls = el('div', 'inf-controls', [
     el('span', 'inf-temp-name', [label, termMarker('temperature')]),
-    slider, value, temperatureLink, again, seedNote,
+    slider, value, noTemperature, temperatureLink, again, seedNote,
   ]);
   const row = el('div', { className: 'inf-row', 'aria-label': 'The sample, one token per position', dataset: { state: 'empty' } });
-  const legend = el('p', 'inf-legend', 'Under each character: the most likely tokens at that position, and the one drawn, in red (last, when it was not among the top three). A red outline marks a character that was not the most likely one.');
+  const legend = el('p', 'inf-legend', 'Under each token: the most likely tokens at that position, and the one drawn, in red (last, when it was not among the top three). A red outline marks a token that was not the most likely one.');
   const status = el('p', { className: 'inf-status', role: 'status' });
   const detail = el('div', 'inf-detail');
   card.body.append(controls, row, legend, status, detail);
 
   let shown = null; // {result, meta}
   let selected = 0;
+  let temperatureName = 'temperature';
   // The columns appear one by one, TYPE_MS apart, on the frame clock; with reduced motion the
   // player shows them all at once.
   const typing = new SequencePlayer({
@@ -49,18 +53,25 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
   function select(index) {
     selected = index;
     for (const step of row.querySelectorAll('.inf-step')) step.setAttribute('aria-pressed', String(Number(step.dataset.index) === index));
-    renderDistribution(detail, { steps: shown.result.steps, index, ...shown.meta });
+    const { meta } = shown;
+    const temperature = meta.temperature != null ? { name: temperatureName, value: meta.temperature } : null;
+    renderDistribution(detail, { steps: shown.result.steps, index, vocab: meta.vocab, temperature });
   }
 
   // One position: the drawn token as a chip (a button) over its mini distribution.
-  function column(step, index, meta) {
-    const isBos = step.token === meta.BOS;
+  function column(step, index, vocab) {
+    const special = step.token != null && isSpecial(vocab, step.token);
     const mini = el('div', 'inf-mini');
-    renderProbBars(mini, { probs: step.probs, labels: meta.labels, marks: { sampled: step.token, argmax: step.argmax }, top: MINI_TOP, keep: [step.token] });
-    mini.querySelector(`.pb-row[data-token="${meta.BOS}"]`)?.classList.add('is-bos'); // a three-letter label in a one-letter slot
+    if (step.probs.length) {
+      renderProbBars(mini, { probs: step.probs, vocab, marks: { sampled: step.token, argmax: step.argmax }, top: MINI_TOP, keep: [step.token] });
+    }
+    const chip = step.token != null
+      ? chipForId(step.token, vocab, { small: true })
+      : tokenChip({ label: '—', kind: 'unknown', note: 'unread', small: true, title: 'The bridge could not read which token was drawn' });
+    const p = step.token != null && step.probs.length ? formatProb(step.probs[step.token]) : 'unknown';
     const button = el('button', {
       type: 'button',
-      className: `inf-step${isBos ? ' is-end' : ''}${step.token !== step.argmax ? ' is-unlikely' : ''}`,
+      className: `inf-step${special ? ' is-end' : ''}${step.token !== step.argmax ? ' is-unlikely' : ''}`,
       title: `Position ${index}: click for the whole distribution`,
       'aria-pressed': 'false',
       dataset: { index: String(index), token: String(step.token) },
@@ -68,8 +79,8 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
       // The name comes from what the button shows (chip and mini chart), with hidden words
       // around it: a name that left the visible text out would not match what a voice user says.
       el('span', 'visually-hidden', `Position ${index}: `),
-      tokenChip({ label: meta.labels[step.token] ?? '?', id: step.token, kind: isBos ? 'bos' : 'char', small: true }),
-      el('span', 'visually-hidden', `, drawn with probability ${formatProb(step.probs[step.token])}; the likeliest: `),
+      chip,
+      el('span', 'visually-hidden', `, drawn with probability ${p}; the likeliest: `),
       mini,
     ]);
     button.addEventListener('click', () => {
@@ -85,10 +96,36 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
     else typing.stop();
   }
 
+  // How the sample ended, from its last token: a special one (BOS or EOS) the loop stopped on,
+  // or the loop's own end.
+  function ending(result, vocab) {
+    const last = result.steps.at(-1)?.token;
+    const count = [...result.text].length; // code points, as Python counts them
+    const chars = `${count} character${count === 1 ? '' : 's'}`;
+    if (last != null && isSpecial(vocab, last)) {
+      return ` ${chars}, then the model drew ${tokenLabel(vocab, last)}: the sample ends. Click any token to see the distribution it was drawn from.`;
+    }
+    const end = tokenLabel(vocab, vocab.eos ?? vocab.bos);
+    return ` The model never drew ${end}: the loop stopped after ${result.steps.length} positions, its last. Click any token to see its distribution.`;
+  }
+
   return {
     root: card.root,
     body: card.body,
-    setTemperature(t) {
+    // The script's temperature: {name, value}, value null when its sampling loop divides by none.
+    setTemperature({ name, value: t }) {
+      temperatureName = name ?? 'temperature';
+      label.textContent = temperatureName;
+      const none = t == null;
+      slider.disabled = none;
+      value.hidden = none;
+      noTemperature.hidden = !none;
+      noTemperature.textContent = none ? 'none: this script\'s sampling loop divides its scores by no temperature' : '';
+      controls.classList.toggle('no-temperature', none);
+      if (none) {
+        slider.value = '1'; // scores divided by nothing: where 1 would leave them
+        return;
+      }
       slider.value = String(t);
       value.textContent = t.toFixed(2);
     },
@@ -96,22 +133,22 @@ export function createGenerator({ action, temperatureLink, onTemperature, onAgai
       card.root.classList.toggle('is-busy', busy);
       if (busy) status.textContent = 'Python is drawing…';
     },
-    // A `sample` answer: {text, steps}; meta: {temperature, seed, draw, labels, BOS}.
+    // A `sample` answer: {text, steps}; meta: {temperature, seed, draw, vocab}.
     show(result, meta) {
       shown = { result, meta };
       card.root.classList.remove('is-busy');
       seedNote.textContent = `random.seed(${meta.seed})`;
       seedNote.title = `Draw ${meta.draw}: seeded, so the same draw at another temperature uses the same random numbers. “Sample again” moves to the next seed.`;
-      const columns = result.steps.map((step, i) => column(step, i, meta));
-      const start = tokenChip({ label: 'BOS', id: meta.BOS, kind: 'bos', title: 'Every sample starts from BOS' });
-      row.replaceChildren(el('div', 'inf-start', [start, el('span', 'inf-start-note', 'start')]), ...columns);
-      const ended = result.steps.at(-1)?.token === meta.BOS;
-      status.replaceChildren(
-        el('span', 'inf-text', ['“', el('strong', null, result.text), '”']),
-        ended
-          ? ` ${result.text.length} character${result.text.length === 1 ? '' : 's'}, then the model drew BOS: the name ends. Click any character to see the distribution it was drawn from.`
-          : ` The model never drew BOS: the loop stopped after block_size positions. Click any character to see its distribution.`,
-      );
+      const { vocab } = meta;
+      const columns = result.steps.map((step, i) => column(step, i, vocab));
+      const start = vocab.bos != null
+        ? el('div', 'inf-start', [
+          chipForId(vocab.bos, vocab, { title: 'Sampling starts from this token: the one every document starts with' }),
+          el('span', 'inf-start-note', 'start'),
+        ])
+        : null;
+      row.replaceChildren(...[start, ...columns].filter(Boolean));
+      status.replaceChildren(el('span', 'inf-text', ['“', el('strong', null, result.text), '”']), ending(result, vocab));
       typeOut(columns);
       if (result.steps.length) select(Math.min(selected, result.steps.length - 1));
       else detail.replaceChildren();

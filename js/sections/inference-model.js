@@ -20,7 +20,7 @@ export function createModelNote() {
       if (step === 0) {
         model.replaceChildren(
           el('strong', null, 'Untrained model (step 0). '),
-          'Its weights are still the random numbers they started as, so its probabilities know nothing about names: expect gibberish. Train it in chapter 6 and sample again.',
+          'Its weights are still the random numbers they started as, so its probabilities know nothing about the documents: expect gibberish. Train it in chapter 6 and sample again.',
         );
       } else {
         model.replaceChildren('Sampling from the model after ', el('strong', null, `step ${step}${total ? ` of ${total}` : ''}`), ' of training.');

@@ -1,12 +1,16 @@
 // Chapter 7: inference. The bridge's `sample` runs the script's own sampling loop, one sample
-// per call and one position at a time, and returns the distribution each character was drawn
+// per call and one position at a time, and returns the distribution each token was drawn
 // from. This module holds the state (temperature, which draw, which model) and wires the parts:
-// the typed-out sample with its distributions, and twenty samples like the script prints.
+// the typed-out sample with its distributions, and twenty samples as the script prints them.
+// A script with no sampling loop gets the bridge's sentence of what it looked for instead.
 //
 // Draws are seeded so that a temperature change redraws with the same random numbers (the
 // difference you see is the temperature's alone) and the script's own random stream is left
-// untouched. Draw d uses seed d * SEED_STRIDE for the live sample and d * SEED_STRIDE + i for
-// the i-th line of the batch, so the batch's first line is the sample typed out above it.
+// untouched. Draw d uses seed d * SEED_STRIDE for the live sample and d * SEED_STRIDE + 1 + i
+// for the i-th line of the batch. The temperature is the script's own (info.hyper.temperature),
+// null when its loop divides its scores by none: then every draw leaves it as the script has it.
+import { el } from '../ui/dom.js';
+import { liveCard } from '../ui/live-card.js';
 import { codeLink, showLines } from '../ui/code-link.js';
 import { sectionFrame } from './section.js';
 import { createGenerator } from './inference-generate.js';
@@ -22,8 +26,9 @@ let ctx;
 let frame;
 let links;
 let parts;
-let vocab = null; // {labels, BOS}
-let temperature = 0.5;
+let vocab = null; // info.vocab
+let temperature = null; // the slider's value; null: the script's sampling divides by no temperature
+let temperatureName = 'temperature'; // the script's own expression for it (`temperature`, `args.temperature`)
 let draw = 1;
 let modelStep = 0;
 // Every step event or model change bumps the version, synchronously. The worker posts those
@@ -35,6 +40,8 @@ let generation = 0; // answers for a replaced script or an older draw are droppe
 let batchRun = 0;
 let batchTimer = null;
 let noteTimer = null;
+let capture = null; // the batch line being drawn: what the script prints meanwhile
+let canSample = false; // the script has a sampling loop (and a vocabulary to read it by)
 
 function mount(root, context) {
   ctx = context;
@@ -60,8 +67,13 @@ function mount(root, context) {
       onPick: () => showLines(frame.panel, ['sample.position']),
     }),
     batch: createBatch({ action: links.sample.button }),
+    missing: liveCard({ title: 'Sampling', term: 'sampling', className: 'inf-missing' }),
   };
   parts.generator.body.prepend(parts.note.root);
+  // The script's own print for a batch line arrives (as stdout) before that call's answer.
+  ctx.rpc.on('stdout', ({ text, phase }) => {
+    if (capture && phase === 'sample') capture.push(text);
+  });
   // The model moved on: say so, but never resample by itself (training may step many times a second).
   ctx.rpc.on('step', (record) => {
     modelVersion += 1;
@@ -78,7 +90,7 @@ function mount(root, context) {
       if (shown?.version === version) shown.step = modelStep; // drawn from this model, before its count was known
       drawNote();
       // A jump to a checkpoint (chapter 6) is one change, not a stream of steps: sample from it now.
-      if (method === 'checkpoint_import' && version === modelVersion) sampleNow();
+      if (method === 'checkpoint_import' && version === modelVersion && canSample) sampleNow();
     }, () => {});
   });
 }
@@ -87,17 +99,40 @@ function update(info) {
   generation += 1;
   frame.showScript(ctx, info);
   for (const link of Object.values(links)) link.refresh();
-  vocab = { labels: [...(info.uchars ?? []), 'BOS'], BOS: info.BOS };
-  temperature = Number(info.hyper?.temperature ?? temperature);
+  vocab = info.vocab;
   modelStep = info.step ?? 0;
   modelVersion += 1;
   shown = null;
-  parts.generator.setTemperature(temperature);
+  clearTimeout(batchTimer);
+  batchRun += 1; // a batch of the previous script stops
+  const missing = info.roles?.missing?.sample ?? (info.roles?.sampling && vocab ? null : 'no sampling loop was found');
+  if (missing) {
+    showMissing(missing);
+    return;
+  }
+  const t = info.hyper?.temperature;
+  temperature = typeof t === 'number' ? t : null;
+  temperatureName = info.roles.sampling.temperature ?? 'temperature';
+  canSample = true;
+  parts.generator.setTemperature({ name: temperatureName, value: temperature });
   parts.note.setTotal(info.hyper?.num_steps);
   drawNote();
   frame.live.replaceChildren(parts.generator.root, parts.batch.root);
   sampleNow();
 }
+
+// The bridge's sentence of what it looked for, where the script has no sampling loop.
+function showMissing(sentence) {
+  canSample = false;
+  parts.missing.body.replaceChildren(
+    el('p', 'inf-missing-text', [el('strong', null, 'Nothing to draw from this script.'), ' The bridge says:']),
+    el('blockquote', 'inf-missing-sentence', `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`),
+  );
+  frame.live.replaceChildren(parts.missing.root);
+}
+
+// {name, value} of the script's temperature for a draw at `t`, or null when it has none.
+const temperatureOf = (t) => (t == null ? null : { name: temperatureName, value: t });
 
 function sampleNow() {
   const mine = ++generation;
@@ -108,7 +143,7 @@ function sampleNow() {
   ctx.rpc.latest('inference:sample', 'sample', args).then((result) => {
     if (mine !== generation) return;
     shown = { version: modelVersion, step: modelStep };
-    parts.generator.show(result, { ...args, draw, ...vocab });
+    parts.generator.show(result, { ...args, draw, vocab });
     drawNote();
     // Slider drags come in bursts: start the twenty only once the temperature has settled.
     batchTimer = setTimeout(() => runBatch(args.temperature, draw, shown), 300);
@@ -119,28 +154,35 @@ function sampleNow() {
 }
 
 // The batch: one seeded `sample` call per line, in order, so lines appear as Python finishes them.
-// It stops when the model changes: its lines would come from two different models.
+// It stops when the model changes: its lines would come from two different models. What the
+// script prints during a call (its own sample line) is that line: calls run one at a time, and
+// a call's stdout comes before its answer.
 async function runBatch(t, d, model) {
   const mine = ++batchRun;
-  parts.batch.start({ temperature: t, firstSeed: d * SEED_STRIDE, step: model.step, count: BATCH_SIZE });
+  const firstSeed = d * SEED_STRIDE + 1;
+  parts.batch.start({ temperature: temperatureOf(t), firstSeed, step: model.step, count: BATCH_SIZE });
   for (let i = 0; i < BATCH_SIZE; i++) {
     if (model.version !== modelVersion) {
       parts.batch.stop(i);
       return;
     }
     let result;
+    const printed = [];
+    capture = printed;
     try {
-      result = await ctx.rpc.call('sample', { temperature: t, seed: d * SEED_STRIDE + i });
+      result = await ctx.rpc.call('sample', { temperature: t, seed: firstSeed + i });
     } catch (error) {
       if (mine === batchRun) parts.batch.fail(error);
       return;
+    } finally {
+      if (capture === printed) capture = null;
     }
     if (mine !== batchRun) return;
     if (model.version !== modelVersion) {
       parts.batch.stop(i);
       return;
     }
-    parts.batch.add(i, result.text);
+    parts.batch.add(i, { printed: printed.join(''), text: result.text });
   }
 }
 

@@ -4,24 +4,32 @@
 //
 //   renderProbBars(container, {
 //     probs,                       // array or Float64Array, one per token id (from Python)
-//     labels,                      // token labels, e.g. [...uchars, 'BOS']
+//     vocab,                       // info.vocab: labels and special tokens (js/ui/vocab.js)
+//     labels,                      // or plain labels, one per id, where no vocab is at hand
 //     marks: { sampled, argmax, target },   // optional token ids to mark
 //     top: 10,                     // show the k most likely (default: all, in id order)
 //     keep: [id],                  // with top: ids shown even when not among the k (they take the last places)
 //     compare,                     // optional second distribution drawn as a thin ghost bar
 //   });
-// Each row carries data-token (the id) and data-p (the exact value, for tests and tooltips).
+// Each row carries data-token (the id), data-p (the exact value, for tests and tooltips) and,
+// with a vocab, data-kind ('bos' | 'eos' | 'char'): a special token's row has class is-special.
 import { el } from './dom.js';
+import { tokenKind, tokenLabel } from './vocab.js';
 
 const MARK_TEXT = { target: 'target', sampled: 'sampled', argmax: 'most likely' };
 
-export function renderProbBars(container, { probs, labels, marks = {}, top = null, keep = [], compare = null, caption = null }) {
+export function renderProbBars(container, { probs, vocab = null, labels, marks = {}, top = null, keep = [], compare = null, caption = null }) {
   const values = Array.from(probs);
   let ids = values.map((_, i) => i);
   if (top) ids = topIds(ids, values, top, keep);
   const max = Math.max(...ids.map((i) => Math.max(values[i], compare ? compare[i] : 0)), 1e-12);
+  const labelOf = (id) => {
+    const label = vocab ? tokenLabel(vocab, id) : labels?.[id] ?? String(id);
+    return label === ' ' ? '␣' : label; // a space token must still show
+  };
   const rows = ids.map((id) => {
     const tags = Object.entries(marks).filter(([, v]) => v === id).map(([k]) => k);
+    const kind = vocab ? tokenKind(vocab, id) : null;
     const bar = el('span', 'pb-bar', null);
     bar.style.width = `${(100 * values[id]) / max}%`;
     const track = el('span', 'pb-track', [bar]);
@@ -30,8 +38,9 @@ export function renderProbBars(container, { probs, labels, marks = {}, top = nul
       ghost.style.width = `${(100 * compare[id]) / max}%`;
       track.prepend(ghost);
     }
-    return el('div', { className: `pb-row${tags.map((t) => ` is-${t}`).join('')}`, dataset: { token: String(id), p: String(values[id]) } }, [
-      el('span', 'pb-label', labels?.[id] ?? String(id)),
+    const classes = ['pb-row', ...tags.map((t) => `is-${t}`), kind && kind !== 'char' ? 'is-special' : null].filter(Boolean);
+    return el('div', { className: classes.join(' '), dataset: { token: String(id), p: String(values[id]), ...(kind ? { kind } : {}) } }, [
+      el('span', 'pb-label', labelOf(id)),
       track,
       el('span', 'pb-value', formatProb(values[id])),
       tags.length ? el('span', 'pb-tags', tags.map((t) => MARK_TEXT[t] ?? t).join(' · ')) : null,

@@ -1,7 +1,10 @@
-"""Chapter 4, the GPT architecture: the block diagram follows the script's sizes, and stepping
-through one traced gpt() call lights every block in order with the line that ran and the
-numbers the bridge's own trace recorded."""
+"""Chapter 4, the model step by step: the block diagram is drawn from the bridge's `outline` (one
+box per statement, the layer loop's in one "× n" box, a head's in one "× heads" box), and
+stepping through one traced call lights, statement by statement, the box, the line (in the
+function the statement belongs to) and the numbers the bridge's own trace recorded, then the
+loop body's probabilities and loss term.
 
+The helpers here (walk, check_walk, ...) also serve test_variants_architecture.py."""
 
 import pytest
 from helpers import wait_until
@@ -24,19 +27,29 @@ READ_STEP = """(sel) => {
   return {
     step: Number(live.dataset.step), steps: Number(live.dataset.steps), block: live.dataset.block,
     event: Number(live.dataset.event), line: Number(live.dataset.line),
+    layer: live.dataset.layer === '' ? null : Number(live.dataset.layer),
+    head: live.dataset.head === '' ? null : Number(live.dataset.head),
     active: [...live.querySelectorAll('.arch-svg .active')].map((g) => g.dataset.block),
     marked: [...live.querySelectorAll('.code-line.marked')].map((l) => Number(l.dataset.line)),
+    shown: [...live.querySelectorAll('.code-line')].map((l) => Number(l.dataset.line)),
     cache: [...live.querySelectorAll('.arch-kv-row')].map((r) => Number(r.dataset.count)),
+    title: live.querySelector('.arch-step-title').textContent,
+    about: live.querySelector('.arch-step-about').textContent,
+    now: [...live.querySelectorAll('.arch-svg .arch-now')].map((t) => t.textContent).filter(Boolean),
     vars,
   };
 }"""
 
-# Every block of the diagram with where it is drawn, top to bottom then left to right.
-READ_BLOCKS = """(sel) => [...document.querySelectorAll(sel + ' .arch-svg [data-block]')].map((g) => {
-  const b = g.getBBox(); return [g.dataset.block, Math.round(b.y), Math.round(b.x)]; })"""
+# Every box and frame of the diagram: its key, kind, classes, text and where it is drawn.
+READ_DIAGRAM = """(sel) => [...document.querySelectorAll(sel + ' .arch-svg g')].filter((g) =>
+    g.classList.contains('arch-block') || g.classList.contains('arch-frame')).map((g) => {
+  const b = g.querySelector('rect').getBBox();
+  return {key: g.dataset.block ?? null, kind: g.dataset.kind ?? 'box', classes: [...g.classList],
+          text: [...g.querySelectorAll(':scope > text')].map((t) => t.textContent).join(' '),
+          y: Math.round(b.y), x: Math.round(b.x), h: Math.round(b.height)};
+})"""
 
-
-# The lit block lies within the diagram's own scroll box (which the diagram scrolls to it).
+# The lit box lies within the diagram's own scroll box (which the diagram scrolls to it).
 ACTIVE_SHOWN = """(sel) => {
   const view = document.querySelector(sel + ' .arch-diagram');
   const box = view.querySelector('.arch-svg .active').getBoundingClientRect();
@@ -45,20 +58,23 @@ ACTIVE_SHOWN = """(sel) => {
           shown: box.top >= frame.top - 1 && box.bottom <= frame.bottom + 1};
 }"""
 
+BAD_TEXT = ("undefined", "NaN", "null", "[object")
 
-def open_section(open_page, url):
-    rec = open_page(url)
+
+def open_section(open_page, url, viewport=(1440, 900)):
+    rec = open_page(url, viewport)
     info = rec.wait_ready()
     page = rec.page
     wait_until(page, "(sel) => document.querySelector(sel)?.dataset.steps", LIVE)
+    wait_until(page, "(sel) => document.querySelectorAll(sel + ' .arch-svg .arch-block').length", LIVE)
     page.evaluate("() => document.getElementById('architecture').scrollIntoView({behavior: 'instant'})")
     return rec, info
 
 
-def traced(rec, name, pos):
-    answer = rec.call("trace", {"name": name, "pos": pos})
-    assert answer["ok"], answer
-    return answer["result"]
+def answer(rec, method, args=None):
+    reply = rec.call(method, args or {})
+    assert reply["ok"], reply
+    return reply["result"]
 
 
 def picked(page):
@@ -85,43 +101,124 @@ def walk(page):
     return seen
 
 
-def check_against_trace(seen, blocks, trace, n_layer):
+def go_to(page, step):
+    page.focus(LIVE)
+    now = page.evaluate(READ_STEP, LIVE)["step"]
+    for _ in range(abs(now - step)):
+        page.keyboard.press("ArrowRight" if step > now else "ArrowLeft")
+    shown = page.evaluate(READ_STEP, LIVE)
+    assert shown["step"] == step
+    return shown
+
+
+def is_loop_header(text):
+    code = text.split("#")[0].strip()
+    return code.startswith(("for ", "while ")) and code.endswith(":")
+
+
+def phase_of(func, info, outline):
+    return info["phases"]["model"] if func == outline["model"] else info["phases"][func]
+
+
+def check_diagram(diagram, outline):
+    """One box per statement of the outline (a loop header is its frame's title), in its flow's
+    colour; one layer frame saying its count, one heads frame saying its count."""
+    boxes = {d["key"]: d for d in diagram if d["kind"] == "box"}
+    frames = {d["key"]: d for d in diagram if d["kind"] != "box" and d["key"]}
+    layers = outline["layers"]
+    for item in outline["outline"]:
+        key = f"{item['func']}:{item['line']}"
+        code = item["text"].split("#")[0].strip()
+        if is_loop_header(item["text"]):
+            assert key in frames, key
+        elif code.startswith("return") and not item["calls"]:
+            assert key not in boxes  # `return x` only hands on what a statement above made
+        else:
+            assert key in boxes, key
+            assert item["flow"] in boxes[key]["classes"], (key, boxes[key]["classes"])
+    kinds = [d["kind"] for d in diagram if d["kind"] != "box"]
+    if layers["count"]:
+        assert kinds.count("layer") == 1
+        frame = next(d for d in diagram if d["kind"] == "layer")
+        assert f"× {layers['count']} layer" in frame["text"]
+    if layers["heads"]:
+        assert kinds.count("heads") == 1
+        frame = next(d for d in diagram if d["kind"] == "heads")
+        assert f"× {layers['heads']} head" in frame["text"]
+    for d in diagram:
+        assert not any(bad in d["text"] for bad in BAD_TEXT), d
+    return boxes, frames
+
+
+def step_events(trace):
+    """The trace's statements the page steps through: those that bound or called something."""
+    return [i for i, e in enumerate(trace["events"]) if e["event"] == "line" and (e.get("changed") or e.get("calls"))]
+
+
+def held_before(trace):
+    """For each event index, what its frame's locals held just before it."""
+    frames, out = {}, {}
+    for i, e in enumerate(trace["events"]):
+        frame = frames.setdefault(e["frame"], {})
+        out[i] = dict(frame)
+        if e["event"] in ("call", "line"):
+            frame.update(e.get("changed") or {})
+    return out
+
+
+def check_walk(seen, trace, info, outline, diagram):
+    """Every step against the trace: the statement, its box, its line in its own function, the
+    numbers it bound and what they replaced; then the loop body's result; the KV cache."""
     events = trace["events"]
-    # Every statement the trace recorded with a change is one step, in order, then the result.
-    recorded = [i for i, e in enumerate(events) if e["event"] == "line" and e["changed"]]
-    assert [s["event"] for s in seen[:-1]] == recorded
+    assert [s["event"] for s in seen[:-1]] == step_events(trace)
+    where = {d["key"]: (d["y"], d["x"]) for d in diagram if d["key"]}
+    before_of = held_before(trace)
     for s in seen[:-1]:
         event = events[s["event"]]
+        key = f"{event['func']}:{event['line']}"
+        assert s["block"] == key and s["active"] == [key]
         assert s["marked"] == [event["line"]] == [s["line"]]
-        assert s["active"] == [s["block"]]
+        first, last = phase_of(event["func"], info, outline)
+        assert s["shown"] and first - 1 <= min(s["shown"]) and max(s["shown"]) <= last + 1, (key, s["shown"])
+        assert (s["layer"], s["head"]) == (event.get("layer"), event.get("head"))
+        assert s["about"] and not any(bad in s["about"] + s["title"] for bad in BAD_TEXT), s["about"]
+        held = before_of[s["event"]]
         for var, shown in s["vars"].items():
+            if var == "return":
+                assert shown["after"] == events[s["event"] + 1]["value"]
+                continue
             value = event["changed"][var]
-            if var in ("keys", "values"):
-                assert shown["rows"] == len(value[int(s["block"][1])])
-            elif isinstance(value, list) and value and isinstance(value[0], list):
-                assert shown["rows"] == len(value)
-                assert shown["after"] == [x for row in value for x in row]
-            elif isinstance(value, list) and value:
+            if isinstance(value, list) and value and all(isinstance(x, (int, float)) for x in value):
                 assert shown["after"] == value, var
-    # x before and after rmsnorm: the "before" cells are the x the previous statement left.
-    norms = [s for s in seen if s["block"].endswith("norm")]
-    assert len(norms) == 1 + 2 * n_layer
-    for s in norms:
-        assert s["vars"]["x"]["before"] and s["vars"]["x"]["before"] != s["vars"]["x"]["after"]
-    # Every block is visited, and first visited in the diagram's top-to-bottom order.
-    where = {b: (y, x) for b, y, x in blocks}
-    first = list(dict.fromkeys(s["block"] for s in seen))
-    assert set(first) == set(where)
-    assert first == sorted(first, key=lambda b: where[b])
-    # The KV cache grows by this position during the call.
-    assert seen[0]["cache"] == [trace["pos"]] * n_layer
-    assert seen[-1]["cache"] == trace["kv_cache"]["positions"] == [trace["pos"] + 1] * n_layer
+                if shown["before"] is not None:
+                    assert shown["before"] == held[var], var  # (equal to the value itself when a stage added zeros)
+            elif isinstance(value, list) and value and all(isinstance(r, list) for r in value) and shown["rows"]:
+                if all(isinstance(x, (int, float)) for r in value for x in r):
+                    assert shown["rows"] == len(value)
+                    assert shown["after"] == [x for row in value for x in row]
+    # The boxes are first lit in the diagram's top-to-bottom order.
+    first_lit = list(dict.fromkeys(s["block"] for s in seen[:-1]))
+    assert first_lit == sorted(first_lit, key=lambda b: where[b])
+    # The last step: the loop body's own lines after the call.
+    final = seen[-1]
+    assert final["block"] == "final" and final["active"] == ["final"]
+    assert final["marked"] == [trace["probs_line"], trace["loss_line"]]
+    # The KV cache: this call adds its position to every layer; attention then weighs them all.
+    count = trace["layers"]["count"]
+    weights = {}
+    for e in events:
+        if e.get("facts", {}).get("weights"):
+            weights.setdefault(e["layer"], e["facts"]["size"])
+    assert weights == {layer: trace["pos"] + 1 for layer in range(count)}
+    assert seen[0]["cache"] == [trace["pos"]] * count
+    assert final["cache"] == [trace["pos"] + 1] * count
 
 
 def read_final(page):
     return page.evaluate(
         """(sel) => { const l = document.querySelector(sel);
-           return {loss: Number(l.querySelector('.arch-loss dd.loss').dataset.value),
+           const loss = l.querySelector('.arch-loss dd.loss');
+           return {loss: loss ? Number(loss.dataset.value) : null,
                    p: Number(l.querySelector('.arch-loss dd:not(.loss)').dataset.value),
                    target: l.querySelector('.pb-row.is-target')?.dataset.token ?? null,
                    top: [...l.querySelectorAll('.pb-row')].map((r) => Number(r.dataset.token))}; }""",
@@ -129,96 +226,128 @@ def read_final(page):
     )
 
 
-def test_stepping_through_a_position_follows_the_scripts_trace(open_page, built_page, artifacts):
-    rec, info = open_section(open_page, built_page.as_uri())
-    page = rec.page
-    blocks = page.evaluate(READ_BLOCKS, LIVE)
-    assert len([b for b, *_ in blocks if b.endswith(".frame")]) == info["hyper"]["n_layer"] == 1
-    name, pos = picked(page)
-    assert name == info["docs_head"][0] and pos == 1
-    trace = traced(rec, name, pos)
-    seen = walk(page)
-    check_against_trace(seen, blocks, trace, 1)
+def check_final(page, trace):
     final = read_final(page)
     assert final["loss"] == trace["loss"] and final["p"] == trace["target_prob"]
     probs = trace["probs"]
-    assert final["top"] == sorted(range(len(probs)), key=lambda i: -probs[i])[:8]
+    top = sorted(range(len(probs)), key=lambda i: -probs[i])[:8]
+    if trace["target_id"] not in top:
+        top = top[:7] + [trace["target_id"]]  # the target is kept, in the last place
+    assert final["top"] == top
+
+
+def test_stepping_through_a_position_follows_the_scripts_trace(open_page, built_page, artifacts):
+    rec, info = open_section(open_page, built_page.as_uri())
+    page = rec.page
+    outline = answer(rec, "outline")
+    diagram = page.evaluate(READ_DIAGRAM, LIVE)
+    boxes, _ = check_diagram(diagram, outline)
+    assert outline["layers"] == {"count": 1, "heads": 4}
+    # Labels from the statements themselves: the matrix a statement used, the embedding lookups.
+    texts = [b["text"] for b in boxes.values()]
+    assert any("wte[token]" in t for t in texts) and any("wpe[position]" in t for t in texts)
+    assert any("layer0.mlp_fc1" in t and "16→64" in t for t in texts)
+    assert any("softmax over positions" in t for t in texts)
+    # The diagram fits its box beside the step panel at 1440 × 900.
+    assert page.evaluate(ACTIVE_SHOWN, LIVE) == {"scrolls": False, "shown": True}
+    name, pos = picked(page)
+    assert name == info["docs_head"][0] and pos == 1
+    trace = answer(rec, "trace", {"name": name, "pos": pos})
+    seen = walk(page)
+    check_walk(seen, trace, info, outline, diagram)
+    check_final(page, trace)
     page.screenshot(path=str(artifacts / "architecture-final.png"))
+    # Descriptions come from what the statement did: a lookup by token, a distribution over the
+    # positions, a vector stored for later positions.
+    first = seen[0]
+    token = info["vocab"]["labels"][trace["token_id"]]
+    assert first["about"].startswith(f"Row {trace['token_id']} of ") and f'the token "{token}"' in first["about"]
+    weights = next(s for s in seen if "over positions 0–1" in s["about"])
+    assert weights["head"] == 0
+    assert any("stored in" in s["about"] and "now holds 2 positions" in s["about"] for s in seen)
     # Back to the attention weights for a picture of the middle of the pass.
-    softmax = next(s["step"] for s in seen if s["block"] == "L0.softmax")
-    for _ in range(len(seen) - 1 - softmax):
-        page.keyboard.press("ArrowLeft")
-    assert page.evaluate(READ_STEP, LIVE)["block"] == "L0.softmax"
+    go_to(page, weights["step"])
     page.screenshot(path=str(artifacts / "architecture-attention.png"))
     page.click(f"{LIVE} .arch-prev")
-    assert page.evaluate(READ_STEP, LIVE)["block"] == "L0.scores"
-    back_to(page, seen, "L0.attn_norm")
-    page.screenshot(path=str(artifacts / "architecture-rmsnorm.png"))
+    assert page.evaluate(READ_STEP, LIVE)["step"] == weights["step"] - 1
     assert rec.errors == []
 
 
-def back_to(page, seen, block):
-    """Step back with the left arrow key to the first step of `block`."""
-    page.focus(LIVE)
-    target = next(s["step"] for s in seen if s["block"] == block)
-    for _ in range(page.evaluate(READ_STEP, LIVE)["step"] - target):
-        page.keyboard.press("ArrowLeft")
-    assert page.evaluate(READ_STEP, LIVE)["block"] == block
-
-
 def test_the_name_and_position_pickers_trace_another_call(open_page, built_page):
-    rec, _ = open_section(open_page, built_page.as_uri())
+    rec, info = open_section(open_page, built_page.as_uri())
     page = rec.page
+    vocab = info["vocab"]
     page.fill(f"{LIVE} .arch-name", "olivia")
     page.press(f"{LIVE} .arch-name", "Enter")
-    options = page.evaluate("(sel) => document.querySelector(sel + ' .arch-pos').options.length", LIVE)
-    assert options == len("olivia") + 1
+    tokenized = answer(rec, "tokenize", {"text": "olivia"})
+    wait_until(page, f"(sel) => document.querySelector(sel + ' .arch-pos').options.length === {tokenized['n']}", LIVE)
+    options = page.evaluate("(sel) => [...document.querySelector(sel + ' .arch-pos').options].map((o) => o.text)", LIVE)
+    end = vocab["labels"][vocab["eos"] if vocab["eos"] is not None else vocab["bos"]]
+    assert options[0] == f"0: {vocab['labels'][vocab['bos']]} → o" and options[-1].endswith(f"→ {end}")
     page.select_option(f"{LIVE} .arch-pos", "4")
-    trace = traced(rec, "olivia", 4)
+    trace = answer(rec, "trace", {"name": "olivia", "pos": 4})
     wait_until(page, "(sel) => document.querySelector(sel + ' .arch-kv-row')?.dataset.count === '4'", LIVE)
     shown = page.evaluate(READ_STEP, LIVE)
-    assert shown["step"] == 0 and shown["block"] == "tok_emb"
-    assert shown["vars"]["tok_emb"]["after"] == trace["events"][1]["changed"]["tok_emb"]
-    assert trace["chars"][4] == "v"
+    first = trace["events"][step_events(trace)[0]]
+    assert shown["step"] == 0 and shown["block"] == f"{first['func']}:{first['line']}"
+    var, value = next(iter(first["changed"].items()))
+    assert shown["vars"][var]["after"] == value
+    assert trace["labels"][4] == "v"
     # A training step changes the weights: the section traces the call again with the new ones.
     count = traces(page)
     assert rec.call("step", {"count": 1})["ok"]
     wait_until(page, f"(sel) => Number(document.querySelector(sel).dataset.traces) > {count}", LIVE)
-    trained = traced(rec, "olivia", 4)
-    q_event = next(i for i, e in enumerate(trained["events"]) if "q" in e.get("changed", {}))
-    page.focus(LIVE)
-    for _ in range(q_event):
-        if (now := page.evaluate(READ_STEP, LIVE))["block"] == "L0.q":
-            break
-        page.keyboard.press("ArrowRight")
-    assert now["event"] == q_event
-    assert now["vars"]["q"]["after"] == trained["events"][q_event]["changed"]["q"]
-    assert now["vars"]["q"]["after"] != trace["events"][q_event]["changed"]["q"]
+    trained = answer(rec, "trace", {"name": "olivia", "pos": 4})
+    # The first statement that multiplies by a matrix: its numbers are the new weights'.
+    steps = step_events(trained)
+    k = next(k for k, i in enumerate(steps) if any(c.get("matrix") for c in trained["events"][i].get("calls", [])))
+    event, old = trained["events"][steps[k]], trace["events"][steps[k]]
+    now = go_to(page, k)
+    var = next(iter(event["changed"]))
+    assert now["vars"][var]["after"] == event["changed"][var] != old["changed"][var]
     # A name with a character outside the vocabulary: the script's own error, nothing drawn wrong.
     page.fill(f"{LIVE} .arch-name", "Zoë")
     page.press(f"{LIVE} .arch-name", "Enter")
-    wait_until(page, "(sel) => document.querySelector(sel + ' .arch-status.error')?.textContent", LIVE)
+    error = answer(rec, "tokenize", {"text": "Zoë"})["error"]
+    status = wait_until(page, "(sel) => document.querySelector(sel + ' .arch-status.error')?.textContent", LIVE)
+    assert error and status == error["message"]
     assert rec.errors == []
 
 
-
-def test_a_two_layer_eight_head_script_draws_and_steps_two_blocks(open_page, wide_page, artifacts):
+def test_a_two_layer_eight_head_script_steps_through_every_layer_and_head(open_page, wide_page, artifacts):
     rec, info = open_section(open_page, wide_page.as_uri())
     page = rec.page
-    assert info["hyper"]["n_layer"] == 2 and info["hyper"]["n_head"] == 8
-    blocks = page.evaluate(READ_BLOCKS, LIVE)
-    assert [b for b, *_ in blocks if b.endswith(".frame")] == ["L0.frame", "L1.frame"]
+    outline = answer(rec, "outline")
+    assert outline["layers"] == {"count": 2, "heads": 8}
+    diagram = page.evaluate(READ_DIAGRAM, LIVE)
+    check_diagram(diagram, outline)
     name, pos = picked(page)
-    trace = traced(rec, name, pos)
+    trace = answer(rec, "trace", {"name": name, "pos": pos})
     seen = walk(page)
-    check_against_trace(seen, blocks, trace, 2)
-    heads = [s for s in seen if s["block"] == "L1.softmax"]
-    assert len(heads) == 8
-    # Two layers do not fit the diagram's box: it scrolled along to the last block.
-    assert page.evaluate(ACTIVE_SHOWN, LIVE) == {"scrolls": True, "shown": True}
-    back_to(page, seen, "L1.fc1")
-    assert page.evaluate(ACTIVE_SHOWN, LIVE)["shown"]
-    back_to(page, seen, "L0.q")
+    check_walk(seen, trace, info, outline, diagram)
+    weights = [s for s in seen if s["layer"] == 1 and "weights over positions" in s["about"]]
+    assert [s["head"] for s in weights] == list(range(8))
+    # In layer 1 the boxes name layer 1's matrices and the frames say where the step is.
+    in_layer_1 = go_to(page, weights[3]["step"])
+    assert in_layer_1["now"] == ["now layer 1", "now head 3"]
+    texts = " ".join(d["text"] for d in page.evaluate(READ_DIAGRAM, LIVE))
+    assert "layer1.mlp_fc1" in texts and "layer0.mlp_fc1" not in texts
     assert page.evaluate(ACTIVE_SHOWN, LIVE)["shown"]
     page.screenshot(path=str(artifacts / "architecture-two-layers.png"))
+    assert rec.errors == []
+
+
+def test_on_a_phone_the_diagram_fits_the_column(open_page, built_page, artifacts):
+    rec, _ = open_section(open_page, built_page.as_uri(), viewport=(390, 844))
+    page = rec.page
+    sizes = page.evaluate(
+        "(sel) => { const v = document.querySelector(sel + ' .arch-diagram');"
+        " const svg = v.querySelector('svg').getBoundingClientRect().width;"
+        " return {scroll: v.scrollWidth, client: v.clientWidth, svg}; }",
+        LIVE,
+    )
+    assert sizes["scroll"] <= sizes["client"] + 1 and sizes["svg"] <= sizes["client"] + 1, sizes
+    go_to(page, 20)
+    assert page.evaluate(ACTIVE_SHOWN, LIVE)["shown"]
+    page.locator(f"{LIVE} .arch-diagram").screenshot(path=str(artifacts / "architecture-phone.png"))
     assert rec.errors == []

@@ -12,7 +12,6 @@ SECTION = '[data-live="dataset"]'
 INPUT = "#tokenize-input"
 
 
-
 def py_eval(rec, code):
     answer = rec.call("eval", {"code": code})
     assert answer["ok"], answer
@@ -62,12 +61,20 @@ def test_typing_a_name_shows_the_scripts_ids(ready, artifacts):
     type_name(page, "emma")
     expected = py_eval(rec, "[uchars.index(c) for c in 'emma']")
     assert [int(c["id"]) for c in chips(page, "chars")] == expected
-    bos = info["BOS"]
+    bos = info["vocab"]["bos"]
     tokens = chips(page, "tokens")
     assert [int(c["id"]) for c in tokens] == [bos, *expected, bos]
     assert tokens[0]["kind"] == tokens[-1]["kind"] == "bos"
+    assert tokens[0]["label"] == info["vocab"]["labels"][bos]
     assert page.text_content(".tokens-literal").startswith(f"tokens = [{bos}, ")
     assert "both ends" in page.text_content(".bos-note")
+    # The tokenizing lines shown are the script's own, as the bridge read them from its loop.
+    answer = rec.call("tokenize", {"text": "emma"})["result"]
+    shown = page.evaluate(
+        "() => [...document.querySelectorAll('.tokenize-line .script-line')].map((l) => l.textContent)"
+    )
+    assert shown == answer["code"] and "uchars.index(ch)" in shown[0]
+    assert "doc = 'emma'" in page.text_content(".tokenize-line")
     # The pairs: tokens[pos] -> tokens[pos + 1], all kept for a short name.
     pairs = page.evaluate("""() => [...document.querySelectorAll('.pair')].map((p) =>
         [...p.querySelectorAll('.token-chip')].map((c) => Number(c.dataset.id)).concat(p.dataset.kept))""")
@@ -75,9 +82,7 @@ def test_typing_a_name_shows_the_scripts_ids(ready, artifacts):
     assert pairs == [[ids[i], ids[i + 1], "true"] for i in range(len(ids) - 1)]
     # Typing more updates the same panel.
     type_name(page, "emmanuel")
-    assert [int(c["id"]) for c in chips(page, "chars")] == py_eval(
-        rec, "[uchars.index(c) for c in 'emmanuel']"
-    )
+    assert [int(c["id"]) for c in chips(page, "chars")] == py_eval(rec, "[uchars.index(c) for c in 'emmanuel']")
     assert rec.errors == []
     page.locator(".dataset-tokenize").screenshot(path=str(artifacts / "dataset-tokenize.png"))
 
@@ -92,7 +97,11 @@ def test_unknown_characters_are_flagged_not_crashed(ready, artifacts):
     assert [c["kind"] for c in shown] == ["unknown", "char", "unknown", "unknown", "unknown", "char"]
     note = page.text_content(".token-error")
     assert page.is_visible(".token-error")
-    assert "Not in the vocabulary" in note and "uchars.index('Z')" in note and "ValueError" in note
+    # The script's own error, word for word: uchars.index raises ValueError for 'Z' (its message
+    # is Python's: "'Z' is not in list" before 3.14, "list.index(x): x not in list" since).
+    error = rec.call("tokenize", {"text": "Z"})["result"]["error"]
+    assert error["type"] == "ValueError"
+    assert "Not in the vocabulary" in note and f"ValueError: {error['message']}" in note
     link = rec.page.evaluate("() => document.querySelector('.token-error .code-link')?.textContent")
     line = int(link.removeprefix("line "))
     first, last = info["phases"]["train.tokens"]
@@ -105,15 +114,28 @@ def test_unknown_characters_are_flagged_not_crashed(ready, artifacts):
     assert page.evaluate(MARKED) == [line]
 
 
-def test_a_name_longer_than_block_size_drops_pairs(ready, artifacts):
+def test_an_accented_capital_gets_the_scripts_own_error(ready):
+    rec, _ = ready
+    page = rec.page
+    type_name(page, "É")
+    assert chips(page, "chars") == [{"label": "É", "id": None, "kind": "unknown"}]
+    note = page.text_content(".token-error")
+    error = rec.call("tokenize", {"text": "É"})["result"]["chars"][0]["error"]
+    assert error.startswith("ValueError: ") and error in note
+    assert page.text_content(".token-row.tokens").startswith("none:")
+    assert rec.errors == []
+
+
+def test_a_name_longer_than_the_context_drops_pairs(ready, artifacts):
     rec, info = ready
     page = rec.page
     name = "maximilianalexander"
     type_name(page, name)
-    block_size = info["hyper"]["block_size"]
+    positions = info["hyper"]["max_positions"]
+    assert positions == py_eval(rec, "block_size")
     kept = page.evaluate("() => [...document.querySelectorAll('.pair')].map((p) => p.dataset.kept === 'true')")
-    assert kept == [True] * block_size + [False] * (len(name) + 1 - block_size)
-    assert f"= {block_size}" in page.text_content(".pairs-formula")
+    assert kept == [True] * positions + [False] * (len(name) + 1 - positions)
+    assert f"visits {positions} positions" in page.text_content(".pairs-formula")
     assert "dropped" in page.text_content(".pairs-summary")
     page.locator(".dataset-tokenize").screenshot(path=str(artifacts / "dataset-tokenize-long.png"))
 
@@ -128,6 +150,7 @@ def test_ten_more_shows_the_next_docs(ready):
     poll(page, f"() => ({names})()[0] === {expected[0]!r}")
     assert page.evaluate(names) == expected
     assert "docs[10:20]" in page.text_content(".dataset-sample")
+    assert page.text_content(".dataset-sample .docs-name") == info["roles"]["documents"] == "docs"
     # A name tokenizes when clicked.
     page.click(".name-list .name-chip >> nth=0")
     poll(page, "(v) => document.querySelector('#tokenize-input').value === v", expected[0])
@@ -147,6 +170,21 @@ def test_code_panel_highlights_the_tokenizer_lines_from_the_ast(ready):
     page.click(".dataset-vocab .code-link")
     assert page.evaluate(MARKED) == list(range(first, last + 1))
     assert page.is_visible("#dataset .code-line.marked")
+
+
+def test_vocabulary_table_follows_info_vocab(ready):
+    rec, info = ready
+    page = rec.page
+    vocab = info["vocab"]
+    cells = page.evaluate("""() => [...document.querySelectorAll('.vocab-chars td')].map((c) =>
+        ({label: c.textContent, kind: c.dataset.kind, id: Number(c.dataset.id)}))""")
+    assert [c["id"] for c in cells] == list(range(vocab["size"]))
+    assert [c["label"] for c in cells] == vocab["labels"]
+    assert [c["id"] for c in cells if c["kind"] != "char"] == [vocab["bos"]]
+    intro = page.text_content(".dataset-vocab .live-card-note")
+    assert f"{vocab['decoder']}[id]" in intro and f"BOS = {vocab['bos']}" in intro
+    facts = page.evaluate("() => [...document.querySelectorAll('.dataset-facts dt')].map((d) => d.textContent)")
+    assert any(f.startswith("BOS id") for f in facts) and not any(f.startswith("EOS id") for f in facts)
 
 
 def test_jargon_has_help_markers(ready):

@@ -29,16 +29,22 @@ SAMPLE = """async (args) => {
 }"""
 
 
-
 def set_temperature(page, t):
-    page.evaluate("""(t) => {
+    page.evaluate(
+        """(t) => {
         const s = document.querySelector('#inf-temperature');
         s.value = String(t);
         s.dispatchEvent(new Event('input', {bubbles: true}));
-    }""", t)
-    poll(page, """(t) => document.querySelector('#inference .inf-detail-head')
-        ?.textContent.includes(`/ ${t.toFixed(2)}`)
-        && document.querySelector('#inference .inf-row').dataset.state === 'done'""", t)
+    }""",
+        t,
+    )
+    poll(
+        page,
+        """(t) => document.querySelector('#inference .inf-detail-head')
+        ?.textContent.includes(`temperature = ${t.toFixed(2)}`)
+        && document.querySelector('#inference .inf-row').dataset.state === 'done'""",
+        t,
+    )
 
 
 def entropy(probs):
@@ -58,6 +64,9 @@ def test_temperature_reshapes_the_distribution(ready, artifacts):
     rec, info = ready
     page = rec.page
     assert page.input_value("#inf-temperature") == str(info["hyper"]["temperature"])
+    # The slider is named by the script's own divisor, found in its sampling loop.
+    assert page.text_content(".inf-temp-label") == info["roles"]["sampling"]["temperature"] == "temperature"
+    assert page.is_enabled("#inf-temperature") and page.is_hidden(".inf-no-temp")
     seed = int(re.search(r"random\.seed\((\d+)\)", page.text_content(".inf-seed")).group(1))
     shown = {}
     for t in (0.3, 1.5):
@@ -67,7 +76,7 @@ def test_temperature_reshapes_the_distribution(ready, artifacts):
         answer = page.evaluate(SAMPLE, {"temperature": t, "seed": seed})
         # Every bar is the bridge's own number for this temperature and seed.
         assert detail["probs"] == answer["steps"][0]["probs"]
-        assert len(detail["probs"]) == info["vocab_size"]
+        assert len(detail["probs"]) == info["vocab"]["size"]
         shown[t] = detail["probs"]
         first = answer["steps"][0]
     # A low temperature sharpens: less entropy, a taller top bar.
@@ -87,6 +96,13 @@ def test_temperature_reshapes_the_distribution(ready, artifacts):
 def test_click_a_character_batch_and_model_step(ready, artifacts):
     rec, info = ready
     page = rec.page
+    # Twenty lines, each the script's own print for one seeded draw (seeds after the one typed
+    # out). Wait for them before calling `sample` here: a print made while a line is being drawn
+    # would be taken for that line's.
+    poll(page, "() => document.querySelector('#inference .inf-batch')?.dataset.state === 'done'", timeout=120)
+    lines = page.evaluate("() => [...document.querySelectorAll('#inference .inf-line')].map((l) => l.textContent)")
+    assert len(lines) == 20
+    assert all(re.fullmatch(r"sample [ \d]\d: [a-z]*\n", line) for line in lines)
     seed = int(re.search(r"random\.seed\((\d+)\)", page.text_content(".inf-seed")).group(1))
     answer = page.evaluate(SAMPLE, {"temperature": info["hyper"]["temperature"], "seed": seed})
     step = answer["steps"][1]
@@ -95,18 +111,14 @@ def test_click_a_character_batch_and_model_step(ready, artifacts):
     detail = page.evaluate(DETAIL)
     assert detail["sampled"] == [step["token"]] and detail["argmax"] == [step["argmax"]]
     assert detail["probs"] == step["probs"]
-    assert "random.choices" in detail["why"]
+    assert "chance equal to its probability" in detail["why"]
     assert page.get_attribute('#inference .inf-step[data-index="1"]', "aria-pressed") == "true"
     # The click also opens the code on the script's position loop.
     first, last = info["phases"]["sample.position"]
     marked = page.evaluate(MARKED)
     assert marked == list(range(first, last + 1))
-    # Twenty lines like the script's own output; the first is the sample typed out above.
-    poll(page, "() => document.querySelector('#inference .inf-batch')?.dataset.state === 'done'", timeout=120)
-    lines = page.evaluate("() => [...document.querySelectorAll('#inference .inf-line')].map((l) => l.textContent)")
-    assert len(lines) == 20
-    assert lines[0] == f"sample  1: {answer['text']}\n"
-    assert all(re.fullmatch(r"sample [ \d]\d: [a-z]*\n", line) for line in lines)
+    second = page.evaluate(SAMPLE, {"temperature": info["hyper"]["temperature"], "seed": seed + 2})
+    assert lines[1].endswith(f": {second['text']}\n")
     page.locator(SECTION).screenshot(path=str(artifacts / "inference-detail.png"))
     # Training moves the model on: the samples are marked as older, not redrawn.
     assert rec.call("step", {"count": 2})["ok"]
