@@ -1,4 +1,4 @@
-// Chapter 5, where each query looks: the characters twice, keys on top and queries below, with
+// Chapter 5, where each query looks: the tokens twice, keys on top and queries below, with
 // an arrow from every query up to every key it can see, as thick as the attention weight. The
 // picked query's arrows are drawn bright, the others faint, so one row of the heatmap reads as
 // a fan of arrows.
@@ -17,7 +17,7 @@ export class ArrowView {
     container.append(this.svg, this.caption);
   }
 
-  // queries: the head's records (attn_weights per query); labels per position; picked query.
+  // queries: the head's records (weights per query); labels per position; picked query.
   show(queries, labels, pickedQuery, headName) {
     const n = queries.length;
     const step = Math.min(90, 640 / Math.max(1, n));
@@ -34,7 +34,7 @@ export class ArrowView {
     defs.append(arrowHead('at-head-on', 'at-arrowhead'), arrowHead('at-head-off', 'at-arrowhead is-faint'));
     const lines = [];
     queries.forEach((rec, i) => {
-      rec.attn_weights.forEach((w, j) => {
+      rec.weights.forEach((w, j) => {
         const on = i === pickedQuery;
         const line = svg('line', {
           // Each query's arrows end a little apart on the key, so their heads do not stack.

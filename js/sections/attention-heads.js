@@ -13,38 +13,39 @@ import { formatProb } from '../ui/prob-bars.js';
 export function weightMatrix(queries) {
   const n = queries.length;
   const values = new Float64Array(n * n).fill(NaN);
-  queries.forEach((rec, i) => rec.attn_weights.forEach((w, j) => { values[i * n + j] = w; }));
+  queries.forEach((rec, i) => rec.weights.forEach((w, j) => { values[i * n + j] = w; }));
   return values;
 }
 
 const PATTERN_THRESHOLD = 0.5;
 
-// The rule, kept simple on purpose: skip query 0 (it can only see BOS), then average over the
-// other queries the weight each one puts on BOS (key 0), on itself (key i) and on the character
-// just before it (key i - 1, for queries from 2 on, where that is not BOS). The largest of the
-// three averages names the pattern if it is at least one half; otherwise the head is "spread out".
-export function describeHead(queries) {
+// The rule, kept simple on purpose: skip query 0 (it can only see the first token, the one the
+// document starts with), then average over the other queries the weight each one puts on that
+// first token (key 0), on itself (key i) and on the token just before it (key i - 1, for queries
+// from 2 on, where that is not the first). The largest of the three averages names the pattern
+// if it is at least one half; otherwise the head is "spread out". `first`: the first token's label.
+export function describeHead(queries, first = 'the first token') {
   const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-  const rows = queries.slice(1).map((rec) => ({ i: rec.attn_weights.length - 1, w: rec.attn_weights }));
-  if (!rows.length) return { kind: 'bos', text: 'only BOS to look at', share: 1 };
+  const rows = queries.slice(1).map((rec) => ({ i: rec.weights.length - 1, w: rec.weights }));
+  if (!rows.length) return { kind: 'bos', text: `only ${first} to look at`, share: 1 };
   const scores = [
-    { kind: 'bos', text: 'mostly attends to BOS', share: mean(rows.map((r) => r.w[0])) },
+    { kind: 'bos', text: `mostly attends to ${first}`, share: mean(rows.map((r) => r.w[0])) },
     { kind: 'self', text: 'mostly attends to itself', share: mean(rows.map((r) => r.w[r.i])) },
-    { kind: 'previous', text: 'mostly the previous character', share: mean(rows.filter((r) => r.i >= 2).map((r) => r.w[r.i - 1])) },
+    { kind: 'previous', text: 'mostly the previous token', share: mean(rows.filter((r) => r.i >= 2).map((r) => r.w[r.i - 1])) },
   ];
   const best = scores.reduce((a, b) => (b.share > a.share ? b : a));
   if (best.share >= PATTERN_THRESHOLD) return best;
   return { kind: 'spread', text: 'spread out', share: best.share };
 }
 
-const HELP_PATTERN = ['pattern', `averaged over every query but the first: the weight on BOS, on the query itself and on the character just before it. The largest names the head if it is at least ${PATTERN_THRESHOLD * 100}%; otherwise the head is "spread out".`];
+const HELP_PATTERN = ['pattern', `averaged over every query but the first: the weight on the first token (the one every document starts with), on the query itself and on the token just before it. The largest names the head if it is at least ${PATTERN_THRESHOLD * 100}%; otherwise the head is "spread out".`];
 
 export class HeadGrid {
   constructor(container, { onPick }) {
     this.onPick = onPick;
     this.grid = el('div', 'at-grid');
     this.note = el('p', 'live-card-note', null);
-    this.note.append('Each small matrix is one head: a row is a query (the character being read), a column a key it can look at; brighter green = more weight (0 to 100%). Hatched cells are keys the query cannot see yet. Click a cell to take its score apart.');
+    this.note.append('Each small matrix is one head: a row is a query (the token being read), a column a key it can look at; brighter green = more weight (0 to 100%). Hatched cells are keys the query cannot see yet. Click a cell to take its score apart.');
     this.note.append(helpMarker(...HELP_PATTERN));
     container.append(this.note, this.grid);
     this.maps = [];
@@ -57,7 +58,7 @@ export class HeadGrid {
     heads.forEach((queries, h) => {
       const view = this.maps[h];
       view.map.setData(weightMatrix(queries), queries.length, queries.length, { rowLabels: labels, colLabels: labels });
-      const pattern = describeHead(queries);
+      const pattern = describeHead(queries, labels[0]);
       view.pattern.textContent = pattern.text;
       view.root.dataset.pattern = pattern.kind;
     });

@@ -1,8 +1,8 @@
 // Chapter 5, flatten or sharpen one head: a slider multiplies the head's scores before the
-// softmax (the bridge's `scale` intervention, done on gpt()'s own frame while the script runs),
+// softmax (the bridge's `scale` intervention, done on the model's own frame while the script runs),
 // from 0 (uniform weights) through 1 (unchanged) to 4 (close to a hard choice). Shown for the
 // picked query: the weights before and after, the head's output before and after, and the
-// model's next-character probabilities after, with the unchanged ones as ghost bars.
+// model's next-token probabilities after, with the unchanged ones as ghost bars.
 import { el } from '../ui/dom.js';
 import { shortNumber } from '../ui/short-number.js';
 import { pyRepr } from '../ui/py-number.js';
@@ -43,28 +43,28 @@ export class ScaleControl {
   busy(text) { this.status.textContent = text; }
 
   // base/changed: the bridge's answers' head records for the picked query; probs before/after.
-  show({ baseRec, newRec, baseProbs, newProbs, labels, vocabLabels, target, query }) {
+  show({ baseRec, newRec, baseProbs, newProbs, labels, vocabLabels, target, query, names = {} }) {
     this.status.textContent = '';
     const weightRow = (w, cls) => w.map((x, t) => el('td', null, el('span', { className: `at-num ${cls}`, title: pyRepr(x), dataset: { key: String(t) } }, formatProb(x))));
     const weights = el('table', 'at-compare', [
-      el('thead', null, el('tr', null, [el('th', null, 'key'), ...labels.slice(0, baseRec.attn_weights.length).map((c) => el('th', null, c))])),
+      el('thead', null, el('tr', null, [el('th', null, 'key'), ...labels.slice(0, baseRec.weights.length).map((c) => el('th', null, c))])),
       el('tbody', null, [
-        el('tr', null, [el('th', { scope: 'row' }, 'weights before'), ...weightRow(baseRec.attn_weights, '')]),
-        el('tr', null, [el('th', { scope: 'row' }, 'weights after'), ...weightRow(newRec.attn_weights, 'at-after')]),
+        el('tr', null, [el('th', { scope: 'row' }, 'weights before'), ...weightRow(baseRec.weights, '')]),
+        el('tr', null, [el('th', { scope: 'row' }, 'weights after'), ...weightRow(newRec.weights, 'at-after')]),
       ]),
     ]);
     const outRow = (v, cls) => v.map((x) => el('td', null, el('span', { className: `at-num ${cls}`, title: pyRepr(x) }, shortNumber(x, 3))));
     const outputs = el('table', 'at-compare', [
-      el('thead', null, el('tr', null, [el('th', null, 'head_out[j]'), ...baseRec.head_out.map((_, j) => el('th', null, String(j)))])),
+      el('thead', null, el('tr', null, [el('th', null, `${names.out ?? 'out'}[j]`), ...baseRec.out.map((_, j) => el('th', null, String(j)))])),
       el('tbody', null, [
-        el('tr', null, [el('th', { scope: 'row' }, 'before'), ...outRow(baseRec.head_out, '')]),
-        el('tr', null, [el('th', { scope: 'row' }, 'after'), ...outRow(newRec.head_out, 'at-after')]),
+        el('tr', null, [el('th', { scope: 'row' }, 'before'), ...outRow(baseRec.out, '')]),
+        el('tr', null, [el('th', { scope: 'row' }, 'after'), ...outRow(newRec.out, 'at-after')]),
       ]),
     ]);
     const probs = el('div', 'at-probs');
     renderProbBars(probs, {
       probs: newProbs, compare: baseProbs, labels: vocabLabels, top: 8, marks: { target },
-      caption: `Next character after reading "${labels[query]}" (position ${query}): bars with the change, thin ghost bars without.`,
+      caption: `Next token after reading "${labels[query]}" (position ${query}): bars with the change, thin ghost bars without.`,
     });
     this.body.replaceChildren(
       scrollCue(el('div', 'at-scale-tables', [weights, outputs])),

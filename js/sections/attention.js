@@ -1,9 +1,10 @@
-// Chapter 5, attention up close. For a short word, the bridge's `attention` method runs gpt()
-// position by position and copies each head's locals (q_h, k_h, v_h, attn_logits,
-// attn_weights, head_out) out of the script's frame. This section draws them: every head of a
-// layer as a small heatmap, arrows for the picked head, one score taken apart, and a slider
-// that rescales the picked head's scores (the bridge's `scale` intervention) to show the effect
-// on the head's output and on the next-character probabilities.
+// Chapter 5, attention up close. For a short word, the bridge's `attention` method runs the
+// model position by position and copies each head's locals out of the frame of the function the
+// attention is in (the answer's `func`), by role: query, keys, values, scores, weights, out, with
+// the script's own names for them in `names` and their lines in `lines`. This section draws them:
+// every head of a layer as a small heatmap, arrows for the picked head, one score taken apart,
+// and a slider that rescales the picked head's scores (the bridge's `scale` intervention) to show
+// the effect on the head's output and on the next-token probabilities.
 //
 // Data changed = a script (re)loaded (update), a training step ('step'), any other change of
 // the parameters ('model-changed'), or a new word: the words' attention is fetched again
@@ -19,6 +20,8 @@ import { ArrowView } from './attention-arrows.js';
 import { renderBreakdown } from './attention-breakdown.js';
 import { ScaleControl } from './attention-scale.js';
 import { onScreenOnly } from '../ui/on-screen.js';
+import { tokenLabel } from '../ui/vocab.js';
+import { asSentence } from './parameters-roles.js';
 
 const DEFAULT_WORD = 'cat';
 const REFRESH_DELAY_MS = 300; // training steps arrive in bursts: one refetch per burst
@@ -36,11 +39,11 @@ let word = DEFAULT_WORD;
 let view = null;
 let refreshTimer = null;
 let counts = { base: 0, scaled: 0 };
-const lineRanges = []; // [line, line] pairs of attn_logits, attn_weights, head_out (from the bridge)
+const lineRanges = []; // [line, line] pairs of the scores, weights and out lines (from the bridge)
 
 function mount(root, context) {
   ctx = context;
-  frame = sectionFrame(root, { code: { show: ['gpt'], highlight: [] } });
+  frame = sectionFrame(root, { code: { show: ['model'], highlight: [] } });
   frame.live.classList.add('at-scope');
   const refreshOnScreen = onScreenOnly(root, scheduleRefresh, { every: LIVE_REFRESH_MS });
   ctx.rpc.on('step', () => refreshOnScreen());
@@ -51,6 +54,7 @@ function update(newInfo) {
   info = newInfo;
   data = null; // another script: the pick starts over
   picked = { layer: 0, head: 0, query: 0, key: 0 };
+  frame.panel.show = ['model'];
   frame.showScript(ctx, info);
   buildView();
   view.link.refresh();
@@ -73,7 +77,7 @@ function buildView() {
   const arrowsCard = liveCard({ title: 'Where each query looks', className: 'at-arrows-card' });
   const dotCard = liveCard({ title: 'One score, step by step', className: 'at-dot-card' });
   const scaleCard = liveCard({ title: 'Flatten or sharpen the picked head', className: 'at-scale-card' });
-  scaleCard.body.append(el('p', 'live-card-note', 'The slider multiplies this head\'s scores before the softmax, inside the running script: 0 makes every visible key equally weighted, 1 leaves the script as it is, larger values push the weight onto the top key.'));
+  scaleCard.body.append(el('p', 'live-card-note', 'The slider multiplies this head\'s scores inside the running script, before its next line turns them into weights: 0 makes every score equal, 1 leaves the script as it is, larger values push the weight onto the top key.'));
 
   view = {
     input, message, layers, link,
@@ -100,12 +104,26 @@ function fetchBase() {
   if (!view) return;
   ctx.rpc.latest('attention:base', 'attention', { word }).then(applyBase, (error) => {
     if (error?.type === 'Superseded') return;
-    view.message.textContent = error?.type === 'VocabularyError'
-      ? `${error.message}. Try letters from the names the model was trained on.`
-      : `Could not look into attention: ${error?.message ?? error}`;
-    view.message.classList.add('is-error');
+    showWordError(word, error);
     if (!data) renderStatus(view.dot, 'No word to show yet.', true);
   });
+}
+
+// The script's own tokenizing line fails on a character it does not know: say which, as the
+// loop's tokenizing lines run one character at a time (the bridge's `tokenize`) report it.
+async function showWordError(sent, error) {
+  const say = (text) => {
+    view.message.textContent = text;
+    view.message.classList.add('is-error');
+  };
+  if (error?.phase === 'bridge') { say(asSentence(error.message)); return; }
+  const where = error?.line ? ` (line ${error.line})` : '';
+  say(`The script could not read this word${where}: ${error?.type ? `${error.type}: ` : ''}${error?.message ?? error}.`);
+  const chars = await ctx.rpc.call('tokenize', { text: sent }).then((r) => r.chars ?? [], () => []);
+  const unknown = [...new Set(chars.filter((c) => c.id == null).map((c) => c.ch))];
+  if (sent !== word || !unknown.length) return;
+  say(`The script's tokenizing line${where} has no token for ${unknown.map((c) => `“${c}”`).join(', ')} `
+    + `(${error?.type ? `${error.type}: ` : ''}${error?.message ?? error}). Try characters of its data set.`);
 }
 
 function applyBase(answer) {
@@ -115,7 +133,10 @@ function applyBase(answer) {
   frame.live.dataset.refreshes = String(counts.base); // lets tests wait for fresh values
   view.message.textContent = '';
   view.message.classList.remove('is-error');
-  lineRanges.splice(0, lineRanges.length, ...['attn_logits', 'attn_weights', 'head_out'].map((v) => answer.lines[v]).filter(Boolean).map((n) => [n, n]));
+  lineRanges.splice(0, lineRanges.length, ...['scores', 'weights', 'out'].map((v) => answer.lines?.[v]).filter(Boolean).map((n) => [n, n]));
+  // The function the attention is in (a class model's Attention.__call__), else the model's.
+  const shown = info?.phases?.[answer.func] ? [answer.func] : ['model'];
+  if (String(frame.panel.show) !== String(shown)) frame.panel.show = shown;
   frame.panel.highlight(lineRanges);
   view.link.refresh();
   const positions = answer.base.heads[0][0].length;
@@ -123,7 +144,7 @@ function applyBase(answer) {
   const head = Math.min(picked.head, answer.n_head - 1);
   // A new word starts on its last query and the key it weighs most; a refresh keeps the pick.
   const query = newWord || picked.query >= positions ? positions - 1 : picked.query;
-  const key = newWord ? topKey(answer.base.heads[layer][head][query].attn_weights) : Math.min(picked.key, query);
+  const key = newWord ? topKey(answer.base.heads[layer][head][query].weights) : Math.min(picked.key, query);
   picked = { layer, head, query, key };
   renderLayers();
   showCards(true);
@@ -154,8 +175,9 @@ function pick(change) {
   if (before.layer !== picked.layer || before.head !== picked.head || before.query !== picked.query) fetchScaled();
 }
 
+// The script's label for the token at each position of the word (the answer's `labels`).
 function labels() {
-  return data.chars.map((c) => (c === '<BOS>' ? 'BOS' : c));
+  return data.labels.map((label) => (label === ' ' ? '␣' : label));
 }
 
 function render() {
@@ -163,13 +185,13 @@ function render() {
   const heads = data.base.heads[layer];
   view.grid.show(heads, labels(), picked);
   view.arrows.show(heads[head], labels(), query, `${data.n_layer > 1 ? `layer ${layer}, ` : ''}head ${head}`);
-  renderBreakdown(view.dot, { rec: heads[head][query], query, key, headDim: data.head_dim, labels: labels(), head, layer, nLayer: data.n_layer });
+  renderBreakdown(view.dot, { rec: heads[head][query], query, key, labels: labels(), head, layer, nLayer: data.n_layer, names: data.names, func: data.func });
 }
 
+// A label for every token of the vocabulary (the probability bars), from info.vocab.
 function vocabLabels() {
-  const list = [...(info?.uchars ?? [])];
-  if (info?.BOS != null) list[info.BOS] = 'BOS';
-  return list;
+  const vocab = info?.vocab;
+  return vocab ? Array.from({ length: vocab.size }, (_, id) => tokenLabel(vocab, id)) : [];
 }
 
 function fetchScaled() {
@@ -185,7 +207,7 @@ function fetchScaled() {
     view.scale.show({
       baseRec: data.base.heads[layer][head][query], newRec: changed.heads[layer][head][query],
       baseProbs: data.base.probs[query], newProbs: changed.probs[query],
-      labels: labels(), vocabLabels: vocabLabels(), target: data.tokens[query + 1], query,
+      labels: labels(), vocabLabels: vocabLabels(), target: data.tokens[query + 1], query, names: data.names,
     });
   };
   if (amount === 1) { show(data); return; } // × 1 is the script unchanged: nothing to ask

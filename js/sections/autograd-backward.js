@@ -1,11 +1,12 @@
 // Replays the script's own backward() on the drawing: one node at a time in the order its loop
-// really visited them (the bridge's `order`), and along every edge the chain-rule line with the
-// numbers it wrote (the bridge's `writes`: each child's grad right after `child.grad += ...`).
+// really visited them (the bridge's `order`), and along every edge the grad the script's
+// chain-rule statement wrote (the bridge's `writes`: each child's grad right after the write,
+// whether the class writes it in backward()'s loop or in a per-node closure, micrograd-style).
 // Nothing is computed here; the numbers are Python's, shown in the order Python made them.
 import { el } from '../ui/dom.js';
 import { SequencePlayer } from '../ui/sequence-player.js';
 import { shortNumber } from '../ui/short-number.js';
-import { edgesInto, nodeLines, nodeName, opMethod } from './autograd-view.js';
+import { edgesInto, nodeLines, nodeName, opMethod, receiver } from './autograd-view.js';
 
 const TIME = { start: 700, visit: 420, leaf: 240, edge: 760 };
 
@@ -25,6 +26,18 @@ export class BackwardAnimation {
       done: () => this.done(),
     });
     this.result = null;
+    this.script = { autograd: null, chainRule: null, phases: {} };
+  }
+
+  // The script's class as the bridge describes it (info.roles.autograd: its attribute and
+  // method names), its chain-rule statement (info.facts.chain_rule) and its phases.
+  setScript({ autograd, chainRule, phases }) {
+    this.script = { autograd: autograd ?? null, chainRule: chainRule ?? null, phases: phases ?? {} };
+  }
+
+  names() {
+    const a = this.script.autograd ?? {};
+    return { backward: a.backward ?? 'backward', grad: a.grad ?? 'grad', closure: a.closure ?? null };
   }
 
   // A new graph (or new inputs): grads are not known until backward() runs again.
@@ -38,7 +51,7 @@ export class BackwardAnimation {
       const g = this.dag.nodeElement(node.id);
       if (g) delete g.dataset.grad;
     }
-    this.setCaption('Press Backward to run the script\'s backward() on this graph, or Step to go one move at a time.');
+    this.setCaption(`Press Backward to run the script's ${this.names().backward}() on this graph, or Step to go one move at a time.`);
     this.onState('ready');
   }
 
@@ -97,30 +110,36 @@ export class BackwardAnimation {
 
   begin(s) {
     const r = this.result;
+    const { backward, grad, closure } = this.names();
+    const method = (op) => opMethod(op, this.script.phases);
     this.dag.clearMark('visiting');
     if (s.kind === 'start') {
       const out = this.node(s.node);
       this.dag.mark('node', s.node, 'visiting');
       this.showGrad(s.node, out.grad);
-      this.setCaption('backward() sorts the graph, then starts at the output:', 'self.grad = 1', `${nodeName(out)}.grad = ${shortNumber(out.grad)}`);
-      this.onCode(['Value.backward']);
+      this.setCaption(`${backward}() orders the graph, then starts at the output with its ${grad} set to`, null,
+        `${nodeName(out)}.${grad} = ${shortNumber(out.grad)}`);
+      this.onCode(['autograd.backward']);
     } else if (s.kind === 'visit') {
       const v = this.node(s.node);
       this.dag.mark('node', s.node, 'visiting');
       const what = s.fanout
-        ? `v = ${nodeName(v)}, v.grad = ${shortNumber(this.shown.get(s.node))}: passed on along ${s.fanout} edge${s.fanout > 1 ? 's' : ''}`
-        : `v = ${nodeName(v)} has no children: nothing to pass on`;
-      this.setCaption(`Visiting node ${r.order.indexOf(s.node) + 1} of ${r.order.length}:`, 'for v in reversed(topo):', what);
-      this.onCode(['Value.backward', opMethod(v.op)].filter(Boolean));
+        ? `${nodeName(v)}.${grad} = ${shortNumber(this.shown.get(s.node))}: passed on along ${s.fanout} edge${s.fanout > 1 ? 's' : ''}`
+        : `${nodeName(v)} has no children: nothing to pass on`;
+      this.setCaption(`${backward}()'s loop visits node ${r.order.indexOf(s.node) + 1} of ${r.order.length}:`, null, what);
+      this.onCode(['autograd.backward', method(v.op)].filter(Boolean));
     } else {
       const v = this.node(s.v);
       const child = this.node(s.child);
       const local = r.edges[s.edge]?.local_grad;
       this.dag.mark('edge', s.edge, 'active');
       this.dag.mark('node', s.v, 'visiting');
-      this.setCaption(`Chain rule along the edge ${nodeName(child)} → ${nodeName(v)}:`,
-        'child.grad += local_grad * v.grad',
-        `${nodeName(child)}.grad += ${shortNumber(local)} × ${shortNumber(this.shown.get(s.v))}  →  ${shortNumber(s.grad)}`);
+      // A class with a closure per node writes the children's grads in the closure its
+      // operation made; otherwise backward()'s own loop writes them (its chain-rule statement).
+      const code = closure ? `${receiver(v)}.${closure}()` : this.script.chainRule;
+      if (closure) this.onCode(['autograd.backward', method(v.op)].filter(Boolean));
+      this.setCaption(`Chain rule along the edge ${nodeName(child)} → ${nodeName(v)}:`, code,
+        `${nodeName(child)}.${grad} += ${shortNumber(local)} × ${shortNumber(this.shown.get(s.v))}  →  ${shortNumber(s.grad)}`);
     }
   }
 
@@ -138,7 +157,7 @@ export class BackwardAnimation {
     const out = this.node(this.result.output_id);
     this.setCaption(`Done. Each grad says how much ${nodeName(out)} would change per unit nudge of that node `
       + '(its derivative, d output / d node).');
-    this.onCode(['Value.backward']);
+    this.onCode(['autograd.backward']);
     this.onState('done');
   }
 

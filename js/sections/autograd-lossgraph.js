@@ -1,26 +1,28 @@
-// "The graph behind one training step": the real loss graph the script builds for one name,
-// counted by operation, and an explorer that walks it from the loss down, one node's children
-// at a time. The bridge builds it with the training loop's own forward and backward and puts
-// the model back afterwards (bridge/lossgraph.py): looking never trains.
+// "The graph behind one training step": the real loss graph the script builds for one
+// document, counted by operation, and an explorer that walks it from the loss down, one node's
+// children at a time. The bridge builds it with the training loop's own forward and backward and
+// puts the model back afterwards (bridge/lossgraph.py): looking never trains. A parameter's
+// colour is its matrix's role in the model (parameters-roles.js), not its name.
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
 import { renderFacts, renderStatus } from '../ui/facts.js';
 import { shortNumber } from '../ui/short-number.js';
 import { pyRepr } from '../ui/py-number.js';
 import { opBadge } from './autograd-view.js';
+import { codeSpans } from './parameters-text.js';
+import { asSentence, matrixOfLabel, matrixRoles, tokenEmbedding, whyMissing } from './parameters-roles.js';
 
 // Each operation's symbol (where it has one) in a column of its own, then its name.
 const OP_SYMBOLS = { add: '+', mul: '×', leaf: '•', pow: '**' };
-const OP_TITLES = { leaf: 'parameters and constants: Values made from a number, with no children' };
+const OP_TITLES = { leaf: 'parameters and constants: nodes made from a number, with no children' };
 const count = (n) => Number(n).toLocaleString('en-US');
 
-// Which data-flow colour a parameter belongs to, by its matrix's name.
-function flowOf(label) {
-  if (!label || label === 'const') return '';
-  if (/^(wte|wpe)\[/.test(label)) return 'embed';
-  if (/attn/.test(label)) return 'attn';
-  if (/mlp/.test(label)) return 'mlp';
-  return 'param';
+// Which data-flow colour a parameter belongs to: its matrix's role (other parameters: grey).
+function flowOf(label, roles) {
+  const matrix = roles?.get(matrixOfLabel(label));
+  if (!matrix) return '';
+  const flow = matrix.component.flow;
+  return flow === 'loss' ? 'param' : flow === 'other' ? 'param' : flow;
 }
 
 export class LossGraphPanel {
@@ -31,7 +33,7 @@ export class LossGraphPanel {
     this.trail = [];
     const card = liveCard({
       title: 'The graph behind one training step',
-      help: ['loss graph', 'every Value the forward pass makes for one name, from the parameters to the loss; loss.backward() walks all of it'],
+      help: ['loss graph', 'every node the forward pass makes for one document, from the parameters to the loss; the backward call walks all of it'],
       className: 'ag-loss',
     });
     this.root = card.root;
@@ -45,7 +47,7 @@ export class LossGraphPanel {
     this.stale = el('span', 'ag-loss-stale');
     this.summary = el('div', 'ag-loss-summary');
     this.ops = el('div', 'ag-ops');
-    this.walkButton = el('button', { type: 'button', className: 'ag-walk' }, 'Walk to a weight of wte');
+    this.walkButton = el('button', { type: 'button', className: 'ag-walk' }, 'Walk to the token embedding');
     this.walkButton.addEventListener('click', () => this.walk());
     this.trailList = el('ol', { className: 'ag-trail', 'aria-label': 'Path from the loss' });
     this.children = el('div', 'ag-children');
@@ -56,10 +58,9 @@ export class LossGraphPanel {
       this.trailList, this.children,
     ]);
     this.explorer.hidden = true;
+    this.intro = el('p', 'ag-loss-intro');
     card.body.append(
-      el('p', 'ag-loss-intro', 'The Values above are a handful. One training step of the real model makes its loss out of tens of '
-        + 'thousands. Pick a step: the training loop\'s own forward pass and loss.backward() run for that step\'s name, then every '
-        + 'parameter, gradient, Adam moment and the random state are put back, so nothing trains.'),
+      this.intro,
       el('div', 'ag-loss-controls', [el('label', null, ['Training step ', this.stepInput]), this.buildButton, this.stale]),
       this.status,
       this.summary,
@@ -96,6 +97,12 @@ export class LossGraphPanel {
   // A (re)loaded script: an old graph belongs to the old script.
   reset(info) {
     this.info = info;
+    this.roles = null;
+    this.outline = null;
+    const backward = info.facts?.backward_stmt ?? 'its backward call';
+    this.intro.replaceChildren(...codeSpans('The nodes above are a handful. One training step of the real model makes its loss out of tens of '
+      + `thousands. Pick a step: the training loop's own forward pass and \`${backward}\` run for that step's document, then every `
+      + 'parameter, gradient, optimizer moment and the random state are put back, so nothing trains.'));
     this.stepChosen = false;
     this.stale.textContent = '';
     this.built = null;
@@ -107,9 +114,21 @@ export class LossGraphPanel {
     this.summary.replaceChildren();
     this.ops.replaceChildren();
     this.explorer.hidden = true;
-    const missing = (info.missing ?? []).find((m) => m.includes('training loop'));
+    const missing = whyMissing(info, ['training', 'autograd']);
     this.buildButton.disabled = Boolean(missing);
-    this.status.textContent = missing ? `This script has ${missing}, so there is no loss graph to show.` : '';
+    this.status.textContent = missing ? `${missing} There is no loss graph to show.` : '';
+  }
+
+  // The matrices' roles, for the colours and the walk's target: asked once per script.
+  async readRoles() {
+    if (this.roles) return;
+    const info = this.info;
+    const outline = await this.rpc.call('outline', {}).catch(() => null);
+    if (info !== this.info) return;
+    this.outline = outline;
+    this.roles = matrixRoles(info.params?.layout ?? [], outline, info);
+    const token = tokenEmbedding(outline);
+    this.walkButton.textContent = token ? `Walk to a weight of ${token}` : 'Walk to the token embedding';
   }
 
   async build() {
@@ -117,8 +136,9 @@ export class LossGraphPanel {
     this.root.dataset.state = 'building';
     this.buildButton.disabled = true;
     this.status.classList.remove('error');
-    this.status.textContent = `Running the forward pass and loss.backward() for step ${step}…`;
+    this.status.textContent = `Running the forward pass and ${this.info?.facts?.backward_stmt ?? 'the backward call'} for step ${step}…`;
     try {
+      await this.readRoles();
       const built = await this.rpc.call('loss_graph', { step: step - 1 });
       const root = await this.rpc.call('loss_graph_expand', {});
       this.built = built;
@@ -140,18 +160,25 @@ export class LossGraphPanel {
   showSummary(built) {
     const s = built.summary;
     const trained = built.steps_done === 0 ? 'the untrained model' : `the model after ${count(built.steps_done)} training steps`;
-    this.status.textContent = `Step ${built.step + 1} trains on “${built.doc ?? '?'}”: ${built.n ?? '?'} predictions, `
-      + `loss ${shortNumber(built.loss)}. Built from ${trained}; the model is unchanged.`;
+    const doc = built.doc == null ? 'its document' : `“${built.doc}”`;
+    const predictions = built.n == null ? '' : `${built.n} predictions, `;
+    // One backward call per position: each builds (and walks) a graph of its own.
+    const roots = built.roots > 1
+      ? ` The script calls backward once per position (${built.roots} times for this document): the graph below is the last one's, and its loss is that position's term.`
+      : '';
+    this.status.textContent = `Step ${built.step + 1} trains on ${doc}: ${predictions}`
+      + `loss ${shortNumber(built.loss)}. Built from ${trained}; the model is unchanged.${roots}`;
+    this.root.dataset.roots = String(built.roots ?? 1);
     renderFacts(this.summary, [
-      { label: 'Value nodes', value: count(s.nodes), flow: 'loss', title: 'distinct Values the loss depends on' },
+      { label: `${this.info?.roles?.autograd?.class ?? 'graph'} nodes`, value: count(s.nodes), flow: 'loss', title: 'distinct nodes the loss depends on' },
       { label: 'edges', value: count(s.edges), title: 'child → parent links: one chain-rule step each' },
       { label: 'longest path', value: count(s.depth), title: 'edges from the loss down to the farthest leaf' },
-      { label: 'parameters reached', value: `${count(s.params)} / ${count(this.info?.params?.count ?? 0)}`, title: 'wte and wpe rows of tokens and positions not in this name get no gradient' },
+      { label: 'parameters reached', value: `${count(s.params)} / ${count(this.info?.params?.count ?? 0)}`, title: 'the parameters this loss depends on; the others (such as the embedding rows of tokens and positions not in this document) get no gradient from it' },
     ]);
     const entries = Object.entries(s.by_op).sort((x, y) => y[1] - x[1]);
     const top = Math.max(...entries.map(([, n]) => n));
     this.ops.replaceChildren(
-      el('h4', null, 'Values by operation'),
+      el('h4', null, 'Nodes by operation'),
       el('ul', 'ag-ops-list', entries.map(([op, n]) => el('li', { dataset: { op }, title: OP_TITLES[op] }, [
         el('span', 'ag-op-name', [el('span', 'ag-op-sym', OP_SYMBOLS[op] ?? ''), op]),
         el('span', 'ag-op-bar', el('span', { className: 'ag-op-fill', style: `width: ${(100 * n) / top}%` })),
@@ -175,16 +202,16 @@ export class LossGraphPanel {
       row.addEventListener('click', () => this.open(child.id));
       return row;
     });
-    this.children.replaceChildren(...(kids.length ? kids : [el('p', 'ag-leaf-note', current.label?.includes('[')
-      ? `${current.label} is a parameter: a leaf. Its grad, ${shortNumber(current.grad)}, is what Adam uses to move it.`
-      : 'A leaf: a number the script wrapped in a Value. Nothing below it.')]));
+    this.children.replaceChildren(...(kids.length ? kids : [el('p', 'ag-leaf-note', matrixOfLabel(current.label)
+      ? `${current.label} is a parameter: a leaf. Its grad, ${shortNumber(current.grad)}, is what the script's update uses to move it.`
+      : 'A leaf: a plain number the script wrapped in a node. Nothing below it.')]));
     this.children.dataset.parent = current.id;
     this.trailList.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
     this.trailList.scrollTop = this.trailList.scrollHeight;
   }
 
   nodeRow(node, role, current, localGrad) {
-    const flow = role === 'loss' ? 'loss' : flowOf(node.label);
+    const flow = role === 'loss' ? 'loss' : flowOf(node.label, this.roles);
     const name = role === 'loss' ? 'loss' : node.label ?? `#${node.id}`;
     const parts = [
       el('span', 'ag-node-op', opBadge(node.op) ?? '•'),
@@ -217,10 +244,10 @@ export class LossGraphPanel {
   async walk() {
     this.walkButton.disabled = true;
     try {
-      this.trail = await this.rpc.call('loss_graph_path', { to: 'wte' });
+      this.trail = await this.rpc.call('loss_graph_path', { to: null }); // null: the token embedding
       this.renderTrail();
     } catch (error) {
-      renderStatus(this.children, error?.message ?? String(error), true);
+      renderStatus(this.children, asSentence(error?.message ?? String(error)), true);
     } finally {
       this.walkButton.disabled = false;
     }

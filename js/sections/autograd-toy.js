@@ -1,5 +1,5 @@
-// The autograd playground: a small expression built with the script's own Value, drawn as a
-// graph. Sliders change the inputs (a new forward pass in the worker, newest request wins),
+// The autograd playground: a small expression built with the script's own autograd class,
+// drawn as a graph. Sliders change the inputs (a new forward pass in the worker, newest request wins),
 // "Backward" replays the script's backward(), and a typed expression is checked by Python.
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
@@ -10,7 +10,9 @@ import { pyRepr } from '../ui/py-number.js';
 import { BackwardAnimation } from './autograd-backward.js';
 import { dagGraph, nodeName, opMethod } from './autograd-view.js';
 
-// The bridge's preset names (bridge/autograd.py PRESETS) with the words the page shows.
+// The bridge's preset names (bridge/autograd.py PRESETS) with the words the page shows. Only
+// those the script's class supports are offered (the answer's `presets`); a preset the page
+// has no words for shows its name.
 const PRESETS = [
   ['a*b+c', 'a·b + c'],
   ['addition', 'Addition'],
@@ -18,6 +20,7 @@ const PRESETS = [
   ['log+exp', 'Log + Exp (softmax fragment)'],
   ['relu', 'ReLU'],
 ];
+const DEFAULT_PRESET = 'a*b+c';
 const INPUTS = ['a', 'b', 'c'];
 const RANGE = { min: -10, max: 10, step: 0.1 };
 const START = { a: 2, b: -3, c: 10 };
@@ -27,8 +30,10 @@ export class AutogradToy {
     this.rpc = rpc;
     this.onCode = onCode;
     this.inputs = { ...START };
-    this.request = { preset: 'a*b+c' }; // what the graph was built from: a preset or an expr
+    this.request = { preset: DEFAULT_PRESET }; // what the graph was built from: a preset or an expr
     this.result = null;
+    this.phases = {};
+    this.backward = 'backward()';
     const card = liveCard({ title: 'A graph you can pull on', className: 'ag-toy' });
     this.root = card.root;
     this.root.dataset.state = 'waiting';
@@ -36,12 +41,31 @@ export class AutogradToy {
     container.append(card.root);
   }
 
-  buildControls() {
-    this.presetButtons = PRESETS.map(([key, label]) => {
-      const b = el('button', { type: 'button', className: 'ag-preset', dataset: { preset: key } }, label);
+  // A (re)loaded script: its class's methods (for the code panel) and its names.
+  setScript(info) {
+    this.phases = info.phases ?? {};
+    this.backward = `${info.roles?.autograd?.backward ?? 'backward'}()`;
+    this.animation.setScript({ autograd: info.roles?.autograd, chainRule: info.facts?.chain_rule, phases: this.phases });
+    this.presetsShown = null;
+    this.result = null; // the old script's graph is not this one's
+  }
+
+  // The presets this script's class supports, as buttons (made again only when they change).
+  showPresets(keys) {
+    if (!keys || this.presetsShown === keys.join()) return;
+    this.presetsShown = keys.join();
+    const words = new Map(PRESETS);
+    this.presetButtons = keys.map((key) => {
+      const b = el('button', { type: 'button', className: 'ag-preset', dataset: { preset: key } }, words.get(key) ?? key);
       b.addEventListener('click', () => this.build({ preset: key }));
       return b;
     });
+    this.presetRow.replaceChildren(el('span', 'ag-presets-label', 'Presets:'), ...this.presetButtons);
+    this.markPreset();
+  }
+
+  buildControls() {
+    this.presetButtons = [];
     this.field = el('input', { type: 'text', className: 'ag-expr', spellcheck: 'false', autocomplete: 'off',
       'aria-label': 'Your own expression in a, b and c', placeholder: '(a*b).exp() / (a + 1)' });
     const go = el('button', { type: 'button', className: 'ag-expr-go' }, 'Build');
@@ -65,8 +89,9 @@ export class AutogradToy {
       this.sliders.set(name, { input, out, row });
       return row;
     });
+    this.presetRow = el('div', 'ag-presets', el('span', 'ag-presets-label', 'Presets:'));
     return el('div', 'ag-controls', [
-      el('div', 'ag-presets', [el('span', 'ag-presets-label', 'Presets:'), ...this.presetButtons]),
+      this.presetRow,
       form,
       el('div', 'ag-sliders', sliders),
     ]);
@@ -75,7 +100,7 @@ export class AutogradToy {
   buildGraph() {
     this.dagBox = scrollCue(el('div', 'ag-dag', el('p', 'live-status ag-wait', 'Waiting for Python…')));
     this.dag = new DagView(this.dagBox, {
-      label: 'The expression as a graph of Values',
+      label: 'The expression as a graph of the script\'s autograd nodes',
       minScale: 0.72,
       maxScale: 1.2, // a three-box graph need not look lost in the panel
       onHover: (id) => this.hover(id),
@@ -113,17 +138,21 @@ export class AutogradToy {
     this.request = request;
     this.markPreset();
     this.setBusy(true); // Backward on the old graph would be undone the moment the new one lands
+    let retry = false;
     try {
       const result = await this.rpc.call('autograd', { ...request, inputs: this.inputs });
       this.show(result, true);
       if (request.preset) this.field.value = result.expr;
     } catch (error) {
-      this.showError(error);
+      // A new script whose class lacks the preset's methods: start it on the plain preset.
+      retry = Boolean(request.preset && request.preset !== DEFAULT_PRESET && !this.result);
+      if (!retry) this.showError(error);
       if (this.result) this.request = this.result.preset ? { preset: this.result.preset } : { expr: this.result.expr };
       this.markPreset();
     } finally {
       this.setBusy(false);
     }
+    if (retry) await this.build({ preset: DEFAULT_PRESET });
   }
 
   setBusy(busy) {
@@ -149,6 +178,7 @@ export class AutogradToy {
 
   show(result, isNew) {
     this.result = result;
+    this.showPresets(result.presets);
     this.animation.stop();
     const { nodes, edges } = dagGraph(result);
     this.dag.setGraph(nodes, edges);
@@ -179,7 +209,7 @@ export class AutogradToy {
   hover(id) {
     if (this.animation.player.playing) return; // the animation is showing its own lines
     const node = id == null ? null : this.result?.nodes[id];
-    this.onCode(node ? [opMethod(node.op)].filter(Boolean) : this.codeNow ?? ['Value.backward']);
+    this.onCode(node ? [opMethod(node.op, this.phases)].filter(Boolean) : this.codeNow ?? ['autograd.backward']);
   }
 
   animationState(state) {
@@ -202,12 +232,12 @@ export class AutogradToy {
     this.fieldStatus.replaceChildren(el('span', `ag-fd ${agree ? 'ok' : 'bad'}`, agree
       ? '✓ grads agree with finite differences'
       : `✗ finite differences disagree at ${used.filter((n) => !fd[n]?.agree).join(', ')}`));
-    this.fieldStatus.title = 'Python nudges each input by a tiny h and compares the change with backward()\'s grad';
+    this.fieldStatus.title = `Python nudges each input by a tiny h and compares the change with ${this.backward}'s grad`;
     if (!withNumbers) {
       this.checks.replaceChildren();
       return;
     }
-    const head = el('tr', null, ['input', 'data', 'grad from backward()', 'finite difference', ''].map((t) => el('th', null, t)));
+    const head = el('tr', null, ['input', 'data', `grad from ${this.backward}`, 'finite difference', ''].map((t) => el('th', null, t)));
     const rows = used.map((name) => {
       const c = fd[name];
       return el('tr', { dataset: { input: name } }, [
@@ -219,7 +249,7 @@ export class AutogradToy {
       ]);
     });
     const note = el('p', 'ag-fd-note', 'Finite difference: (f(x + h) − f(x − h)) / 2h with a tiny h, computed by Python from the same expression. '
-      + 'It needs no chain rule, so agreeing with it is a check on backward().');
+      + `It needs no chain rule, so agreeing with it is a check on ${this.backward}.`);
     this.checks.replaceChildren(el('table', 'ag-fd-table', [el('thead', null, head), el('tbody', null, rows)]), note);
   }
 }

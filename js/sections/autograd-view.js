@@ -1,5 +1,5 @@
 // How the autograd playground draws the bridge's graph: which role colours a node, what its
-// badge says, the lines in its box, and which of the script's Value methods made it.
+// badge says, the lines in its box, and which method of the script's autograd class made it.
 import { shortNumber } from '../ui/short-number.js';
 import { pyRepr } from '../ui/py-number.js';
 
@@ -12,14 +12,17 @@ export function opBadge(op) {
   return op; // exp, log, relu, "?"
 }
 
-// The method of the script's Value whose lines made a node (and its local gradients).
-export function opMethod(op) {
-  if (!op || op === 'leaf') return 'Value.__init__';
-  if (op === 'add') return 'Value.__add__';
-  if (op === 'mul') return 'Value.__mul__';
-  if (op.startsWith('pow')) return 'Value.__pow__';
-  if (['exp', 'log', 'relu'].includes(op)) return `Value.${op}`;
-  return null;
+// The method of the script's autograd class whose lines made a node (and its local gradients),
+// as the bridge names the class's methods by role (`autograd.__mul__`, `autograd.exp`), and only
+// if the script's class has it (`phases`: info.phases).
+export function opMethod(op, phases) {
+  let method;
+  if (!op || op === 'leaf') method = 'autograd.__init__';
+  else if (op === 'add') method = 'autograd.__add__';
+  else if (op === 'mul') method = 'autograd.__mul__';
+  else if (op.startsWith('pow')) method = 'autograd.__pow__';
+  else if (/^\w+$/.test(op)) method = `autograd.${op}`; // exp, log, relu, tanh...
+  return method && (!phases || phases[method]) ? method : null;
 }
 
 export function roleOf(node, outputId) {
@@ -31,6 +34,12 @@ export function roleOf(node, outputId) {
 export function nodeName(node) {
   if (node.kind === 'hidden') return `(hidden ${opBadge(node.op) ?? node.op})`;
   return node.label ?? `#${node.id}`;
+}
+
+// The same, as the receiver of a method call: `(a*b)._backward()`, `c._backward()`.
+export function receiver(node) {
+  const name = nodeName(node);
+  return /^[\w.]+$/.test(name) ? name : `(${name})`;
 }
 
 function title(node) {
@@ -45,7 +54,7 @@ const boxNumber = (x) => shortNumber(x, 3);
 // `grad`: the grad to show (a number), or undefined while backward() has not reached the node.
 export function nodeLines(node, grad) {
   const lines = [
-    { text: title(node), full: node.kind === 'hidden' ? `made inside a Value method (${node.op})` : title(node), cls: 'dag-title' },
+    { text: title(node), full: node.kind === 'hidden' ? `made inside a method of the class (${node.op})` : title(node), cls: 'dag-title' },
     { text: `data ${boxNumber(node.data)}`, full: `data ${pyRepr(node.data)}`, cls: 'dag-data' },
   ];
   if (grad === undefined) lines.push({ text: 'grad ·', full: 'grad: not computed yet', cls: 'dag-grad pending' });

@@ -1,10 +1,12 @@
-// Chapter 2: the Value class and backward(). A small expression built with the script's own
-// Value, drawn as a graph you can change and run backward() on; then the real graph behind
-// one training step; and the class itself, its lines highlighted to follow what is shown.
+// Chapter 2: the script's autograd class and its backward. A small expression built with the
+// script's own class, drawn as a graph you can change and run backward on; then the real graph
+// behind one training step; and the class itself, its lines highlighted to follow what is shown.
+// The class is whatever the bridge found playing the role (info.roles.autograd), by any name.
 import { CodePanel } from '../ui/code-panel.js';
 import { el } from '../ui/dom.js';
 import { AutogradToy } from './autograd-toy.js';
 import { LossGraphPanel } from './autograd-lossgraph.js';
+import { whyMissing } from './parameters-roles.js';
 
 let ctx;
 let toy;
@@ -23,7 +25,7 @@ export default {
       onCode: (phases) => panel?.highlight(phases),
     });
     // The class sits with the playground it explains, before the bigger graph.
-    panel = new CodePanel(toy.root.querySelector('.live-card-body'), { show: ['Value'], highlight: ['Value.backward'] });
+    panel = new CodePanel(toy.root.querySelector('.live-card-body'), { show: ['autograd'], highlight: ['autograd.backward'] });
     lossGraph = new LossGraphPanel(live, { rpc: ctx.rpc });
     ctx.rpc.on('step', (record) => lossGraph.modelChanged(record?.step));
     ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') lossGraph.modelChanged(); });
@@ -31,8 +33,10 @@ export default {
   update(info) {
     panel.setScript(ctx.script().source, info.phases);
     lossGraph.reset(info);
-    if (!info.phases?.Value) {
-      toy.showError({ message: 'This script has no class Value to build a graph with.' });
+    toy.setScript(info);
+    if (!info.roles?.autograd) {
+      const why = whyMissing(info, ['autograd', 'training']) ?? 'The bridge found no autograd class in this script.';
+      toy.showError({ message: `${why} There is no graph to build here.` });
       return;
     }
     toy.build(toy.request);

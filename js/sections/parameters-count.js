@@ -1,5 +1,6 @@
 // The running parameter count: one bar split by component in proportion to its share, each
-// part's count, and the total, which is the script's own len(params).
+// part's count, and the total, the bridge's count of the parameters the script's update loop
+// walks (info.params.count).
 //
 //   renderCount(container, matrices, count)   // data changed
 import { breakdown } from './parameters-matrices.js';
@@ -40,9 +41,8 @@ export function renderCount(container, matrices, count) {
   const total = document.createElement('div');
   total.className = 'pm-count-total';
   const dt = document.createElement('dt');
-  const code = document.createElement('code');
-  code.textContent = 'len(params)';
-  dt.append('total ', code);
+  dt.textContent = 'total';
+  dt.title = 'every number the script\'s update loop changes';
   const dd = document.createElement('dd');
   dd.dataset.total = String(count);
   dd.textContent = String(count);
@@ -51,11 +51,10 @@ export function renderCount(container, matrices, count) {
   root.append(bar, list);
 
   if (inMatrices !== count) {
-    // params is the script's own flat list; if it is not state_dict's matrices row by row,
-    // the cells drawn here may not line up with its order.
+    // The update loop walks more (or fewer) numbers than the matrices found hold.
     const note = document.createElement('p');
     note.className = 'source-note';
-    note.textContent = `The matrices hold ${inMatrices} numbers but params has ${count}: this script builds params some other way, so the values drawn may not line up.`;
+    note.textContent = `The matrices drawn hold ${inMatrices} numbers, but the script's update loop changes ${count}: some parameters are not in a matrix the bridge could lay out.`;
     root.append(note);
   }
   container.replaceChildren(root);

@@ -7,6 +7,7 @@
 import { Heatmap } from '../ui/heatmap.js';
 import { shortNumber } from '../ui/short-number.js';
 import { hideTooltip, showTooltip } from '../ui/tooltip.js';
+import { codeSpans } from './parameters-text.js';
 
 export class Inspector {
   constructor(container, { onOpen }) {
@@ -75,6 +76,18 @@ export function matrixHeader(m, { withName = true } = {}) {
   chip.className = `pm-component flow-${m.component.flow}`;
   chip.textContent = m.component.label;
   title.append(chip);
+  if (m.roles?.includes('output') && m.component.key !== 'output') {
+    const also = document.createElement('span');
+    also.className = 'pm-component flow-loss';
+    also.textContent = 'output';
+    title.append(also);
+  }
+  if (m.aliases?.length) {
+    const alias = document.createElement('span');
+    alias.className = 'pm-alias';
+    alias.textContent = `also ${m.aliases.join(', ')}`;
+    title.append(alias);
+  }
   const shape = document.createElement('p');
   shape.className = 'pm-shape-line';
   // Each fact stays on one line; a narrow box wraps between them.
@@ -86,7 +99,7 @@ export function matrixHeader(m, { withName = true } = {}) {
   });
   const purpose = document.createElement('p');
   purpose.className = 'pm-purpose';
-  purpose.textContent = m.purpose;
+  purpose.append(...codeSpans(m.purpose));
   block.append(title, shape, purpose);
   return block;
 }

@@ -6,7 +6,7 @@
 //   const schematic = new Schematic(container, { onShow(matrix), onOpen(matrix, button) });
 //   schematic.setMatrices(matrices);   // data changed (describeMatrices + groupMatrices)
 //   schematic.select(name);            // view changed: mark the matrix being shown
-import { COMPONENTS, groupMatrices } from './parameters-matrices.js';
+import { COMPONENTS, groupMatrices, tiedOutput } from './parameters-matrices.js';
 
 const LONGEST_SIDE_PX = 192; // the largest matrix's longer side; everything else scales with it
 const MAX_PX_PER_CELL = 4;
@@ -31,7 +31,10 @@ export class Schematic {
     const longest = Math.max(1, ...matrices.map((m) => Math.max(m.rows, m.cols)));
     const px = Math.min(MAX_PX_PER_CELL, LONGEST_SIDE_PX / longest);
     this.buttons.clear();
-    this.groups.replaceChildren(...groupMatrices(matrices).map((group) => this.groupElement(group, px)));
+    const groups = groupMatrices(matrices).map((group) => this.groupElement(group, px));
+    const tied = tiedOutput(matrices);
+    if (tied && !matrices.some((m) => m.component.key === 'output')) groups.push(this.tiedElement(tied));
+    this.groups.replaceChildren(...groups);
     this.renderLegend(matrices, px);
   }
 
@@ -73,6 +76,7 @@ export class Schematic {
     button.style.width = `${Math.max(MIN_SIDE_PX, Math.round(m.cols * px))}px`;
     button.style.height = `${Math.max(MIN_SIDE_PX, Math.round(m.rows * px))}px`;
     button.setAttribute('aria-label', `${m.name}: ${m.rows} by ${m.cols}, ${m.component.label}. Open a zoomed view.`);
+    button.title = m.name;
     button.addEventListener('pointerenter', () => this.onShow(m));
     button.addEventListener('focus', () => this.onShow(m));
     button.addEventListener('click', () => this.onOpen(m, button));
@@ -89,8 +93,33 @@ export class Schematic {
     return figure;
   }
 
+  // Tied weights: the output has no matrix of its own; its place says which one it reuses.
+  tiedElement(m) {
+    const el = document.createElement('div');
+    el.className = 'pm-group pm-tied';
+    el.dataset.group = 'output';
+    const title = document.createElement('div');
+    title.className = 'pm-group-title';
+    title.textContent = 'output';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'pm-tied-ref flow-loss';
+    button.dataset.name = m.name;
+    button.textContent = `= ${m.name}`;
+    button.title = `The scores are made with ${m.name} itself (tied weights): no matrix of their own`;
+    button.addEventListener('pointerenter', () => this.onShow(m));
+    button.addEventListener('focus', () => this.onShow(m));
+    button.addEventListener('click', () => this.onOpen(m, button));
+    const note = document.createElement('p');
+    note.className = 'pm-tied-note';
+    note.textContent = 'tied: the token table again';
+    el.append(title, button, note);
+    return el;
+  }
+
   renderLegend(matrices, px) {
     const present = new Set(matrices.map((m) => m.component.key));
+    if (tiedOutput(matrices)) present.add('output');
     const chips = COMPONENTS.filter((c) => present.has(c.key)).map((c) => {
       const chip = document.createElement('span');
       chip.className = `pm-chip flow-${c.flow}`;

@@ -85,15 +85,19 @@ export class MatrixZoom {
       return;
     }
     const { row, col } = this.cell;
-    const index = m.offset + row * m.cols + col; // its place in the flat `params` list
+    const index = m.offset + row * m.cols + col; // its place in the flat parameter list
     const label = m.rowLabels?.[row];
     const where = document.createElement('p');
     where.className = 'pm-readout-where';
-    where.textContent = `row ${row}${label ? ` (${label})` : ''}, column ${col} · params[${index}]`;
-    const expr = `state_dict['${m.name}'][${row}][${col}]`;
+    where.textContent = `row ${row}${label ? ` (${label})` : ''}, column ${col} · parameter ${index} of the flat list`;
+    const expr = `${m.name}[${row}][${col}]`;
     const rows = [[`${expr}.data`, this.state.data[index], 'data']];
     if (this.state.trained) {
-      rows.push([`${expr}.grad`, this.state.grad[index], 'grad'], [`m[${index}]`, this.state.m[index], 'm'], [`v[${index}]`, this.state.v[index], 'v']);
+      // The optimizer's moments by the script's own names (info.roles.moments), in its order.
+      const [first, second] = this.state.moments ?? [];
+      rows.push([`${expr}.grad`, this.state.grad[index], 'grad']);
+      if (first) rows.push([`${first}[${index}]`, this.state.m[index], 'm']);
+      if (second) rows.push([`${second}[${index}]`, this.state.v[index], 'v']);
     }
     const list = document.createElement('dl');
     list.className = 'pm-readout-values';
@@ -111,16 +115,17 @@ export class MatrixZoom {
     this.readout.replaceChildren(where, list, this.trainingNote());
   }
 
-  // Why grad, m and v are missing, or why grad reads 0 after a step.
+  // Why grad and the moments are missing, or why grad reads 0 after a step.
   trainingNote() {
     const note = document.createElement('p');
     note.className = 'pm-readout-note';
+    const names = (this.state?.moments ?? []).join(' and ') || 'the optimizer\'s moments';
     if (!this.state?.trained) {
-      note.textContent = 'Before training, every gradient and Adam average is 0, so only the value is shown. After a training step (chapter 6), grad, m and v appear here too.';
+      note.textContent = `Before training, every gradient and every number of ${names} is 0, so only the value is shown. After a training step (chapter 6), they appear here too.`;
     } else if (this.state.gradsCleared) {
-      note.textContent = 'grad reads 0 between steps: the update loop sets p.grad = 0 once Adam has used it. m and v keep its running averages.';
+      note.textContent = `grad reads 0 between steps: every gradient is 0 now, so the script's update set them back once it had used them. ${names} keep their running averages.`;
     } else {
-      note.textContent = 'm and v are Adam\'s running averages of the gradient and of its square.';
+      note.textContent = `${names}: the optimizer's running averages of the gradient and of its square.`;
     }
     return note;
   }

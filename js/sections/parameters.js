@@ -1,6 +1,9 @@
-// Chapter 3: the model's weight matrices, read from the running script's state_dict: a
-// schematic of every matrix to scale, the hovered one as a heatmap of its live values, a zoom
-// with every cell's value (and grad, m, v once trained), and the parameter count by component.
+// Chapter 3: the model's weight matrices, as the bridge lays out the script's parameters
+// (info.params.layout: names, shapes, offsets into the flat list): a schematic of every matrix
+// to scale, the hovered one as a heatmap of its live values, a zoom with every cell's value (and
+// grad and the optimizer's moments once trained), and the parameter count by component. What
+// each matrix is for comes from the statements of the model that use it (the bridge's
+// `outline`, parameters-roles.js), never from its name.
 //
 // The values follow training. The section refetches `params` (one request in flight, the
 // newest waiting one wins) whenever
@@ -8,11 +11,13 @@
 //   - a script is (re)loaded (update), or
 //   - any other call changes the parameters: the worker follows it with 'model-changed'
 //     (a direct `step` call, a checkpoint import).
+import { el } from '../ui/dom.js';
 import { renderStatus } from '../ui/facts.js';
 import { liveCard } from '../ui/live-card.js';
 import { codeLink } from '../ui/code-link.js';
 import { sectionFrame } from './section.js';
 import { describeMatrices } from './parameters-matrices.js';
+import { whyMissing } from './parameters-roles.js';
 import { Schematic } from './parameters-schematic.js';
 import { Inspector } from './parameters-inspector.js';
 import { MatrixZoom } from './parameters-zoom.js';
@@ -29,6 +34,8 @@ let links;
 let view = null; // {schematic, inspector, zoom, count}: built on the first update
 let info = null;
 let matrices = [];
+let outline = null; // the bridge's `outline` for this script, or null
+let rolesNote = ''; // why the roles could not be read, when they could not
 let state = null; // the last `params` answer: {data, grad, m, v, trained, gradsCleared}
 let steps = 0;
 let shown = null; // the matrix in the inspector
@@ -36,9 +43,9 @@ let refreshes = 0;
 
 function mount(root, context) {
   ctx = context;
-  frame = sectionFrame(root, { code: { show: ['hyper', 'state_dict', 'params'], highlight: ['hyper', 'state_dict', 'params'] } });
+  frame = sectionFrame(root, { code: { show: ['hyper', 'params'], highlight: ['hyper', 'params'] } });
   frame.live.classList.add('pm-scope');
-  links = { matrices: codeLink(frame.panel, ['state_dict']), count: codeLink(frame.panel, ['params']) };
+  links = { matrices: codeLink(frame.panel, ['params']), count: codeLink(frame.panel, ['params']) };
   const refreshOnScreen = onScreenOnly(root, refresh, { every: LIVE_REFRESH_MS });
   ctx.rpc.on('step', (record) => {
     steps = Math.max(steps, record?.step ?? steps + 1);
@@ -47,18 +54,29 @@ function mount(root, context) {
   ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') refreshOnScreen(); }); // load: update() refetches
 }
 
-function update(newInfo) {
+async function update(newInfo) {
   info = newInfo;
   steps = info.step ?? 0;
   frame.showScript(ctx, info);
   for (const link of Object.values(links)) link.refresh();
-  if (!info.params?.names?.length) {
+  if (!info.params?.layout?.length) {
     view = null;
-    renderStatus(frame.live, 'This script has no state_dict of weight matrices to draw.');
+    renderStatus(frame.live, whyMissing(info, ['params', 'training']) ?? 'The bridge found no weight matrices in this script.');
     return;
   }
+  const mine = info;
+  let answer = null;
+  let note = '';
+  try {
+    answer = await ctx.rpc.call('outline', {});
+  } catch (error) {
+    note = `What each matrix is for is read from the model's statements, and the bridge could not read them: ${error?.message ?? error}`;
+  }
+  if (mine !== info) return; // a newer script arrived meanwhile
+  outline = answer;
+  rolesNote = note;
   buildView();
-  setMatrices(describeMatrices(info.params, info));
+  setMatrices(describeMatrices(info.params.layout, outline, info));
   refresh();
 }
 
@@ -72,7 +90,9 @@ function buildView() {
     inspector: new Inspector(matricesCard.body, { onOpen: open }),
     zoom: new MatrixZoom(),
     count: countCard.body,
+    rolesNote: el('p', { className: 'pm-roles-note', hidden: true }),
   };
+  matricesCard.body.append(view.rolesNote);
   frame.live.replaceChildren(matricesCard.root, countCard.root);
 }
 
@@ -81,6 +101,8 @@ function setMatrices(list) {
   state = null;
   view.zoom.close();
   view.schematic.setMatrices(matrices);
+  view.rolesNote.textContent = rolesNote;
+  view.rolesNote.hidden = !rolesNote;
   renderCount(view.count, matrices, info.params.count);
   shown = matrices.find((m) => m.name === shown?.name) ?? matrices[0];
   view.schematic.select(shown.name);
@@ -97,13 +119,14 @@ function refresh() {
 
 function applyParams(result) {
   if (!view) return;
-  const sameShapes = result.names.length === matrices.length
-    && result.names.every((name, i) => name === matrices[i].name && result.shapes[i][0] === matrices[i].rows && result.shapes[i][1] === matrices[i].cols);
-  if (!sameShapes) setMatrices(describeMatrices(result, info)); // a script loaded meanwhile
+  const layout = result.layout ?? [];
+  const sameShapes = layout.length === matrices.length
+    && layout.every((m, i) => m.name === matrices[i].name && m.rows === matrices[i].rows && m.cols === matrices[i].cols);
+  if (!sameShapes) return; // a script loaded meanwhile: its update() draws it
   const anyNonZero = (arr) => arr.some((x) => x !== 0);
   const gradsNonZero = anyNonZero(result.grad);
   const trained = steps > 0 || gradsNonZero || anyNonZero(result.m) || anyNonZero(result.v);
-  state = { data: result.data, grad: result.grad, m: result.m, v: result.v, trained, gradsCleared: trained && !gradsNonZero };
+  state = { data: result.data, grad: result.grad, m: result.m, v: result.v, trained, gradsCleared: trained && !gradsNonZero, moments: result.moments ?? info.roles?.moments ?? [] };
   refreshes += 1;
   frame.live.dataset.refreshes = String(refreshes); // lets tests wait for fresh values
   view.inspector.root.hidden = false;

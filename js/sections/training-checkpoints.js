@@ -8,14 +8,16 @@
 import { readDataset } from '../embedded.js';
 import { base64ToBytes, bytesToBase64, gunzipBytes, gunzipText } from '../worker/decode.js';
 
-let embedded; // undefined: not read yet; null: this page has none
+let embedded = null; // the parsed block, once it has been found
 let nativeSteps = null; // Promise of {loss, lr_t, doc}
 let defaultDatasetSha = null; // Promise: the embedded data set's sha256, hashed once
 
+// The block comes late in the file: asked before the parser reached it (the prose's facts ask
+// at the first frame), there is none yet, and that answer is not kept.
 function read() {
-  if (embedded === undefined) {
+  if (!embedded) {
     const block = document.querySelector('script[data-embedded="checkpoints"]');
-    embedded = block ? JSON.parse(block.textContent) : null;
+    if (block) embedded = JSON.parse(block.textContent);
   }
   return embedded;
 }

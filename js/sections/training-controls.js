@@ -16,7 +16,7 @@ export class TrainingControls {
       button('Train 1 step', '1', 'Run the loop body once (Enter, when this chapter has focus)'),
       button('10 steps', '10'),
       button('100 steps', '100'),
-      button('To the end', 'end', 'Run the remaining steps of range(num_steps)'),
+      button('To the end', 'end', 'Run the remaining steps of the training loop'),
     ];
     this.buttons[0].classList.add('primary');
     this.pause = button('Pause', 'pause', 'Stop after the step that is running');
@@ -60,7 +60,8 @@ export class TrainingControls {
   }
 
   // "step k / N · x steps/s · ETA" — the rate over the current run, measured on the page.
-  showProgress(stepsDone, numSteps, running) {
+  // `over`: the loop's iterable is used up (the bridge's step returned no record).
+  showProgress(stepsDone, numSteps, running, over = false) {
     const parts = [`step ${stepsDone} / ${numSteps}`];
     const seconds = (performance.now() - this.rate.t0) / 1000;
     const done = stepsDone - this.rate.s0;
@@ -68,13 +69,14 @@ export class TrainingControls {
       const rate = done / seconds;
       parts.push(`${rate.toFixed(rate < 10 ? 1 : 0)} steps/s`);
       parts.push(`ETA ${clock((numSteps - stepsDone) / rate)} to step ${numSteps}`);
-    } else if (!running && stepsDone >= numSteps) {
-      parts.push('the loop is done');
+    } else if (!running && (over || stepsDone >= numSteps)) {
+      parts.push('the training loop is over: every step of it has run');
     } else if (!running && stepsDone > 0) {
       parts.push('paused: hover the heatmap below to read any parameter');
     }
     this.progress.textContent = parts.join(' · ');
     this.progress.dataset.step = String(stepsDone);
+    this.progress.dataset.over = String(!running && (over || stepsDone >= numSteps));
   }
 }
 

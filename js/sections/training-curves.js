@@ -33,16 +33,18 @@ export class TrainingCurves {
     this.legendFor = null;
   }
 
-  // The schedule's shape: the script's own lr_t expression evaluated by Python for every step.
+  // The schedule's shape (training-schedule.js): the script's own statement run by Python for
+  // the loop's steps, or {missing} when the script has none. null: not known yet.
   setShape(shape) {
     this.shape = shape;
+    this.lr.root.dataset.schedule = shape == null ? 'pending' : shape.missing ? 'missing' : 'script';
   }
 
   // Data changed: the step records so far (parallel arrays). The first `native` of them came
   // with a checkpoint (CPython ran them, training-jump.js): drawn in a shade of their own.
   show({ steps, losses, lrs, docs, native = 0 }, { numSteps, vocabSize }) {
     this.runs = { steps, losses, docs, lrs, native };
-    const uniform = Math.log(vocabSize);
+    const uniform = vocabSize ? Math.log(vocabSize) : null;
     const average = movingAverage(losses, AVERAGE_OVER);
     const xMax = Math.max(10, steps.at(-1) ?? 0);
     // The first series is every step (the hover reads it); with a checkpoint's steps it is drawn
@@ -55,14 +57,23 @@ export class TrainingCurves {
       { xs: steps, ys: losses, color: '--flow-loss', width: 1, alpha: native ? 0 : 0.55, dots: !native && steps.length <= 30 },
       ...page,
       { xs: steps, ys: average, color: '--text', width: 2 },
-    ], { xMin: 0, xMax, yMin: 0, yMax: Math.max(uniform * 1.1, ...losses), lines: [{ y: uniform, color: '--text-dim', label: `uniform guess ln(${vocabSize}) = ${uniform.toFixed(2)}` }] });
+    ], { xMin: 0, xMax, yMin: 0, yMax: Math.max((uniform ?? 0) * 1.1, ...losses, 1e-9), lines: uniform == null ? [] : [{ y: uniform, color: '--text-dim', label: `uniform guess ln(${vocabSize}) = ${uniform.toFixed(2)}` }] });
     if (this.legendFor !== native) this.showLegend(native); // rebuilt only when it reads differently
-    const shape = this.shape ? [{ xs: this.shape.xs, ys: this.shape.ys, color: '--text-faint', width: 1, dash: [4, 3] }] : [];
-    this.lrChart.setSeries([{ xs: steps, ys: lrs, color: '--accent', width: 2, marker: true }, ...shape], { xMin: 0, xMax: numSteps, yMin: 0 });
-    const last = lrs.at(-1);
-    this.lrNote.textContent = last == null
-      ? 'Dashed: the script\'s lr_t line evaluated for every step of range(num_steps). Solid: lr_t of the steps run.'
-      : `lr_t of the last step: ${shortNumber(last, 4)}. Dashed: the script's lr_t line for every step; solid: the steps run.`;
+    const shape = this.shape?.xs ? [{ xs: this.shape.xs, ys: this.shape.ys, color: '--text-faint', width: 1, dash: [4, 3] }] : [];
+    const ran = lrs.some((x) => x != null) ? [{ xs: steps, ys: lrs, color: '--accent', width: 2, marker: true }] : [];
+    this.lrChart.setSeries([...ran, ...shape], { xMin: 0, xMax: numSteps, yMin: 0 });
+    this.lrNote.textContent = this.lrText(lrs.at(-1));
+  }
+
+  // The schedule's own words: its variable and line, or why there is none.
+  lrText(last) {
+    const shape = this.shape;
+    if (shape?.missing) return shape.missing;
+    if (!shape) return 'Reading the schedule from the script…';
+    const name = shape.var ?? 'the rate';
+    const where = shape.lines ? ` (line ${shape.lines[0]}${shape.lines[1] !== shape.lines[0] ? `–${shape.lines[1]}` : ''})` : '';
+    const dashed = `Dashed: the script's statement for ${name}${where}, run by Python for every step of the loop`;
+    return last == null ? `${dashed}. Solid: ${name} of the steps run.` : `${name} of the last step: ${shortNumber(last, 4)}. ${dashed}; solid: the steps run.`;
   }
 
   showLegend(native) {
@@ -79,12 +90,13 @@ export class TrainingCurves {
     if (!hit) { hideTooltip(); return; }
     const i = hit.index;
     const where = i < this.runs.native ? ['computed in CPython (checkpoint)'] : [];
-    showTooltip([`step ${this.runs.steps[i]}`, `loss ${this.runs.losses[i].toFixed(4)}`, `document "${this.runs.docs[i] ?? ''}"`, ...where], hit.clientX, hit.clientY);
+    const doc = this.runs.docs[i];
+    showTooltip([`step ${this.runs.steps[i]}`, `loss ${this.runs.losses[i].toFixed(4)}`, ...(doc == null ? [] : [`document "${doc}"`]), ...where], hit.clientX, hit.clientY);
   }
 
   hoverLr(hit) {
     if (!hit) { hideTooltip(); return; }
-    showTooltip([`step ${hit.x}`, `lr_t ${shortNumber(hit.y, 5)}`], hit.clientX, hit.clientY);
+    showTooltip([`step ${hit.x}`, `${this.shape?.var ?? 'learning rate'} ${shortNumber(hit.y, 5)}`], hit.clientX, hit.clientY);
   }
 }
 

@@ -5,11 +5,12 @@ import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
 import { chipForId } from '../ui/token-chip.js';
 import { shortNumber } from '../ui/short-number.js';
+import { codeSpans } from './parameters-text.js';
 
 const PHASES = [
   { key: 't_forward', phase: 'train.forward', label: 'forward' },
   { key: 't_backward', phase: 'train.backward', label: 'backward' },
-  { key: 't_update', phase: 'train.update', label: 'Adam update' },
+  { key: 't_update', phase: 'train.update', label: 'update' },
 ];
 export const ALL_PHASES = PHASES.map((p) => p.phase);
 
@@ -32,7 +33,10 @@ export class TrainingDoc {
     this.columns = []; // PairColumn per position, reused
   }
 
-  show(record, { uchars, BOS, step: stepsDone = 0 }) {
+  // `info`: the script's (its vocab labels every token; roles say how its loss is made).
+  show(record, info) {
+    const stepsDone = info.step ?? 0;
+    const vocab = info.vocab;
     if (!record) {
       // No record but steps done: the model came from a checkpoint (training-jump.js).
       this.heading.textContent = stepsDone > 0
@@ -42,13 +46,14 @@ export class TrainingDoc {
       this.showPhases(null);
       return;
     }
-    const { doc, tokens = [], n = 0, losses = [], loss, step } = record;
-    this.heading.textContent = `Step ${step}: "${doc ?? ''}" — ${n} pairs, loss ${shortNumber(loss, 5)} = the mean of the ${n} losses below.`;
+    const { doc, tokens = [], losses = [], loss, step } = record;
+    const n = record.n ?? losses.length;
+    // The document is the data set's text: set as text, never read for backticks.
+    this.heading.replaceChildren(`Step ${step}: ${doc == null ? 'its document' : `"${doc}"`} — ${n} pairs, loss ${shortNumber(loss, 5)}. `, ...codeSpans(lossWords(info, n)));
     const worst = Math.max(...losses.filter(Number.isFinite), 1e-9);
     // One column per position, kept from step to step: a new document rewrites their contents
     // and adds or removes only the columns its length needs.
     while (this.columns.length < n) this.columns.push(new PairColumn(this.columns.length));
-    const vocab = { uchars, BOS };
     for (let pos = 0; pos < n; pos++) this.columns[pos].show(tokens[pos], tokens[pos + 1], losses[pos], worst, vocab);
     if (this.pairs.children.length !== n) this.pairs.replaceChildren(...this.columns.slice(0, n).map((c) => c.root));
     this.showPhases(record);
@@ -116,15 +121,25 @@ class PairColumn {
 
   show(input, target, loss, worst, vocab) {
     // A chip is remade only when its token changed (most documents share BOS and some letters).
-    if (this.ids[0] !== input || this.vocab !== vocab.uchars) this.input = swap(this.input, chipForId(input, vocab, { small: true, title: `input at position ${this.pos}` }));
-    if (this.ids[1] !== target || this.vocab !== vocab.uchars) this.target = swap(this.target, chipForId(target, vocab, { small: true, title: `target at position ${this.pos}` }));
+    if (this.ids[0] !== input || this.vocab !== vocab) this.input = swap(this.input, chipForId(input, vocab, { small: true, title: `input at position ${this.pos}` }));
+    if (this.ids[1] !== target || this.vocab !== vocab) this.target = swap(this.target, chipForId(target, vocab, { small: true, title: `target at position ${this.pos}` }));
     this.ids = [input, target];
-    this.vocab = vocab.uchars;
+    this.vocab = vocab;
     this.root.dataset.loss = String(loss);
     this.bar.style.height = `${Math.round(36 * (Number.isFinite(loss) ? loss / worst : 0))}px`;
-    this.loss.title = `-log(p) of the target at position ${this.pos}: ${loss}`;
+    this.loss.title = `the loss term of the target at position ${this.pos}: ${loss}`;
     this.loss.textContent = shortNumber(loss, 3);
   }
+}
+
+// How the step's loss relates to the terms below, as the bridge found the script makes it.
+function lossWords(info, n) {
+  const backward = info.facts?.backward_stmt ?? 'the backward call';
+  if (info.roles?.per_position_backward) {
+    return `The script calls \`${backward}\` once per position, on each of the ${n} terms below: the step's loss is their sum.`;
+  }
+  const list = info.roles?.losses;
+  return `The loss is what \`${backward}\` was called on; below, the ${n} terms of ${list ? `\`${list}\`` : 'its losses'} it is made from.`;
 }
 
 function swap(old, replacement) {

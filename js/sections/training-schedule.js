@@ -1,20 +1,24 @@
-// The learning-rate schedule's shape, from the script itself: its `lr_t = ...` line (found
-// inside the training loop the bridge located in the AST) is evaluated by Python for a sample
-// of loop indices. The page never restates the formula. Resolves {xs, ys} with xs as step
-// records count steps (1-based), or null when the script has no such line.
+// The learning-rate schedule's shape, from the script itself: the bridge's `schedule` runs the
+// script's own statement (the one in the update that computes the step's rate) for a sample of
+// the loop's steps. The page never restates the formula.
+//
+//   const shape = await lrShape(rpc, info);
+//   shape -> {xs, ys, var, lines} (xs count steps 1-based, as step records do)
+//          | {missing: sentence} when the script has no schedule, or the call fails
+import { asSentence } from './parameters-roles.js';
+
 const SAMPLES = 200;
 
-export async function lrShape(ctx, source, info) {
-  const range = info.phases?.train;
-  if (!range) return null;
-  const lines = source.split('\n').slice(range[0] - 1, range[1]);
-  const loopVar = /^\s*for\s+([A-Za-z_]\w*)\s+in\b/.exec(lines[0] ?? '')?.[1];
-  const assign = lines.map((l) => /^\s*lr_t\s*=\s*([^#]+?)\s*(#.*)?$/.exec(l)).find(Boolean);
-  if (!loopVar || !assign) return null;
-  const every = Math.max(1, Math.floor(info.hyper.num_steps / SAMPLES));
-  const code = `[(s + 1, (lambda ${loopVar}: ${assign[1]})(s)) for s in list(range(0, num_steps, ${every})) + [num_steps - 1]]`;
-  const { repr } = await ctx.rpc.call('eval', { code });
-  // A list of (int, float) tuples: Python's repr is JSON once the parentheses are brackets.
-  const pairs = JSON.parse(repr.replaceAll('(', '[').replaceAll(')', ']'));
-  return { xs: pairs.map((p) => p[0]), ys: pairs.map((p) => p[1]) };
+export async function lrShape(rpc, info) {
+  if (!info.roles?.schedule) {
+    const why = info.roles?.missing?.schedule;
+    return { missing: why ? asSentence(why) : 'This script has no learning-rate schedule: the bridge found no statement in its update that computes a rate from the step.' };
+  }
+  const every = Math.max(1, Math.floor((info.hyper?.num_steps ?? SAMPLES) / SAMPLES));
+  try {
+    const answer = await rpc.call('schedule', { every });
+    return { xs: answer.values.map((p) => p[0]), ys: answer.values.map((p) => p[1]), var: answer.var, lines: answer.lines };
+  } catch (error) {
+    return { missing: `The schedule could not be read: ${error?.message ?? error}` };
+  }
 }

@@ -1,6 +1,7 @@
 // Chapter 6: the training loop, run by the worker one loop-body step at a time (the streaming
-// `train` method), drawn from the step records it streams: the loss curve, the learning rate,
-// the document of the step, its phase timings and Adam's state for a few parameters.
+// `train` method), drawn from the step records it streams: the loss curve, the learning rate
+// (the script's own schedule), the document of the step, its phase timings and the update of a
+// few watched parameters as the script's own update lines made it (the record's `update`).
 //
 // Records arrive as 'step' events; they are kept as plain arrays and drawn at most once per
 // animation frame, so a fast run costs the page one paint per frame, never one per step.
@@ -14,6 +15,7 @@ import { TrainingDoc, ALL_PHASES } from './training-doc.js';
 import { TrainingAdam } from './training-adam.js';
 import { lrShape } from './training-schedule.js';
 import { TrainingJump } from './training-jump.js';
+import { tokenEmbedding, whyMissing } from './parameters-roles.js';
 import { onScreenOnly } from '../ui/on-screen.js';
 
 let ctx;
@@ -22,8 +24,8 @@ let view = null;
 let info = null;
 let job = null; // the running stream: {promise, cancel, tune}
 let runs; // parallel arrays of the records seen: steps, losses, lrs, docs
-let last = null; // the last record (with data, grad, m, v)
-let before = null; // the data of the step before `last`, when that record was seen too
+let last = null; // the last record (with data, grad, m, v and the watched parameters' update)
+let over = false; // the loop's iterable is used up: no further step
 let start = null; // the last `params` answer: Adam's view when no step record carries the parameters
 let frameRequest = 0;
 let drawOnScreen; // draw(), deferred while the chapter is off screen
@@ -58,7 +60,7 @@ function buildView() {
   });
   const curves = new TrainingCurves();
   const doc = new TrainingDoc({ onPhase: (phase, open) => markPhase(phase, open) });
-  const adamLink = codeLink(frame.panel, ['adam', 'train.update']);
+  const adamLink = codeLink(frame.panel, ['train.update']);
   const adam = new TrainingAdam({ codeLinkButton: adamLink.button });
   const jump = new TrainingJump({ onJump: (step) => jumpTo(step) });
   const top = el('div', 'tr-top', [controls.root, jump.root, controls.progress]);
@@ -71,28 +73,29 @@ function buildView() {
 function update(newInfo) {
   info = newInfo;
   frame.showScript(ctx, info);
-  if (!info.hyper?.num_steps || !info.params?.names?.length) {
+  const why = whyMissing(info, ['training', 'params']);
+  if (why || !info.hyper?.num_steps || !info.params?.layout?.length) {
     view = null;
-    renderStatus(frame.live, 'This script has no training loop over range(num_steps) to run here.');
+    renderStatus(frame.live, why ?? 'The bridge found no training loop to run here.');
     return;
   }
   if (!view) buildView();
   view.adamLink.refresh();
-  let offset = 0;
-  const layout = info.params.names.map((name, k) => {
-    const [rows, cols] = info.params.shapes[k];
-    const m = { name, rows, cols, offset };
-    offset += rows * cols;
-    return m;
-  });
-  view.adam.setScript(info, layout);
   runs = { steps: [], losses: [], lrs: [], docs: [] };
   last = null;
-  before = null;
+  over = false;
   start = null;
   resumeTo = null;
+  view.adam.setScript(info, info.params.layout, null);
   view.curves.setShape(null);
-  lrShape(ctx, ctx.script().source, info).then((shape) => { view.curves.setShape(shape); draw(); }, () => {});
+  const mine = info;
+  lrShape(ctx.rpc, info).then((shape) => { if (mine === info && view) { view.curves.setShape(shape); draw(); } });
+  // The start token's row of the token table is watched first: read which matrix that is.
+  ctx.rpc.call('outline', {}).then((outline) => {
+    if (mine !== info || !view || last) return;
+    view.adam.setScript(info, info.params.layout, tokenEmbedding(outline));
+    draw();
+  }, () => {});
   fetchStart();
   view.jump.clearCurrent();
   view.jump.check(ctx.script().source, ctx.dataset?.() ?? null); // only the unedited default script
@@ -111,7 +114,7 @@ async function jumpTo(step) {
     info = jumped.info;
     runs = jumped.runs;
     last = null;
-    before = null;
+    over = false;
     resumeTo = null;
     frame.live.dataset.steps = String(runs.steps.length);
     fetchStart();
@@ -146,8 +149,10 @@ function train(count) {
   view.controls.setRunning(true, stepsDone());
   view.jump.setEnabled(false);
   view.jump.clearCurrent();
-  job = ctx.rpc.stream('train', { steps, with_params: true, delay_ms: view.controls.delay() });
+  // `watch`: the worker's step spells out the update of these parameters in each record.
+  job = ctx.rpc.stream('train', { steps, with_params: true, watch: view.adam.watched(), delay_ms: view.controls.delay() });
   job.promise
+    .then((result) => { if (!pausing && result?.steps != null && result.steps < steps) over = true; })
     .catch((error) => renderStatusLine(`Training stopped: ${error?.type ?? 'Error'}: ${error?.message ?? error}`))
     .finally(() => {
       job = null;
@@ -183,8 +188,6 @@ function renderStatusLine(text) {
 
 function onRecord(record) {
   if (!runs || !record) return;
-  // Only the previous step's data can be "before" this one: a gap means a record was missed.
-  before = last && last.step === record.step - 1 ? last.data : null;
   last = record;
   runs.steps.push(record.step);
   runs.losses.push(record.loss);
@@ -225,16 +228,16 @@ function measured(part) {
 }
 
 function drawAdam() {
-  if (last?.data) view.adam.show({ ...last, fromRecord: true }, before);
-  else if (start) view.adam.show({ ...start, step: last?.step ?? stepsDone(), lr_t: last?.lr_t ?? runs?.lrs.at(-1) ?? null }, null);
+  if (last?.data) view.adam.show(last);
+  else if (start) view.adam.show({ ...start, step: last?.step ?? stepsDone(), lr_t: last?.lr_t ?? runs?.lrs.at(-1) ?? null });
 }
 
 function drawProgress() {
   const numSteps = info.hyper.num_steps;
-  view.curves.show(runs, { numSteps, vocabSize: info.vocab_size });
-  view.doc.show(last, info);
-  view.controls.showProgress(stepsDone(), numSteps, Boolean(job));
-  if (!job) view.controls.setEnabled(stepsDone() < numSteps);
+  view.curves.show(runs, { numSteps, vocabSize: info.vocab?.size });
+  view.doc.show(last, { ...info, step: stepsDone() });
+  view.controls.showProgress(stepsDone(), numSteps, Boolean(job), over);
+  if (!job) view.controls.setEnabled(!over && stepsDone() < numSteps);
 }
 
 // A phase of the loop body in the code panel: `open` (a click) opens the panel on it; the

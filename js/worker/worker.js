@@ -74,7 +74,7 @@ async function runStreaming(id, method, args) {
     let done = 0;
     try {
       for (; done < steps && !cancelled.has(id); done++) {
-        const answer = session.handle('step', { count: 1, with_params: Boolean(args.with_params) });
+        const answer = session.handle('step', { count: 1, with_params: Boolean(args.with_params), watch: args.watch ?? [] });
         if (!answer.ok) return answer;
         const record = answer.result[0];
         if (!record) break; // the loop's iterable is used up

@@ -1,11 +1,13 @@
 """Chapter 5, attention: one heatmap per head from the bridge's `attention`, a cell's score taken
 apart with numbers that multiply out to the script's own, a slider whose intervention changes
-the output probabilities, a refresh after training, and an edited script with 2 layers x 8 heads."""
+the output probabilities, a refresh after training, an edited script with 2 layers x 8 heads, and
+variants: two layers of two heads, a model of classes (attention in Attention.__call__)."""
 
 import math
 
 import pytest
 from helpers import wait_until
+from variant_pages import open_variant
 
 pytestmark = pytest.mark.browser
 
@@ -61,8 +63,10 @@ def shown_probs(page):
 def test_cell_breakdown_multiplies_out_and_the_slider_changes_the_output(open_page, built_page, artifacts):
     rec, info = open_section(open_page, built_page.as_uri())
     page = rec.page
-    n_head = info["hyper"]["n_head"]
-    assert page.locator(f"{SECTION} .at-head canvas").count() == n_head
+    bridge = rec.call("attention", {"word": "cat"})
+    assert bridge["ok"], bridge
+    n_head = bridge["result"]["n_head"]
+    assert n_head == 4 and page.locator(f"{SECTION} .at-head canvas").count() == n_head
     assert page.locator(f"{SECTION} .at-layers").is_hidden()  # one layer: no picker
     # Every head gets a pattern name from the documented rule.
     patterns = texts(page, f"{SECTION} .at-head", "pattern")
@@ -73,26 +77,27 @@ def test_cell_breakdown_multiplies_out_and_the_slider_changes_the_output(open_pa
     dot = f"{SECTION} .at-dot-card .live-card-body"
     picked = "(sel) => { const d = document.querySelector(sel).dataset; return [d.head, d.query, d.key].join(); }"
     wait_until(page, f"(sel) => ({picked})(sel) === '1,3,1'", dot)
-    bridge = rec.call("attention", {"word": "cat"})
-    assert bridge["ok"], bridge
     head_dim = bridge["result"]["head_dim"]
     cell = bridge["result"]["base"]["heads"][0][1][3]
     q = values(page, f"{SECTION} .at-dot .is-q")
     k = values(page, f"{SECTION} .at-dot .is-k")
     prods = values(page, f"{SECTION} .at-dot .is-prod")
-    assert q == cell["q_h"] and k == cell["k_h"][1]
+    assert q == cell["query"] and k == cell["keys"][1]
     assert prods == pytest.approx([a * b for a, b in zip(q, k, strict=True)], abs=1e-12)
     (total,) = values(page, f"{SECTION} .at-sum")
-    (score,) = values(page, f"{SECTION} .at-score")
     (logit,) = values(page, f"{SECTION} .at-logit")
+    (factor,) = values(page, f"{SECTION} .at-factor")
     assert total == pytest.approx(sum(prods), abs=1e-12)
-    assert score == pytest.approx(total / math.sqrt(head_dim), abs=1e-12)
-    assert logit == cell["attn_logits"][1] and score == pytest.approx(logit, abs=1e-9)
+    assert logit == cell["scores"][1]
+    # The script's scale, read off its numbers: for microgpt.py, 1 / sqrt(head_dim).
+    assert factor == pytest.approx(1 / math.sqrt(head_dim), abs=1e-9)
+    # The weights are the script's own, not recomputed.
     weights = values(page, f"{SECTION} .at-softmax .at-weight")
-    assert weights == cell["attn_weights"]
-    top = max(cell["attn_logits"])
-    exps = [math.exp(s - top) for s in cell["attn_logits"]]
-    assert exps[1] / sum(exps) == pytest.approx(weights[1], abs=1e-9)
+    assert weights == cell["weights"]
+    # The script's own names head the columns.
+    names = bridge["result"]["names"]
+    heads = texts(page, f"{SECTION} .at-dot thead th") + texts(page, f"{SECTION} .at-softmax thead th")
+    assert f"{names['query']}[j]" in heads and names["scores"] in heads and names["weights"] in heads
     # The arrows for the picked head: one per visible (query, key) pair, 1 + 2 + 3 + 4 for "cat".
     assert page.locator(f"{SECTION} .at-arrow").count() == 10
     page.screenshot(path=str(artifacts / "attention-heads.png"))
@@ -101,7 +106,7 @@ def test_cell_breakdown_multiplies_out_and_the_slider_changes_the_output(open_pa
     page.locator(f"{SECTION} .at-heads-card .code-link").click()
     marked = texts(page, f"{SECTION} .code-panel .code-line.marked", "line")
     lines = bridge["result"]["lines"]
-    assert [int(n) for n in marked] == [lines["attn_logits"], lines["attn_weights"], lines["head_out"]]
+    assert [int(n) for n in marked] == [lines["scores"], lines["weights"], lines["out"]]
     assert "attn_weights = softmax(attn_logits)" in page.locator(f"{SECTION} .code-panel").inner_text()
 
     # The slider to 0 (uniform): the bridge reruns the script with the head's weights changed.
@@ -129,7 +134,7 @@ def test_cell_breakdown_multiplies_out_and_the_slider_changes_the_output(open_pa
     assert rec.call("step", {"count": 20})["ok"]
     wait_counter(page, "refreshes", before)
     trained = rec.call("attention", {"word": "cat"})["result"]["base"]["heads"][0][1][3]
-    assert trained["attn_weights"] != cell["attn_weights"]
+    assert trained["weights"] != cell["weights"]
     page.locator(f"{SECTION} .at-heads-card").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "attention-trained.png"))
     assert not rec.errors, rec.errors
@@ -149,7 +154,50 @@ def test_two_layers_of_eight_heads(open_page, wide_page, artifacts):
     assert first != second
     bridge = rec.call("attention", {"word": "cat"})["result"]
     assert (bridge["n_layer"], bridge["n_head"]) == (2, 8)
-    assert [float(v) for v in second] == bridge["base"]["heads"][1][0][3]["attn_weights"]
+    assert [float(v) for v in second] == bridge["base"]["heads"][1][0][3]["weights"]
     page.locator(f"{SECTION} .at-heads-card").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "attention-wide.png"))
+    assert not rec.errors, rec.errors
+
+
+def test_two_layers_of_two_heads(open_page, tmp_path_factory, artifacts):
+    rec, _ = open_variant(open_page, tmp_path_factory, "two_layers_two_heads")
+    page = rec.page
+    wait_counter(page, "refreshes", 0)
+    page.evaluate("() => document.getElementById('attention').scrollIntoView({behavior: 'instant'})")
+    bridge = rec.call("attention", {"word": "cat"})["result"]
+    assert (bridge["n_layer"], bridge["n_head"]) == (2, 2)
+    assert page.locator(f"{SECTION} .at-head canvas").count() == 2
+    assert page.locator(f"{SECTION} .at-layers button").count() == 2
+    page.locator(f"{SECTION} .at-layers button[data-layer='1']").click()
+    click_cell(page, 1, 2, 0)
+    dot = f"{SECTION} .at-dot-card .live-card-body"
+    picked = "(sel) => { const d = document.querySelector(sel).dataset; return d.head === '1' && d.query === '2'; }"
+    wait_until(page, picked, dot)
+    assert values(page, f"{SECTION} .at-softmax .at-weight") == bridge["base"]["heads"][1][1][2]["weights"]
+    assert "layer 1, head 1" in page.text_content(f"{SECTION} .at-arrows-caption")
+    page.locator(f"{SECTION} .at-heads-card").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "attention-two-two.png"))
+    assert not rec.errors, rec.errors
+
+
+def test_a_model_of_classes_shows_its_attention_method(open_page, tmp_path_factory, artifacts):
+    """The attention is in Attention.__call__: its locals by the script's names, its lines."""
+    rec, info = open_variant(open_page, tmp_path_factory, "model_classes_gelu")
+    page = rec.page
+    wait_counter(page, "refreshes", 0)
+    page.evaluate("() => document.getElementById('attention').scrollIntoView({behavior: 'instant'})")
+    bridge = rec.call("attention", {"word": "cat"})["result"]
+    assert bridge["func"] == "Attention.__call__"
+    assert page.locator(f"{SECTION} .at-head canvas").count() == bridge["n_head"]
+    labels = texts(page, f"{SECTION} .at-arrow-label")
+    assert labels[:4] == bridge["labels"][:4]
+    page.locator(f"{SECTION} .at-heads-card .code-link").click()
+    marked = [int(n) for n in texts(page, f"{SECTION} .code-panel .code-line.marked", "line")]
+    assert marked == sorted([bridge["lines"]["scores"], bridge["lines"]["weights"], bridge["lines"]["out"]])
+    first, last = info["phases"]["Attention.__call__"]
+    shown = [int(n) for n in texts(page, f"{SECTION} .code-panel .code-line", "line")]
+    assert first in shown and last in shown
+    assert "def __call__(self, x, cache)" in page.locator(f"{SECTION} .code-panel").inner_text()
+    page.screenshot(path=str(artifacts / "attention-classes.png"))
     assert not rec.errors, rec.errors

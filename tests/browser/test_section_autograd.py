@@ -1,9 +1,13 @@
-"""Chapter 2: the autograd playground (the script's own Value, drawn) and the loss graph."""
+"""Chapter 2: the autograd playground (the script's own autograd class, drawn) and the loss graph,
+for the default script and for variants whose class keeps its graph another way (micrograd's
+`_prev` set, `_backward` closures and `_op` labels) or whose script calls backward once per
+position."""
 
 
 import pytest
 from helpers import open_code_panel
 from helpers import wait_until as poll
+from variant_pages import open_variant
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +33,12 @@ def texts(page, selector):
 def grads_by_id(page):
     pairs = "(sel) => [...document.querySelectorAll(sel)].map((g) => [Number(g.dataset.id), Number(g.dataset.grad)])"
     return dict(page.evaluate(pairs, f"{TOY} .dag-node"))
+
+
+def drawn_pairs(page):
+    """Every drawn node's (data, grad), sorted: what the drawing holds, whatever its numbering."""
+    pairs = "(sel) => [...document.querySelectorAll(sel)].map((g) => [Number(g.dataset.data), Number(g.dataset.grad)])"
+    return sorted(tuple(p) for p in page.evaluate(pairs, f"{TOY} .dag-node"))
 
 
 def node_data_is(page, label, value):
@@ -130,18 +140,24 @@ def test_backward_fills_the_bridges_grads_in_the_scripts_order(chapter):
     assert page.text_content(f"{TOY} .ag-step").startswith("Done.")
 
 
+def marked_lines(page):
+    return page.evaluate(f"() => [...document.querySelectorAll('{TOY} .code-line.marked')].map((l) => l.textContent)")
+
+
 def test_backward_steps_show_the_chain_rule_and_highlight_the_code(chapter):
     page = chapter.page
+    info = chapter.call("info")["result"]
     open_code_panel(page, TOY)
     step = f"{TOY} .ag-step-button"
-    page.click(step)  # start: self.grad = 1
-    assert "self.grad = 1" in page.text_content(f"{TOY} .ag-step")
+    page.click(step)  # start: the output's grad is set to 1
+    assert "a*b + c.grad = 1" in page.text_content(f"{TOY} .ag-step")
     page.click(step)  # visit the output (an add)
-    marked = page.evaluate(f"() => [...document.querySelectorAll('{TOY} .code-line.marked')].map((l) => l.textContent)")
+    marked = marked_lines(page)
     assert any("def __add__" in line for line in marked) and any("def backward" in line for line in marked)
-    page.click(step)  # the first edge: a*b.grad += 1 * 1
+    page.click(step)  # the first edge: a*b.grad += 1 * 1, by the script's own chain-rule line
     caption = page.text_content(f"{TOY} .ag-step")
-    assert "child.grad += local_grad * v.grad" in caption and "a*b.grad += 1 × 1" in caption
+    assert info["facts"]["chain_rule"] == "child.grad += local_grad * v.grad"
+    assert info["facts"]["chain_rule"] in caption and "a*b.grad += 1 × 1" in caption
     assert page.locator(f"{TOY} .dag-edge.active").count() == 1
 
 
@@ -154,6 +170,10 @@ def test_presets_load(chapter):
         "relu": "(a*b + c).relu()",
         "a*b+c": "a*b + c",
     }
+    # The buttons are the presets the script's class supports, as the bridge lists them.
+    offered = bridge_nodes(chapter, {"preset": "a*b+c"})["presets"]
+    buttons = page.evaluate(f"() => [...document.querySelectorAll('{TOY} .ag-preset')].map((b) => b.dataset.preset)")
+    assert buttons == offered and sorted(offered) == sorted(expected)
     for preset, expr in expected.items():
         page.click(f'{TOY} .ag-preset[data-preset="{preset}"]')
         wait_for_expr(page, expr)
@@ -197,7 +217,7 @@ def test_loss_graph_explorer_walks_from_the_loss_without_training(chapter, artif
     page.evaluate(f"() => document.querySelector('{LOSS}').scrollIntoView({{behavior: 'instant'}})")
     poll(page, "(sel) => document.querySelector(sel).dataset.state === 'ready'", LOSS, timeout=60)
     text = page.text_content(f"{LOSS} .ag-loss-summary")
-    nodes = int(text.split("Value nodes")[1].split("edges")[0].replace(",", ""))
+    nodes = int(text.split("Value nodes")[1].split("edges")[0].replace(",", ""))  # the class's name
     assert nodes > 10_000
     root = page.evaluate(f"() => document.querySelector('{LOSS} .ag-trail .ag-node').dataset.id")
     # Click down one child at a time.
@@ -209,10 +229,14 @@ def test_loss_graph_explorer_walks_from_the_loss_without_training(chapter, artif
              [LOSS, target])
     assert page.locator(f"{LOSS} .ag-trail li").count() == 4
     assert page.locator(f"{LOSS} .ag-trail .ag-node").first.get_attribute("data-id") == root
-    # The shortcut walks down to a weight of wte.
+    # The shortcut walks down to a weight of the token embedding (the outline's, by role).
+    token = chapter.call("outline")["result"]["embedding"]["token"]
+    assert page.text_content(f"{LOSS} .ag-walk") == f"Walk to a weight of {token}"
     page.click(f"{LOSS} .ag-walk")
     last = f"{LOSS} .ag-trail li:last-child .ag-node"
-    poll(page, "(sel) => document.querySelector(sel + ' .ag-node-name')?.textContent.startsWith('wte[')", last)
+    starts = "([sel, t]) => document.querySelector(sel + ' .ag-node-name')?.textContent.startsWith(t + '[')"
+    poll(page, starts, [last, token])
+    assert "ag-flow-embed" in page.get_attribute(last, "class")  # coloured by its matrix's role
     leaf_grad = float(page.get_attribute(last, "data-grad"))
     assert leaf_grad != 0
     page.screenshot(path=str(artifacts / "autograd-lossgraph.png"))
@@ -247,3 +271,66 @@ def test_reduced_motion_is_instant_and_screenshots(chapter, artifacts):
     # Nothing in the chapter is wider than the page.
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert chapter.errors == []
+
+
+def test_a_micrograd_style_value_draws_and_replays(open_page, tmp_path_factory, artifacts):
+    """A Value that keeps its children in a `_prev` set and writes its children's grads in a
+    `_backward` closure per node: the same graph, replayed from the grads its closures wrote."""
+    rec, info = open_variant(open_page, tmp_path_factory, "value_micrograd")
+    assert info["roles"]["autograd"]["closure"] == "_backward"
+    page = rec.page
+    page.evaluate("() => document.getElementById('autograd').scrollIntoView({behavior: 'instant'})")
+    wait_for_expr(page, "a*b + c")
+    nodes = drawn_nodes(page)
+    assert nodes["a*b + c"]["data"] == 4 and nodes["a*b"]["data"] == -6
+    assert sorted(texts(page, f"{TOY} .dag-op text")) == ["+", "×"]
+    open_code_panel(page, TOY)
+    step = f"{TOY} .ag-step-button"
+    page.click(step)  # start
+    page.click(step)  # visit the output: backward() and the __add__ that made it (its closure's home)
+    marked = marked_lines(page)
+    assert any("def __add__" in line for line in marked) and any("def backward" in line for line in marked)
+    page.click(step)  # the first edge: the output's closure wrote a child's grad
+    caption = page.text_content(f"{TOY} .ag-step")
+    assert "._backward()" in caption and ".grad += 1 × 1" in caption
+    page.emulate_media(reduced_motion="reduce")
+    page.click(f"{TOY} .ag-reset")
+    run_backward(page)
+    # A set of children has no fixed order: two calls may number the nodes differently, so the
+    # drawing is compared with a fresh answer as the set of its (data, grad) pairs.
+    direct = bridge_nodes(rec, {"expr": "a*b + c", "inputs": {"a": 2, "b": -3, "c": 10}})
+    assert drawn_pairs(page) == sorted((n["data"], n["grad"]) for n in direct["nodes"])
+    assert "✓ grads agree with finite differences" in page.text_content(f"{TOY} .ag-expr-status")
+    # Every preset the class supports builds, and its replay ends on Python's grads.
+    for preset in direct["presets"]:
+        page.click(f'{TOY} .ag-preset[data-preset="{preset}"]')
+        expr = bridge_nodes(rec, {"preset": preset})["expr"]
+        wait_for_expr(page, expr)
+        run_backward(page)
+        answer = bridge_nodes(rec, {"preset": preset, "inputs": {"a": 2, "b": -3, "c": 10}})
+        assert drawn_pairs(page) == sorted((n["data"], n["grad"]) for n in answer["nodes"]), preset
+    page.evaluate(f"() => document.querySelector('{TOY}').scrollIntoView({{behavior: 'instant'}})")
+    page.screenshot(path=str(artifacts / "autograd-micrograd.png"))
+    # The loss graph of one step, walked down to the token embedding.
+    page.evaluate(f"() => document.querySelector('{LOSS}').scrollIntoView({{behavior: 'instant'}})")
+    poll(page, "(sel) => document.querySelector(sel).dataset.state === 'ready'", LOSS, timeout=60)
+    page.click(f"{LOSS} .ag-walk")
+    last = f"{LOSS} .ag-trail li:last-child .ag-node"
+    poll(page, "(sel) => document.querySelector(sel + ' .ag-node-name')?.textContent.startsWith('wte[')", last)
+    assert rec.errors == []
+
+
+def test_one_backward_per_position_is_said(open_page, tmp_path_factory):
+    """A script that calls backward once per position: the loss graph shown is the last call's,
+    and the panel says so."""
+    rec, info = open_variant(open_page, tmp_path_factory, "backward_per_position")
+    assert info["roles"]["per_position_backward"] is True
+    page = rec.page
+    page.evaluate(f"() => document.querySelector('{LOSS}').scrollIntoView({{behavior: 'instant'}})")
+    poll(page, "(sel) => document.querySelector(sel).dataset.state === 'ready'", LOSS, timeout=60)
+    built = rec.call("loss_graph", {"step": 0})["result"]
+    assert built["roots"] > 1
+    assert page.get_attribute(LOSS, "data-roots") == str(built["roots"])
+    status = page.text_content(f"{LOSS} .ag-loss-status")
+    assert f"once per position ({built['roots']} times for this document)" in status
+    assert rec.errors == []

@@ -1,5 +1,7 @@
 """Chapter 3, model parameters: the schematic, the heatmaps, the zoom and the count follow the
-running script's state_dict and params, also after training and for an edited script."""
+running script's parameters (the bridge's layout), also after training, for an edited script
+and for variants: a model made of classes (other names), tied embeddings (no output matrix of
+its own). What each matrix is for comes from the statements that use it, not from its name."""
 
 from pathlib import Path
 
@@ -7,6 +9,7 @@ import pytest
 from builder.build import build
 from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
 from helpers import open_code_panel, wait_until
+from variant_pages import open_variant
 
 pytestmark = pytest.mark.browser
 
@@ -61,6 +64,10 @@ def hover_cell(page, row, col):
         f"""() => Object.fromEntries([...document.querySelectorAll('{ZOOM} .pm-readout-values > div')]
                 .map((d) => [d.dataset.key, d.querySelector('dd').textContent]))"""
     )
+
+
+def texts_of(page, selector):
+    return page.evaluate("(s) => [...document.querySelectorAll(s)].map((e) => e.textContent)", selector)
 
 
 def zoom_shape(page):
@@ -145,7 +152,7 @@ def test_hover_shows_the_matrix_and_the_zoom_reads_each_cell_from_python(open_pa
         assert float(shown["data"]) == float(py(rec, f"state_dict['wte'][{row}][{col}].data")), (row, col)
         assert "grad" not in shown  # untrained: only the value
     hover_cell(page, 4, 7)
-    assert "params[71]" in page.text_content(f"{ZOOM} .pm-readout-where")  # row 4 * 16 columns + 7
+    assert "parameter 71 of the flat list" in page.text_content(f"{ZOOM} .pm-readout-where")  # row 4 * 16 columns + 7
     page.screenshot(path=str(artifacts / "parameters-zoom.png"))
     # The arrow keys move the cursor too.
     page.keyboard.press("ArrowDown")
@@ -181,7 +188,10 @@ def test_the_heatmaps_follow_training_steps(open_page, built_page, artifacts):
     # Trained: grad, m and v appear, equal to the script's own (grad was cleared by the update).
     assert float(after["m"]) == float(py(rec, "m[71]")) and float(after["v"]) == float(py(rec, "v[71]"))
     assert float(after["grad"]) == float(py(rec, "state_dict['wte'][4][7].grad"))
-    assert "params[71]" in page.text_content(f"{ZOOM} .pm-readout-where")
+    assert "parameter 71 of the flat list" in page.text_content(f"{ZOOM} .pm-readout-where")
+    # The moments by the script's own names.
+    labels = texts_of(page, f"{ZOOM} .pm-readout-values dt")
+    assert labels == ["wte[4][7].data", "wte[4][7].grad", "m[71]", "v[71]"]
     page.screenshot(path=str(artifacts / "parameters-zoom-trained.png"))
 
     # A plain `step` call is followed by the worker's 'model-changed' event: the section refetches.
@@ -217,7 +227,7 @@ def test_an_edited_script_with_two_layers_draws_its_own_matrices(open_page, two_
         f"""() => [...document.querySelectorAll('{SECTION} .pm-group')].map((g) =>
                 [g.dataset.group, [...g.querySelectorAll('.pm-matrix')].map((b) => b.dataset.name)])"""
     )
-    assert [g[0] for g in groups] == ["embed", "layer0", "layer1", "output"]
+    assert [g[0] for g in groups] == ["embed", "layer 0", "layer 1", "output"]
     leaves = ("attn_wq", "attn_wk", "attn_wv", "attn_wo", "mlp_fc1", "mlp_fc2")
     assert groups[2][1] == [f"layer1.{leaf}" for leaf in leaves]
     total = int(py(rec, "len(params)"))
@@ -230,7 +240,87 @@ def test_an_edited_script_with_two_layers_draws_its_own_matrices(open_page, two_
     assert float(shown["data"]) == float(py(rec, "state_dict['layer1.mlp_fc2'][9][40].data"))
     page.keyboard.press("Escape")
     page.hover(f'{SECTION} .pm-matrix[data-name="layer1.attn_wv"]')
+    # A later layer's matrix is described by its layer-0 twin's statement.
+    purpose = page.text_content(f"{SECTION} .pm-inspector .pm-purpose")
+    assert "state_dict[f'layer{li}.attn_wv']" in purpose and "layer 1" in purpose
     page.evaluate("() => document.querySelector('.pm-matrices').scrollIntoView({behavior: 'instant', block: 'start'})")
     page.evaluate("() => window.scrollBy(0, -24)")
     page.screenshot(path=str(artifacts / "parameters-two-layers.png"))
+    assert rec.errors == []
+
+
+def drawn_matrices(page):
+    return page.evaluate(
+        f"""() => Object.fromEntries([...document.querySelectorAll('{SECTION} .pm-matrix')].map((b) =>
+              [b.dataset.name, [...b.classList].find((c) => c.startsWith('flow-'))]))"""
+    )
+
+
+def groups_drawn(page):
+    return page.evaluate(f"() => [...document.querySelectorAll('{SECTION} .pm-group')].map((g) => g.dataset.group)")
+
+
+def params_value(rec, name, row, col):
+    """A cell's value as the bridge reads the script's parameters (layout offset + row-major)."""
+    answer = rec.call("params")["result"]
+    m = next(m for m in answer["layout"] if m["name"] == name)
+    return answer["data"][str(m["offset"] + row * m["cols"] + col)] if isinstance(answer["data"], dict) \
+        else answer["data"][m["offset"] + row * m["cols"] + col]
+
+
+def test_a_model_of_classes_is_drawn_by_role(open_page, tmp_path_factory, artifacts):
+    """Names like blocks[0].attn.wq.w: the roles come from the statements that use them."""
+    rec, info = open_variant(open_page, tmp_path_factory, "model_classes_gelu")
+    page = rec.page
+    wait_until(page, lambda_refreshed(0))
+    page.evaluate("() => document.getElementById('parameters').scrollIntoView({behavior: 'instant'})")
+    layout = info["params"]["layout"]
+    flows = drawn_matrices(page)
+    assert sorted(flows) == sorted(m["name"] for m in layout)
+    assert flows["wte.w"] == flows["wpe.w"] == "flow-embed"
+    assert flows["lm_head.w"] == "flow-loss"
+    assert all(flows[n] == "flow-attn" for n in flows if ".attn." in n)
+    assert all(flows[n] == "flow-mlp" for n in flows if ".mlp." in n)
+    assert groups_drawn(page) == ["embed", "layer 0", "output"]
+    page.hover(f'{SECTION} .pm-matrix[data-name="blocks[0].attn.wq.w"]')
+    purpose = page.text_content(f"{SECTION} .pm-inspector .pm-purpose")
+    assert "self.wq(x)" in purpose and "Attention.__call__" in purpose
+    page.hover(f'{SECTION} .pm-matrix[data-name="wte.w"]')
+    assert "by the token id" in page.text_content(f"{SECTION} .pm-inspector .pm-purpose")
+    assert page.text_content(f"{SECTION} .pm-count-total dd") == str(info["params"]["count"]) == "4192"
+    # The zoom reads a cell from its place in the flat list.
+    page.click(f'{SECTION} .pm-matrix[data-name="blocks[0].mlp.fc1.w"]')
+    assert zoom_shape(page) == [64, 16]
+    shown = hover_cell(page, 40, 9)
+    assert float(shown["data"]) == params_value(rec, "blocks[0].mlp.fc1.w", 40, 9)
+    page.keyboard.press("Escape")
+    page.evaluate("() => document.querySelector('.pm-matrices').scrollIntoView({behavior: 'instant', block: 'start'})")
+    page.screenshot(path=str(artifacts / "parameters-classes.png"))
+    assert rec.errors == []
+
+
+def test_tied_embeddings_show_the_token_table_as_the_output(open_page, tmp_path_factory, artifacts):
+    """No output matrix of its own: the output reuses the token table, and the page says so."""
+    rec, info = open_variant(open_page, tmp_path_factory, "tied_embeddings")
+    page = rec.page
+    wait_until(page, lambda_refreshed(0))
+    page.evaluate("() => document.getElementById('parameters').scrollIntoView({behavior: 'instant'})")
+    assert info["roles"]["output"] == "wte"
+    flows = drawn_matrices(page)
+    assert "lm_head" not in flows and flows["wte"] == "flow-embed"
+    assert groups_drawn(page) == ["embed", "layer 0", "output"]
+    assert page.get_attribute(f"{SECTION} .pm-tied-ref", "data-name") == "wte"
+    page.hover(f"{SECTION} .pm-tied-ref")
+    chips = texts_of(page, f"{SECTION} .pm-inspector .pm-component")
+    assert chips == ["embeddings", "output"]
+    purpose = page.text_content(f"{SECTION} .pm-inspector .pm-purpose")
+    assert "tied weights" in purpose and "logits = linear(x, state_dict['wte'])" in purpose
+    parts = page.evaluate(
+        f"""() => Object.fromEntries([...document.querySelectorAll('{SECTION} .pm-count-part')]
+                .map((p) => [p.dataset.component, parseInt(p.querySelector('dd').firstChild.textContent)]))"""
+    )
+    assert parts == {"embed": 688, "attn": 1024, "mlp": 2048}
+    assert page.text_content(f"{SECTION} .pm-count-total dd") == str(info["params"]["count"]) == "3760"
+    page.evaluate("() => document.querySelector('.pm-matrices').scrollIntoView({behavior: 'instant', block: 'start'})")
+    page.screenshot(path=str(artifacts / "parameters-tied.png"))
     assert rec.errors == []

@@ -1,5 +1,7 @@
 """Chapter 6, the training loop: the page trains through the worker's streaming loop, draws the
-script's own numbers (loss, per-position losses, lr_t, Adam's m and v) and stays responsive."""
+script's own numbers (loss, per-position losses, the schedule, the update of watched parameters
+as the script's own update lines make it) and stays responsive; and variants: one backward per
+position (the step's loss is the sum of its terms), a separate EOS token."""
 
 import json
 import time
@@ -7,6 +9,7 @@ import time
 import pytest
 from conftest import RecordedPage
 from helpers import wait_until
+from variant_pages import open_variant
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +66,17 @@ def lambda_idle():
     )
 
 
+def adam_rows(page):
+    """Each row of the update table: {index, update, <column key>: value}."""
+    return page.evaluate(
+        f"""() => [...document.querySelectorAll('{LIVE} .tr-adam-table tbody tr')].map((r) => ({{
+              index: +r.dataset.index, update: r.dataset.update,
+              ...Object.fromEntries([...r.querySelectorAll('td')].map((td) =>
+                  [td.dataset.key, td.dataset.value === '' ? null : +td.dataset.value])),
+            }}))"""
+    )
+
+
 def test_steps_match_the_script_and_adam_table_checks_out(chromium, built_page, artifacts):
     context, rec, info = open_training(chromium, built_page.as_uri())
     page = rec.page
@@ -78,22 +92,34 @@ def test_steps_match_the_script_and_adam_table_checks_out(chromium, built_page, 
         train(page, "10", 11)
         assert page.evaluate(f"() => +document.querySelector('{LIVE} .tr-loss-card canvas').dataset.points") == 11
         assert page.text_content(f"{LIVE} .tr-progress").startswith(f"step 11 / {info['hyper']['num_steps']}")
-        # Adam's table: data before this step - the update (script's formula on Python's m, v) = data after.
-        rows = page.evaluate(
-            f"""() => [...document.querySelectorAll('{LIVE} .tr-adam-table tbody tr')]
-                .map((r) => [+r.dataset.before, +r.dataset.update, +r.dataset.data])"""
+        # The update table: the step record's `update` for the watched parameters (the start
+        # token's row of the token table first), every number Python's, by the script's names.
+        rows = adam_rows(page)
+        assert len(rows) >= 2 and all(r["update"] == "record" for r in rows)
+        assert [r["index"] for r in rows[:2]] == [26 * 16, 26 * 16 + 1]  # wte[26]: BOS's row
+        assert page.text_content(f"{LIVE} .tr-adam-table tbody th") == "wte[26][0] (BOS)"
+        heads = page.evaluate(
+            "(s) => [...document.querySelectorAll(s)].map((t) => t.textContent)",
+            f"{LIVE} .tr-adam-table thead tr:last-child th",
         )
-        assert len(rows) >= 3
-        assert any(update != 0 for _, update, _ in rows)
-        for data_before, update, data_after in rows:
-            assert abs((data_before - update) - data_after) <= 1e-12 * max(1.0, abs(data_after))
-        assert page.evaluate(f"() => document.querySelectorAll('{LIVE} .tr-check .ok').length") == len(rows)
-        # Clicking a heatmap cell adds that parameter to the table.
+        assert heads == ["parameter", "grad", "data", "m", "v", "m_hat", "v_hat", "data", "m", "v"]
+        state = rec.call("params")["result"]
+        for r in rows:
+            i = r["index"]
+            # After the update: what Python holds now (no step since).
+            data, m, v = (state[k][i] if isinstance(state[k], list) else state[k][str(i)] for k in ("data", "m", "v"))
+            assert (r["after-data"], r["after-m"], r["after-v"]) == (data, m, v)
+            assert r["local-m_hat"] is not None and r["local-v_hat"] is not None
+        assert any(r["before-data"] != r["after-data"] for r in rows)
+        # Clicking a heatmap cell watches that parameter: its update shows from the next step.
         canvas = page.locator(f"{LIVE} .tr-adam-map canvas")
         box = canvas.bounding_box()
         canvas.click(position={"x": box["width"] - 4, "y": box["height"] - 4})
         first = page.text_content(f"{LIVE} .tr-adam-table tbody th")
-        assert first == "wte[26][15]"
+        assert first == "wte[26][15] (BOS)"
+        assert adam_rows(page)[0]["update"] == "none"
+        train(page, "1", 12)
+        assert adam_rows(page)[0]["update"] == "record"
         # A phase of the last step opens the code panel on the script's own lines for it.
         page.click(f'{LIVE} .tr-phase[data-phase="train.backward"]')
         marked = page.evaluate(
@@ -106,7 +132,7 @@ def test_steps_match_the_script_and_adam_table_checks_out(chromium, built_page, 
             "() => [...document.querySelectorAll('#console-body span')].map((s) => s.textContent)"
         )
         step_lines = [line for line in console_lines if line.startswith("step ")]
-        assert len(step_lines) == 1 and step_lines[0].startswith("step   11 / 1000 | loss")
+        assert len(step_lines) == 1 and step_lines[0].startswith("step   12 / 1000 | loss")
         scroll_to(page, ".tr-top")
         page.screenshot(path=str(artifacts / "training-section.png"))
         scroll_to(page, ".tr-lr-card")
@@ -168,3 +194,65 @@ def test_training_stays_responsive_and_pauses_within_a_step(chromium, built_page
         assert rec.errors == []
     finally:
         context.close()
+
+
+def test_one_backward_per_position_reports_the_sum(open_page, tmp_path_factory):
+    """The script calls backward once per position: the step's loss is the sum of its terms."""
+    rec, info = open_variant(open_page, tmp_path_factory, "backward_per_position")
+    page = rec.page
+    wait_until(page, f"() => document.querySelector('{LIVE} .tr-progress')?.textContent.startsWith('step')")
+    page.evaluate("() => document.getElementById('training').scrollIntoView({behavior: 'instant'})")
+    train(page, "1", 1)
+    loss = float(page.evaluate(f"() => document.querySelector('{LIVE} .live-body').dataset.lastLoss"))
+    terms = page.evaluate(f"() => [...document.querySelectorAll('{LIVE} .tr-pair')].map((p) => +p.dataset.loss)")
+    assert terms and abs(sum(terms) - loss) < 1e-9
+    assert "once per position" in page.text_content(f"{LIVE} .tr-doc-card")
+    assert f"{loss:.4f}" == "3.3660"  # the same model and data as microgpt.py: the same first loss
+    assert rec.errors == []
+
+
+def test_a_separate_eos_token_is_labelled_by_the_script(open_page, tmp_path_factory):
+    rec, info = open_variant(open_page, tmp_path_factory, "eos_token")
+    page = rec.page
+    wait_until(page, f"() => document.querySelector('{LIVE} .tr-progress')?.textContent.startsWith('step')")
+    page.evaluate("() => document.getElementById('training').scrollIntoView({behavior: 'instant'})")
+    train(page, "1", 1)
+    vocab = info["vocab"]
+    first = page.evaluate(f"() => document.querySelector('{LIVE} .tr-pair .token-chip').dataset")
+    last = page.evaluate(
+        f"() => [...document.querySelectorAll('{LIVE} .tr-pair')].at(-1).querySelectorAll('.token-chip')[1].dataset"
+    )
+    assert (first["kind"], int(first["id"])) == ("bos", vocab["bos"])
+    assert (last["kind"], int(last["id"])) == ("eos", vocab["eos"])
+    assert page.text_content(f"{LIVE} .tr-pair .token-label") == vocab["labels"][vocab["bos"]]
+    # The start token's row of the token table is watched first.
+    rows = adam_rows(page)
+    assert rows[0]["index"] == vocab["bos"] * info["params"]["layout"][0]["cols"]
+    assert rec.errors == []
+
+
+def test_the_loop_is_over_after_its_last_step(open_page, tmp_path_factory):
+    """After num_steps steps the page says the loop is over and offers no further step (a short
+    loop: the default script edited to 3 steps)."""
+    from builder.build import build
+    from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
+
+    source = DEFAULT_SCRIPT.read_text(encoding="utf-8")
+    assert "num_steps = 1000" in source
+    folder = tmp_path_factory.mktemp("three-steps")
+    script = folder / "microgpt.py"
+    script.write_text(source.replace("num_steps = 1000", "num_steps = 3", 1), encoding="utf-8")
+    out = folder / "guide.html"
+    build(out, script, DEFAULT_DATASET)
+    rec = open_page(out.as_uri())
+    info = rec.wait_ready()
+    assert info["hyper"]["num_steps"] == 3
+    page = rec.page
+    wait_until(page, f"() => document.querySelector('{LIVE} .tr-progress')?.textContent.startsWith('step')")
+    page.evaluate("() => document.getElementById('training').scrollIntoView({behavior: 'instant'})")
+    page.click(f'{LIVE} button[data-action="end"]')
+    wait_until(page, f"() => document.querySelector('{LIVE} .tr-progress').dataset.over === 'true'")
+    assert "the training loop is over" in page.text_content(f"{LIVE} .tr-progress")
+    buttons = f"{LIVE} .tr-button:not([data-action='pause'])"
+    assert page.evaluate("(s) => [...document.querySelectorAll(s)].every((b) => b.disabled)", buttons)
+    assert rec.errors == []
