@@ -69,7 +69,10 @@ class Session:
     # ---- methods ----
 
     def do_load(self, source, dataset=None, filename="microgpt.py"):
+        if not isinstance(source, str) or not source.strip():
+            raise ScriptShapeError("the script is empty: there is nothing to run", "parse")
         text = self._dataset_text(dataset)
+        _check_dataset(text)
         rng = random.getstate()  # a failed setup must not disturb the old session's stream
         workdir = os.path.join(self.base, f"run-{next(self.runs)}")
         try:
@@ -152,6 +155,7 @@ class Session:
             "roles": roles.describe(),
             "facts": facts.facts(roles),
             "missing": list(roles.missing.values()),
+            "warnings": _warnings(vocab),
         }
 
     def _hyper(self):
@@ -227,16 +231,18 @@ class Session:
         self._need_runner()
         return self.roles.need("sample").sample(temperature, seed)
 
-    def do_checkpoint_export(self):
+    def do_checkpoint_export(self, with_random=True):
         trainer = self._need_trainer()
-        return {"blob": checkpoint.export(self.roles, trainer.steps_done)}
+        return {"blob": checkpoint.export(self.roles, trainer.steps_done, bool(with_random))}
 
     def do_checkpoint_import(self, blob):
         trainer = self._need_trainer()
         roles = self.roles
-        data, m, v, steps_done = checkpoint.parse(_blob_bytes(blob), roles)
+        data, m, v, steps_done, state = checkpoint.parse(_blob_bytes(blob), roles)
         params_mod.load(roles.params, roles.nodes, self.runner.ns, data, (m, v))
         trainer.seek(steps_done)
+        if state is not None:
+            random.setstate(state)
         return self.do_info()
 
     # ---- the explorers (trace.py, attention.py, autograd.py, graph.py, lossgraph.py) ----
@@ -291,6 +297,34 @@ class Session:
         if trainer.last_loss is None:
             raise ScriptShapeError("no loss graph yet: run a training step first", "bridge")
         return trainer.last_loss
+
+
+# A vocabulary this large is almost always a data set that is not what it seems (a binary file
+# read as text, a book's every symbol): the page warns and lets the learner go on.
+LARGE_VOCABULARY = 256
+
+
+def _check_dataset(text):
+    """Refuse a data set that cannot be one, before it breaks anything."""
+    if text is None:
+        return
+    if not any(line.strip() for line in text.splitlines()):
+        raise ScriptError("DatasetError", "the data set is empty: it has no line with text in it",
+                          phase="setup")
+    sample = text[:200_000]
+    odd = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in "\n\r\t"))
+    if "\x00" in sample or odd > max(8, len(sample) // 100):
+        raise ScriptError("DatasetError", "the data set does not look like text: "
+                          f"{odd} of its first {len(sample):,} characters are control characters or "
+                          "bytes that are not UTF-8 (is it a binary file?)", phase="setup")
+
+
+def _warnings(vocab):
+    if vocab is not None and vocab.size > LARGE_VOCABULARY:
+        return [f"The vocabulary has {vocab.size:,} tokens: this data set uses that many different "
+                f"characters. Every one gets a row in the embedding and a score in the output, so "
+                f"the model is large and slow to train; is this the data set you meant?"]
+    return []
 
 
 def _write(workdir, path, text):

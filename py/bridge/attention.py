@@ -81,6 +81,9 @@ def layout(roles):
         "weights_line": w_stmt.lineno,
         "scores_line": s_stmt.lineno if s_stmt is not None else None,
         "out_line": o_stmt.lineno if o_stmt is not None else w_stmt.lineno,
+        # `out.extend(...)` / `out.append(...)`: the list collects every head's output, and this
+        # head's is what the statement added to it.
+        "out_fills": isinstance(o_stmt, ast.Expr),
         "names": names,
         "lines": {k: _line_of(node, v) for k, v in names.items() if v},
         "heads": max(1, layers["heads"]),
@@ -266,12 +269,18 @@ def _run(roles, lay, word, iv):
             state["original"] = old
             state["how"] = observe.set_local(
                 frame, names["weights"], [nodes.cls(w) for w in blend(iv, old)], watch)
+        if line == lay["weights_line"] and lay["out_fills"]:
+            filled = local.get(names["out"])
+            state["out_len"] = len(filled) if isinstance(filled, list) else None
         if line == lay["out_line"]:
             layer, head = here()
             rec = {"pos": state["pos"]}
             for key in ("query", "keys", "values", "scores", "weights", "out"):
                 var = names[key]
                 rec[key] = conv(local.get(var)) if var else None
+            if lay["out_fills"] and isinstance(rec["out"], list) and state.get("out_len") is not None:
+                added = rec["out"][state["out_len"]:]
+                rec["out"] = added[0] if len(added) == 1 and isinstance(added[0], list) else added
             if state["original"] is not None:
                 rec["weights_original"] = state["original"]
                 state["original"] = None

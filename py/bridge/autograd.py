@@ -160,7 +160,13 @@ def _backward_loop(roles, source=None):
     if not loops:
         raise ScriptShapeError(f"{cls.__name__}.{nodes.backward}() has no loop over the graph to "
                                "observe")
-    loop = loops[-1]  # the last top-level loop of backward() is the one applying the chain rule
+    own_writes = _grad_writes(node, nodes.grad)
+    # The loop applying the chain rule: the top-level loop of backward() that holds a grad write
+    # (microgpt), else one that calls something per node (micrograd's `node._backward()`), else
+    # the last. Another loop (clearing the grads of computed nodes afterwards) is not it.
+    loop = next((st for st in loops if any(st.lineno <= line <= st.end_lineno for line in own_writes)),
+                None) or next((st for st in loops if any(isinstance(n, ast.Call) for s in st.body
+                                                            for n in ast.walk(s))), loops[-1])
     maps, writes = {code: scriptast.statement_map(node)}, {}
     for fcode in codes.class_codes(cls, runner.filename):
         fnode = codes.function_node(tree, fcode)
@@ -175,7 +181,7 @@ def _backward_loop(roles, source=None):
 
 def _grad_writes(func_node, grad):
     """{line: (written name, visited name)} for the statements of the function (not of the
-    functions nested in it) that assign `<name>.<grad>`."""
+    functions nested in it) that add to `<name>.<grad>` or assign it from another grad."""
     out = {}
     own = [func_node]
     for st in ast.walk(func_node):
@@ -190,7 +196,10 @@ def _grad_writes(func_node, grad):
                     and isinstance(target.value, ast.Name)):
                 read = [n.value.id for n in ast.walk(st.value) if isinstance(n, ast.Attribute)
                         and n.attr == grad and isinstance(n.value, ast.Name)]
-                out[st.lineno] = (target.value.id, read[0] if read else None)
+                # A chain-rule step adds to a grad or passes on another node's; setting one
+                # (`self.grad = 1`, clearing with `v.grad = 0`) is not one.
+                if read or isinstance(st, ast.AugAssign):
+                    out[st.lineno] = (target.value.id, read[0] if read else None)
     return out
 
 

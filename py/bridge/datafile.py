@@ -40,6 +40,8 @@ def scan(tree):
             receiver = node.func.value
             writes.append(const_path(receiver.args[0]) if isinstance(receiver, ast.Call)
                           and receiver.args else const_path(receiver))
+        elif name in ("read_text", "read_bytes") and isinstance(node.func, ast.Attribute):
+            reads.append(const_path(node.func.value))  # (Path('data') / 'names.txt').read_text()
         elif name in ("dump", "save", "savetxt") and len(node.args) >= 2:
             writes.append(const_path(node.args[1]))
         elif name == "urlretrieve" and len(node.args) >= 2:

@@ -64,7 +64,7 @@ def from_exception(exc, filename, phase):
         return bug
     user_files = {filename, EVAL_FILENAME}
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in user_files]
-    message = missing_stdlib_message(exc) or str(exc)
+    message = missing_stdlib_message(exc) or offline_message(exc) or str(exc) or _wordless(exc)
     text = "".join(traceback.format_exception_only(type(exc), exc))
     if message != str(exc):
         text += message + "\n"
@@ -111,6 +111,35 @@ def missing_stdlib_message(exc):
         why = "is not in Pyodide, the Python that runs in this page"
     # No final full stop: the page appends " at line N".
     return f"No module named '{name}' in the guide's Python: '{top}' is part of Python's standard library but {why}"
+
+
+def _wordless(exc):
+    """Words for an exception raised without a message (MemoryError(), a bare `raise X`)."""
+    if isinstance(exc, MemoryError):
+        return ("Python ran out of memory: the page gives it a fixed amount, and this script "
+                "asked for more (a list or a graph that keeps growing?)")
+    name = getattr(exc, "name", None) or getattr(exc, "filename", None)
+    about = f" about {name!r}" if name else ""
+    return f"{type(exc).__name__} was raised{about} with no message"
+
+
+NETWORK_MODULES = ("urllib", "http", "socket", "ssl", "ftplib", "smtplib", "pyodide")
+
+
+def offline_message(exc):
+    """Why a download fails in the page: it is offline by design. None for other errors."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    modules = {os.path.basename(f.filename).removesuffix(".py") for f in tb}
+    names = {type(exc).__name__, *(c.__name__ for c in type(exc).__mro__)}
+    network = ("URLError" in names or "JsException" in names and "fetch" in str(exc).lower()
+               or isinstance(exc, OSError) and any(m.startswith(NETWORK_MODULES) for m in modules)
+               or "idna" in str(exc))
+    if not network:
+        return None
+    # No final full stop: the page appends " at line N".
+    return (f"the script tried to reach the network ({type(exc).__name__}: {exc}), but this "
+            f"page is offline by design: it makes no network request at all. The data set is "
+            f"already in place as the file the script reads")
 
 
 def from_syntax_error(exc, phase):

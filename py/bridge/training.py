@@ -127,13 +127,15 @@ class Trainer:
             random.setstate(rng)
             self._retry = item
             raise
+        if receivers:
+            # The previous step's graph (tens of thousands of Values) is freed here, where the
+            # trainer lets go of it: the script's own cost, not the bridge's observing.
+            self.last_loss = receivers[-1]
         t_obs = time.perf_counter()
         self.steps_done += 1
         if flow == "break":  # the script's own loop would stop here
             self.finished = True
             self._items = iter(())
-        if receivers:
-            self.last_loss = receivers[-1]
         record = self._record(ns, receivers)
         if flow != "done":  # the body hit `continue` or `break`: later parts did not run
             record["flow"] = flow

@@ -31,7 +31,9 @@ const PYTEST_DISTS = {
 };
 // The checkout is copied into Pyodide's in-memory file system rather than mounted: pytest and the
 // tests write files (caches, input.txt, tmp dirs) and the checkout must stay untouched.
-const COPY = ["pyproject.toml", "py", "tests/unit", "tests/conftest.py"];
+// tests/variants: the variant scripts and their data, which test_variants.py runs through the
+// bridge here too (part (b), for a few of them: tests/unit/test_variants.py PYODIDE_SUBSET).
+const COPY = ["pyproject.toml", "py", "tests/unit", "tests/variants", "tests/conftest.py"];
 const SKIP_NAMES = new Set(["__pycache__", ".pytest_cache", "node_modules"]);
 const DEFAULT_ARGS = ["tests/unit", "-m", "not slow"];
 

@@ -4,6 +4,7 @@ Everything here also runs inside Pyodide (tests/pyodide/), so nothing needs a su
 the network; tests that do are skipped there with `needs_process`. Fixtures are in conftest.py.
 """
 
+import importlib.util
 import json
 import re
 import sys
@@ -13,6 +14,7 @@ import pytest
 from bridge.api import Session
 
 PY = Path(__file__).resolve().parents[2] / "py"
+VARIANTS_DIR = Path(__file__).resolve().parents[1] / "variants"
 SCRIPT_PATH = PY / "microgpt.py"
 NAMES_PATH = PY / "data" / "names.txt"
 SCRIPT = SCRIPT_PATH.read_text(encoding="utf-8")
@@ -30,6 +32,14 @@ CHECK_LOSSES = {
     18: 2.8977, 19: 2.7073, 20: 2.7453,
 }
 CHECK_SAMPLES = ["kamon", "ann", "karai", "jaire", "vialan"]
+
+# Capitals with accented letters and a space: a vocabulary unlike the names'.
+CAPITALS = "\n".join(
+    [
+        "bogotá", "brasília", "reykjavík", "asunción", "yaoundé", "san josé", "lomé",
+        "nouakchott", "bucureşti", "praha", "wien", "athína", "kraków", "méxico",
+    ]
+)
 
 
 class Driver:
@@ -56,6 +66,15 @@ class Driver:
     def load(self, source=SCRIPT, dataset=NAMES, **args):
         return self.call("load", source=source, dataset=dataset, **args)
 
+    @property
+    def ns(self):
+        """The loaded script's own namespace, for plain calls of its functions to compare with."""
+        return self.session.runner.ns
+
+    @property
+    def roles(self):
+        return self.session.roles
+
     def printed(self, phase=None):
         """Everything the script printed (in one phase, if given), in order."""
         texts = [p["text"] for k, p in self.out if k == "stdout"]
@@ -74,3 +93,48 @@ def variant(source=SCRIPT, **consts):
 def loss_text(x):
     """Losses as the script prints them, so comparisons are exactly the check figures."""
     return f"{x:.4f}"
+
+
+_HARNESS = []
+
+
+def variants_harness():
+    """tests/variants/plain.py as a module: `variants()`, `data_for()`, `plain_losses()`...
+
+    Importing it starts nothing, so it loads in Pyodide too (it only runs processes when asked)."""
+    if not _HARNESS:
+        spec = importlib.util.spec_from_file_location("variants_plain", VARIANTS_DIR / "plain.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _HARNESS.append(module)
+    return _HARNESS[0]
+
+
+def source_lines(source, span):
+    """The lines of `source` in a [first, last] range (1-based, inclusive)."""
+    first, last = span
+    return source.splitlines()[first - 1 : last]
+
+
+def line_of(source, text, start=1):
+    """The number of the first line at or after `start` that contains `text`."""
+    return next(i for i, line in enumerate(source.splitlines(), 1) if i >= start and text in line)
+
+
+def plain_run(ns, word, upto):
+    """The script's own gpt() called for positions 0..upto of `word` the way its training loop
+    calls it, outside the bridge: (logits, keys, values)."""
+    tokens = [ns["BOS"]] + [ns["uchars"].index(c) for c in word] + [ns["BOS"]]
+    n_layer = ns["n_layer"]
+    keys, values = [[] for _ in range(n_layer)], [[] for _ in range(n_layer)]
+    logits = None
+    for pos in range(upto + 1):
+        logits = ns["gpt"](tokens[pos], pos, keys, values)
+    return logits, keys, values
+
+
+def floats(obj):
+    """Values (nested in lists) as their data."""
+    if isinstance(obj, list | tuple):
+        return [floats(v) for v in obj]
+    return obj.data if hasattr(obj, "_children") else obj

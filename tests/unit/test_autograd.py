@@ -1,15 +1,32 @@
-"""Autograd playground: the script's own Value and backward(), observed and checked."""
+"""Autograd playground: the script's own Value and backward(), observed and checked, for
+microgpt's Value and for a micrograd-style one (a `_prev` set and a `_backward` closure per node)."""
 
 import pytest
-from _scriptns import SCRIPT, shared_ns
-from bridge import autograd
-from bridge.errors import ScriptError
-from bridge.graph import topo_order
+from _bridgecore import SCRIPT, VARIANTS_DIR, Driver, variants_harness
+from bridge import autograd, graph
+
+plain = variants_harness()
+MICROGRAD = VARIANTS_DIR / "value_micrograd.py"
 
 
 @pytest.fixture(scope="module")
-def ns():
-    return shared_ns()
+def shared(tmp_path_factory):
+    driver = Driver(tmp_path_factory.mktemp("autograd"))
+    driver.load()
+    return driver
+
+
+@pytest.fixture(scope="module")
+def micrograd(tmp_path_factory):
+    driver = Driver(tmp_path_factory.mktemp("micrograd"))
+    driver.load(source=MICROGRAD.read_text(encoding="utf-8"), dataset=plain.data_for(MICROGRAD)[1],
+                filename=MICROGRAD.name)
+    return driver
+
+
+@pytest.fixture(params=["microgpt", "micrograd"])
+def either(request, shared, micrograd):
+    return shared if request.param == "microgpt" else micrograd
 
 
 def by_label(out):
@@ -26,26 +43,40 @@ def assert_reverse_topological(out):
 
 
 @pytest.mark.parametrize("preset", list(autograd.PRESETS))
-def test_presets_agree_with_finite_differences(ns, preset):
-    out = autograd.run(ns, preset=preset)
+def test_presets_agree_with_finite_differences(either, preset):
+    out = either.call("autograd", preset=preset)
     assert out["preset"] == preset and out["expr"] == autograd.PRESETS[preset]
+    assert preset in out["presets"]
     for name, check in out["fd_check"].items():
         assert check["agree"], (name, check)
     assert_reverse_topological(out)
 
 
-def test_a_times_b_plus_c(ns):
-    out = autograd.run(ns, inputs={"a": 2.0, "b": -3.0, "c": 10.0})
-    assert out["expr"] == "a*b + c"
+def test_the_class_is_described(shared, micrograd):
+    assert shared.call("autograd")["autograd"] == {
+        "class": "Value", "data": "data", "grad": "grad", "children": "_children", "local_grads": "_local_grads",
+        "closure": None, "op": None, "backward": "backward"}
+    assert micrograd.call("autograd")["autograd"] == {
+        "class": "Value", "data": "data", "grad": "grad", "children": "_prev", "local_grads": None,
+        "closure": "_backward", "op": "_op", "backward": "backward"}
+
+
+def test_a_times_b_plus_c(either):
+    out = either.call("autograd", inputs={"a": 2.0, "b": -3.0, "c": 10.0})
+    assert out["expr"] == "a*b + c" and out["preset"] == "a*b+c"
     assert out["grads"] == {"a": -3.0, "b": 2.0, "c": 1}
     nodes = by_label(out)
     assert nodes["a*b + c"]["data"] == 4.0 and nodes["a*b + c"]["op"] == "add"
     assert nodes["a*b"]["op"] == "mul" and nodes["a"]["kind"] == "input"
     assert out["nodes"][out["output_id"]]["grad"] == 1
+    # Each edge carries d(parent)/d(child), as the script's class recorded or computes it.
+    mul = nodes["a*b"]["id"]
+    local = {out["nodes"][e["from"]]["label"]: e["local_grad"] for e in out["edges"] if e["to"] == mul}
+    assert local == {"a": -3.0, "b": 2.0}
 
 
-def test_custom_expression_with_hidden_nodes(ns):
-    out = autograd.run(ns, expr="(a*b).exp() / (a + 1)", inputs={"a": 0.5, "b": -1.0})
+def test_custom_expression_with_hidden_nodes(shared):
+    out = shared.call("autograd", expr="(a*b).exp() / (a + 1)", inputs={"a": 0.5, "b": -1.0})
     assert all(c["agree"] for c in out["fd_check"].values())
     kinds = [n["kind"] for n in out["nodes"]]
     assert kinds.count("input") == 2  # c is not in this graph; it still gets a zero gradient
@@ -57,37 +88,36 @@ def test_custom_expression_with_hidden_nodes(ns):
     assert_reverse_topological(out)
 
 
-def test_subtraction_and_negation_show_their_constants(ns):
-    out = autograd.run(ns, expr="a - b", inputs={"a": 1.0, "b": 4.0})
+def test_subtraction_and_negation_show_their_constants(shared):
+    out = shared.call("autograd", expr="a - b", inputs={"a": 1.0, "b": 4.0})
     hidden = [n for n in out["nodes"] if n["kind"] == "hidden"]
     assert [n["op"] for n in hidden] == ["mul"]  # b * -1
     assert [n["label"] for n in out["nodes"] if n["kind"] == "const"] == ["-1"]
     assert out["grads"]["a"] == 1 and out["grads"]["b"] == -1
-    neg = autograd.run(ns, expr="-a * 2 + a ** 2 + 1 / a")
+    neg = shared.call("autograd", expr="-a * 2 + a ** 2 + 1 / a")
     assert all(c["agree"] for c in neg["fd_check"].values())
 
 
-def test_order_equals_the_scripts_own_reversed_topo(ns):
-    out = autograd.run(ns, preset="log+exp")
-    # Node ids are positions in backward()'s own topological order, so reversed is 0..n-1 down.
+def test_order_equals_the_scripts_own_reversed_topo(shared):
+    out = shared.call("autograd", preset="log+exp")
+    # Node ids are positions in backward()'s own topological order, so reversed is n-1 down to 0.
     assert out["order"] == list(range(len(out["nodes"]) - 1, -1, -1))
 
 
-def test_order_is_observed_not_recomputed():
+def test_order_is_observed_not_recomputed(driver):
     # A script whose build_topo walks children right to left visits nodes in another valid
     # order; the recorded order must be that one.
     source = SCRIPT.replace("for child in v._children:", "for child in reversed(v._children):")
     assert source != SCRIPT
-    ns = shared_ns(source, filename="microgpt_reversed_topo.py")
-    out = autograd.run(ns, expr="(a*b).exp() / (a + 1)")
+    driver.load(source=source)
+    out = driver.call("autograd", expr="(a*b).exp() / (a + 1)")
     assert_reverse_topological(out)
     assert out["order"] != list(range(len(out["nodes"]) - 1, -1, -1))
     # Rebuild the same graph and compute what that script's topo would be.
-    value = ns["Value"]
+    value, nodes = driver.ns["Value"], driver.roles.nodes
     a, b = value(2.0), value(-3.0)
     root = (a * b).exp() / (a + 1)
-    mine = topo_order(root)  # children left to right: the node ids
-    ids = {id(v): i for i, v in enumerate(mine)}
+    ids = {id(v): i for i, v in enumerate(graph.topo_order(root, nodes))}  # children left to right
     topo, seen = [], set()
 
     def build(v):
@@ -101,9 +131,9 @@ def test_order_is_observed_not_recomputed():
     assert out["order"] == [ids[id(v)] for v in reversed(topo)]
 
 
-def test_preset_name_given_as_the_expression(ns):
-    assert autograd.run(ns, "addition")["expr"] == "a + b"
-    assert autograd.run(ns, "")["preset"] == "a*b+c"
+def test_preset_name_given_as_the_expression(shared):
+    assert shared.call("autograd", expr="addition")["expr"] == "a + b"
+    assert shared.call("autograd", expr="")["preset"] == "a*b+c"
 
 
 @pytest.mark.parametrize(
@@ -131,42 +161,69 @@ def test_preset_name_given_as_the_expression(ns):
         ("lambda: a", "Lambda is not allowed"),
     ],
 )
-def test_bad_expressions(ns, expr, message):
-    with pytest.raises(ScriptError) as err:
-        autograd.run(ns, expr=expr)
-    assert err.value.type == "ExpressionError"
-    assert message in err.value.message
+def test_bad_expressions(shared, expr, message):
+    err = shared.error("autograd", expr=expr)
+    assert err["type"] == "ExpressionError" and err["phase"] == "autograd"
+    assert message in err["message"]
 
 
-def test_bad_inputs_and_presets(ns):
-    with pytest.raises(ScriptError, match="finite number"):
-        autograd.run(ns, inputs={"a": "2"})
-    with pytest.raises(ScriptError, match="cannot be an input name"):
-        autograd.run(ns, inputs={"2x": 1.0})
-    with pytest.raises(ScriptError, match="unknown preset"):
-        autograd.run(ns, preset="tanh")
+def test_bad_inputs_and_presets(shared):
+    assert "finite number" in shared.error("autograd", inputs={"a": "2"})["message"]
+    assert "cannot be an input name" in shared.error("autograd", inputs={"2x": 1.0})["message"]
+    assert "unknown preset" in shared.error("autograd", preset="tanh")["message"]
 
 
-def test_relu_kink_is_reported_not_hidden(ns):
-    out = autograd.run(ns, expr="a.relu()", inputs={"a": 0.0})
+def test_a_method_the_class_lacks(driver):
+    driver.load(source=SCRIPT.replace("    def relu(self): return Value(max(0, self.data), (self,), "
+                                      "(float(self.data > 0),))\n", ""), dataset="ab\nba\n")
+    out = driver.call("autograd")
+    assert "relu" not in out["presets"] and "log+exp" in out["presets"]
+    assert "has no .relu()" in driver.error("autograd", preset="relu")["message"]
+
+
+def test_relu_kink_is_reported_not_hidden(either):
+    out = either.call("autograd", expr="a.relu()", inputs={"a": 0.0})
     check = out["fd_check"]["a"]
     assert check["grad"] == 0.0 and check["fd"] == pytest.approx(0.5)
     assert not check["agree"]
 
 
-def test_writes_are_the_chain_rule_steps_as_they_happened(ns):
-    out = autograd.run(ns, expr="a*a + b", inputs={"a": 2.0, "b": 5.0})
+def test_writes_are_the_chain_rule_steps_as_they_happened(either):
+    out = either.call("autograd", expr="a*a + b", inputs={"a": 2.0, "b": 5.0})
     edges_of = {}
     for e in out["edges"]:
         edges_of.setdefault(e["to"], []).append(e["from"])
-    # One write per edge, grouped by the node being visited, in the loop's order.
+    # The writes come grouped by the node being visited, in the loop's order, one to each of its
+    # children (microgpt: one per edge; a micrograd closure writes a*a's one child twice, as
+    # its `_prev` is a set).
     visited = [w["v"] for w in out["writes"]]
-    assert visited == [v for v in out["order"] for _ in edges_of.get(v, [])]
+    grouped = [v for i, v in enumerate(visited) if i == 0 or visited[i - 1] != v]
+    assert grouped == [v for v in out["order"] if edges_of.get(v)]
     for v in out["order"]:
-        assert [w["node"] for w in out["writes"] if w["v"] == v] == edges_of.get(v, [])
+        assert {w["node"] for w in out["writes"] if w["v"] == v} == set(edges_of.get(v, []))
     # a feeds a*a twice: its grad is written twice, 2 (= a.data * 1) and then 4.
     a = next(n["id"] for n in out["nodes"] if n["label"] == "a")
     assert [w["grad"] for w in out["writes"] if w["node"] == a] == [2.0, 4.0]
     # The last write to a node is its final grad.
     final = {w["node"]: w["grad"] for w in out["writes"]}
     assert all(out["nodes"][i]["grad"] == g for i, g in final.items())
+
+
+def test_clearing_the_grads_afterwards_is_not_the_chain_rule(driver):
+    # backward() ending with a second loop that clears computed nodes' grads (as a script that
+    # calls it once per position does): the order and writes are those of the chain rule's loop.
+    source = SCRIPT.replace(
+        "                child.grad += local_grad * v.grad  # chain rule; += because a Value can feed several others\n",
+        "                child.grad += local_grad * v.grad\n"
+        "        for v in topo:\n"
+        "            if v._children:\n"
+        "                v.grad = 0\n")
+    assert source != SCRIPT
+    driver.load(source=source, dataset="ab\nba\n")
+    out = driver.call("autograd", expr="a*b + c")
+    assert_reverse_topological(out)
+    assert len(out["writes"]) == len(out["edges"])  # one per edge, no clearing writes
+    final = {out["nodes"][w["node"]]["label"]: w["grad"] for w in out["writes"]}
+    assert {k: final[k] for k in "abc"} == {"a": -3.0, "b": 2.0, "c": 1}
+    assert out["grads"] == {"a": -3.0, "b": 2.0, "c": 1}
+    assert out["nodes"][out["output_id"]]["grad"] == 0  # what the script left

@@ -1,29 +1,42 @@
 """The Session methods the worker calls, and the shape of what they return."""
 
 import base64
+import itertools
 import json
 import random
 import statistics
 from array import array
 
+import pytest
 from _bridgecore import CHECK_LOSSES, CHECK_PARAMS, SCRIPT, loss_text, variant
 
 
 def test_info(loaded):
     info = loaded.call("info")
-    assert info["uchars"] == list("abcdefghijklmnopqrstuvwxyz")
-    assert info["BOS"] == 26 and info["step"] == 0 and info["missing"] == []
-    assert len(info["docs_head"]) == 20
+    assert info["vocab"] == {"size": 27, "bos": 26, "eos": None,
+                             "labels": list("abcdefghijklmnopqrstuvwxyz") + ["BOS"], "decoder": "uchars"}
+    assert info["step"] == 0 and info["missing"] == [] and info["data_file"] == "input.txt"
+    assert info["num_docs"] == 32033 and len(info["docs_head"]) == 20
     assert info["longest_doc"] == 15
-    assert info["hyper"] == {
-        "n_layer": 1, "n_embd": 16, "block_size": 16, "n_head": 4, "head_dim": 4,
-        "num_steps": 1000, "learning_rate": 0.01, "beta1": 0.85, "beta2": 0.99,
-        "eps_adam": 1e-8, "temperature": 0.5,
-    }
+    # Read from what the script does: the loop's length, the sampling divisor, the output
+    # matrix's width, the positions the loop visits for a long document (block_size).
+    assert info["hyper"] == {"num_steps": 1000, "temperature": 0.5, "n_embd": 16, "max_positions": 16}
     assert info["params"]["names"][:3] == ["wte", "wpe", "lm_head"]
     assert info["params"]["shapes"][0] == [27, 16]
     assert info["params"]["count"] == CHECK_PARAMS
-    assert {"setup", "train", "train.forward", "gpt", "sample"} <= set(info["phases"])
+    layout = info["params"]["layout"]
+    assert [m["offset"] for m in layout] == [0, *itertools.accumulate(m["rows"] * m["cols"] for m in layout[:-1])]
+    roles = info["roles"]
+    assert roles["autograd"] == {"class": "Value", "data": "data", "grad": "grad", "children": "_children",
+                                 "local_grads": "_local_grads", "closure": None, "op": None,
+                                 "backward": "backward"}
+    assert {k: roles[k] for k in ("documents", "doc_var", "model", "tokens_var", "output", "losses",
+                                  "per_position_backward", "moments", "schedule", "sampling", "missing")} == {
+        "documents": "docs", "doc_var": "doc", "model": {"name": "gpt", "callee": "gpt"},
+        "tokens_var": "tokens", "output": "lm_head", "losses": "losses", "per_position_backward": False,
+        "moments": ["m", "v"], "schedule": "lr_t",
+        "sampling": {"token_var": "token_id", "temperature": "temperature"}, "missing": {}}
+    assert {"setup", "train", "train.forward", "gpt", "model", "sample"} <= set(info["phases"])
     json.dumps(info)  # plain data only
 
 
@@ -77,8 +90,11 @@ def test_stdout_is_forwarded_with_phases(loaded):
         f"step    2 / 1000 | loss {loss_text(CHECK_LOSSES[2])}\r",
     ]
     loaded.call("sample", seed=0)
+    # One sample runs the sampling loop's body once: its own print, not the header before it.
     sample = loaded.printed("sample")
-    assert sample.startswith("\n--- inference ---\nsample  1: ")
+    assert sample.startswith("sample  1: ") and sample.endswith("\n") and sample.count("\n") == 1
+    loaded.call("sample", seed=0)
+    assert loaded.printed("sample").splitlines()[1].startswith("sample  2: ")
 
 
 def test_sample_shape_and_seed(loaded):
@@ -97,6 +113,39 @@ def test_sample_shape_and_seed(loaded):
     assert random.getstate() != state  # unseeded: drawn from the script's own stream
 
 
+def test_step_watch_replays_the_update(loaded):
+    before = loaded.call("params")
+    (rec,) = loaded.call("step", with_params=True, watch=[700, 4000, 99999])  # lm_head, mlp_fc2
+    update = rec["update"]
+    assert update["moments"] == ["m", "v"]
+    first, last = update["lines"]
+    assert SCRIPT.splitlines()[first - 1].strip().startswith("m[i] = beta1 * m[i]")
+    assert SCRIPT.splitlines()[last - 1].strip().startswith("p.grad = 0")
+    assert [r["index"] for r in update["rows"]] == [700, 4000]  # an index out of range is left out
+    for row in update["rows"]:
+        i = row["index"]
+        assert row["before"] == {"data": before["data"][i], "m": 0.0, "v": 0.0}
+        assert row["grad"] == rec["grad"][i] != 0
+        assert row["after"] == {"data": rec["data"][i], "m": rec["m"][i], "v": rec["v"][i]}
+        # What the body bound, by its own lines: Adam's bias-corrected moments at step 1.
+        assert row["locals"]["m_hat"] == pytest.approx(rec["m"][i] / (1 - 0.85))
+        assert row["locals"]["v_hat"] == pytest.approx(rec["v"][i] / (1 - 0.99))
+        assert set(row["locals"]) == {"m_hat", "v_hat"}  # not the loop's own variables, nor m, v
+
+
+def test_schedule_is_the_scripts_own_statement(loaded):
+    out = loaded.call("schedule")
+    assert out["var"] == "lr_t"
+    assert SCRIPT.splitlines()[out["lines"][0] - 1].strip().startswith("lr_t = learning_rate * (1 - step")
+    assert out["lines"][0] == out["lines"][1]
+    values = dict(out["values"])
+    assert len(values) == 1000 and values[1] == 0.01
+    assert all(values[k] == pytest.approx(0.01 * (1 - (k - 1) / 1000)) for k in values)
+    assert [s for s, _ in loaded.call("schedule", every=250)["values"]] == [1, 251, 501, 751, 1000]
+    records = loaded.call("step", count=2)
+    assert [r["lr_t"] for r in records] == [values[1], values[2]]
+
+
 def test_temperature_override(loaded):
     cold = loaded.call("sample", temperature=0.05, seed=1)["steps"][0]["probs"]
     warm = loaded.call("sample", temperature=2.0, seed=1)["steps"][0]["probs"]
@@ -109,7 +158,10 @@ def test_checkpoint_round_trip(loaded, tmp_path):
 
     loaded.call("step", count=3)
     blob = loaded.call("checkpoint_export")["blob"]
-    assert isinstance(blob, bytes) and len(blob) == 20 + 3 * 8 * CHECK_PARAMS  # header + data, m, v
+    body = 20 + 3 * 8 * CHECK_PARAMS  # header + data, m, v
+    bare = loaded.call("checkpoint_export", with_random=False)["blob"]
+    assert isinstance(blob, bytes) and len(bare) == body
+    assert blob[8:body] == bare[8:body] and len(blob) > body  # the same, and the random state
     expected = [r["loss"] for r in loaded.call("step", count=2)]
 
     other = Driver(tmp_path / "other")

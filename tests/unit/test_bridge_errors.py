@@ -4,7 +4,7 @@ import linecache
 import re
 
 from _bridgecore import CHECK_LOSSES, SCRIPT, loss_text
-from bridge import script
+from bridge import program
 
 
 def insert_after(source, pattern, text):
@@ -114,23 +114,26 @@ def test_script_without_training_loop_still_runs(driver):
     info = driver.load(source="print('hello')\nwords = open('input.txt').read().split()\n"
                        "print(len(words))\n", dataset="ab\ncd\n")
     assert driver.printed("run") == "hello\n2\n"
-    assert "no training loop (a top-level `for` whose body calls `.backward()`)" in info["missing"]
-    assert "no function `gpt`" in info["missing"]
-    assert "no class `Value`" in info["missing"]
-    assert info["step"] == 0
+    missing = info["roles"]["missing"]
+    # Every role is found from the training loop: without one, each says what was looked for.
+    assert set(missing) == {"training", "documents", "model", "tokenizer", "params", "sample"}
+    assert missing["training"].startswith("no training loop: looked for a `for` loop")
+    assert info["missing"] == list(missing.values())
+    assert info["step"] == 0 and info["vocab"] is None and info["params"]["count"] == 0
     err = driver.error("step")
-    assert "no training loop" in err["message"]
-    assert "no sampling loop" in driver.error("sample")["message"]
+    assert err["message"] == missing["training"] and err["phase"] == "bridge"
+    assert driver.error("sample")["message"] == missing["sample"]
+    assert "no sampling loop" in missing["sample"]
     assert driver.call("eval", code="words") == {"repr": "['ab', 'cd']"}
 
 
 def test_microgpt_without_its_training_loop_runs_to_the_end(driver):
-    first, last = script.parse(SCRIPT, "microgpt.py").line_ranges()["train"]
+    loop = program.parse(SCRIPT, "microgpt.py").train.node
     kept = SCRIPT.splitlines(True)
-    source = "".join(kept[: first - 1] + kept[last:])
+    source = "".join(kept[: loop.lineno - 1] + kept[loop.end_lineno:])
     info = driver.load(source=source, dataset="ab\nabc\nbca\n")
     assert info["missing"][0].startswith("no training loop")
-    assert "no function `gpt`" not in info["missing"]
+    assert all("there is no training loop to start from" in m for m in info["missing"][1:])
     printed = driver.printed("run")
     assert "--- inference ---" in printed and "sample 20:" in printed
 

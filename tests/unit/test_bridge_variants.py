@@ -13,12 +13,15 @@ WORDS = [
 
 def test_bigger_model(driver):
     info = driver.load(source=variant(n_layer=2, n_embd=32, n_head=8))
-    hyper = info["hyper"]
-    assert (hyper["n_layer"], hyper["n_embd"], hyper["n_head"], hyper["head_dim"]) == (2, 32, 8, 4)
+    assert info["hyper"]["n_embd"] == 32 and info["missing"] == []
     per_layer = 4 * 32 * 32 + 2 * 4 * 32 * 32
     count = 2 * 27 * 32 + 16 * 32 + 2 * per_layer
     assert info["params"]["count"] == count
     assert "layer1.mlp_fc2" in info["params"]["names"]
+    # The sizes are read from what the model does: two layers of eight heads of four numbers.
+    assert driver.call("outline")["layers"] == {"count": 2, "heads": 8}
+    attention = driver.call("attention", word="ab")
+    assert (attention["n_layer"], attention["n_head"], attention["head_dim"]) == (2, 8, 4)
     (rec,) = driver.call("step", with_params=True)
     assert len(rec["data"]) == len(rec["grad"]) == count
     assert abs(rec["loss"] - math.log(27)) < 0.5  # an untrained model is near uniform
@@ -30,8 +33,8 @@ def test_other_dataset(driver):
     info = driver.load(dataset="\n".join(WORDS) + "\n")
     alphabet = sorted(set("".join(WORDS)))
     assert info["num_docs"] == len(WORDS)
-    assert info["uchars"] == alphabet and info["vocab_size"] == len(alphabet) + 1
-    assert "É" in info["uchars"] and " " in info["uchars"]
+    assert info["vocab"]["labels"] == alphabet + ["BOS"] and info["vocab"]["size"] == len(alphabet) + 1
+    assert "É" in alphabet and " " in alphabet
     assert info["longest_doc"] == max(len(w) for w in WORDS)
     records = driver.call("step", count=len(WORDS) + 1)  # wraps around the list
     assert {r["doc"] for r in records} == set(WORDS)

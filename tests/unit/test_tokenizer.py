@@ -11,10 +11,12 @@ def script_ids(loaded, word):
 
 def test_ids_are_the_scripts_own(loaded):
     out = loaded.call("tokenize", text="emma")
-    bos = loaded.call("info")["BOS"]
+    bos = loaded.call("info")["vocab"]["bos"]
     assert [c["id"] for c in out["chars"]] == script_ids(loaded, "emma")
     assert out["tokens"] == [bos] + script_ids(loaded, "emma") + [bos]
-    assert out["source"] == "script" and out["doc_var"] == "doc" and out["error"] is None
+    assert out["doc_var"] == "doc" and out["tokens_var"] == "tokens" and out["error"] is None
+    assert out["code"] == ["tokens = [BOS] + [uchars.index(ch) for ch in doc] + [BOS]",
+                           "n = min(block_size, len(tokens) - 1)"]
     # The statements that ran are the training loop's own lines.
     first, last = loaded.call("info")["phases"]["train.tokens"]
     assert first <= out["lines"][0] <= out["lines"][1] <= last
@@ -29,7 +31,8 @@ def test_pairs_follow_tokens_and_all_are_kept_for_a_short_name(loaded):
 
 
 def test_a_name_longer_than_block_size_drops_the_last_pairs(loaded):
-    block_size = loaded.call("info")["hyper"]["block_size"]
+    block_size = eval(loaded.call("eval", code="block_size")["repr"])
+    assert loaded.call("info")["hyper"]["max_positions"] == block_size
     name = "abcdefghij" * 2
     out = loaded.call("tokenize", text=name)
     assert out["n"] == block_size
@@ -84,12 +87,29 @@ def test_long_text_is_cut(loaded):
 def test_vocab_counts_every_character_of_docs(loaded):
     out = loaded.call("vocab")
     info = loaded.call("info")
-    assert out["uchars"] == info["uchars"] and out["BOS"] == info["BOS"]
+    assert {k: out[k] for k in info["vocab"]} == info["vocab"]
+    assert [c["ch"] for c in out["chars"]] == list("abcdefghijklmnopqrstuvwxyz")
+    assert [c["id"] for c in out["chars"]] == script_ids(loaded, "abcdefghijklmnopqrstuvwxyz")
     assert out["total_chars"] == eval(loaded.call("eval", code="len(''.join(docs))")["repr"])
-    assert out["counts"][out["uchars"].index("a")] == eval(
-        loaded.call("eval", code="''.join(docs).count('a')")["repr"]
-    )
+    counts = {c["ch"]: c["count"] for c in out["chars"]}
+    assert counts["a"] == eval(loaded.call("eval", code="''.join(docs).count('a')")["repr"])
+    assert sum(counts.values()) == out["total_chars"]
     assert out["longest"] and all(len(n) == info["longest_doc"] for n in out["longest"])
+
+
+def test_vocab_with_a_separate_eos_and_its_own_labels(driver):
+    # Two special tokens first, named by the script's own table: ['<BOS>', '<EOS>'] + chars.
+    edited = SCRIPT.replace("uchars = sorted(set(''.join(docs)))\nBOS = len(uchars)\n",
+                            "uchars = ['<BOS>', '<EOS>'] + sorted(set(''.join(docs)))\n"
+                            "BOS, EOS = 0, 1\n")
+    edited = edited.replace("for ch in doc] + [BOS]", "for ch in doc] + [EOS]")
+    edited = edited.replace("vocab_size = len(uchars) + 1", "vocab_size = len(uchars)")
+    assert edited.count("EOS") == 3
+    info = driver.load(source=edited, dataset="ab\nba\n")
+    assert info["vocab"] == {"size": 4, "bos": 0, "eos": 1, "labels": ["<BOS>", "<EOS>", "a", "b"],
+                             "decoder": "uchars"}
+    out = driver.call("tokenize", text="ab")
+    assert out["tokens"] == [0, 2, 3, 1]
 
 
 @pytest.mark.parametrize("method", ["tokenize", "vocab"])

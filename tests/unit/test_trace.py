@@ -1,60 +1,65 @@
-"""Forward trace: statement-by-statement view of the script's own gpt() call."""
+"""Forward trace: the model's own statements, one by one, as the training loop calls it."""
 
 import ast
 import math
 import sys
 
 import pytest
-from _scriptns import CAPITALS, SCRIPT, floats, plain_run, shared_ns, variant
+from _bridgecore import CAPITALS, SCRIPT, Driver, floats, line_of, plain_run, variant
 from bridge import observe, scriptast
-from bridge.errors import ScriptError
-from bridge.trace import forward_trace
 
 
 @pytest.fixture(scope="module")
-def ns():
-    return shared_ns()
+def shared(tmp_path_factory):
+    """microgpt.py loaded once, for the tests that change nothing."""
+    driver = Driver(tmp_path_factory.mktemp("trace"))
+    driver.load()
+    return driver
 
 
-def gpt_node(source=SCRIPT):
-    return scriptast.find_function(ast.parse(source), "gpt")
-
-
-def line_of(var, source=SCRIPT):
-    return scriptast.assignment(gpt_node(source), var)[0].lineno
+def gpt_line(text, source=SCRIPT):
+    return line_of(source, text, line_of(source, "def gpt("))
 
 
 def tokens_of(ns, word):
     return [ns["BOS"]] + [ns["uchars"].index(c) for c in word] + [ns["BOS"]]
 
 
-def test_lines_are_gpt_statements_in_order(ns):
-    out = forward_trace(ns, "microgpt.py", "emma", 3)
-    stmts = set(scriptast.statement_map(gpt_node()).values())
-    lines = [e["line"] for e in out["events"] if e["event"] == "line"]
-    assert set(lines) <= stmts
+def lines_of(out):
+    return [e["line"] for e in out["events"] if e["event"] == "line"]
+
+
+def test_lines_are_the_models_statements_in_order(shared):
+    ns = shared.ns
+    out = shared.call("trace", name="emma", pos=3)
+    first, last = shared.call("info")["phases"]["model"]
+    lines = lines_of(out)
+    assert all(first < line <= last for line in lines)
+    assert {e["func"] for e in out["events"]} == {"gpt"}  # its helpers call nothing of the script's
     # Every head of every layer passes the softmax statement once.
-    assert lines.count(line_of("attn_weights")) == ns["n_layer"] * ns["n_head"]
+    assert lines.count(gpt_line("attn_weights = softmax(")) == ns["n_layer"] * ns["n_head"]
+    assert lines[:4] == [gpt_line("tok_emb = "), gpt_line("pos_emb = "), gpt_line("x = [t + p"),
+                         gpt_line("x = rmsnorm(x)")]
     assert out["events"][0]["event"] == "call" and out["events"][-1]["event"] == "return"
     assert set(out["events"][0]["changed"]) == {"token_id", "pos_id", "keys", "values"}
+    assert out["events"][0]["changed"]["pos_id"] == 3
 
 
-def test_values_equal_a_plain_call(ns):
-    pos = 3
+def test_values_equal_a_plain_call(shared):
+    ns, pos = shared.ns, 3
     tokens = tokens_of(ns, "emma")
-    out = forward_trace(ns, "microgpt.py", "emma", pos)
-    logits, keys, _ = plain_run(ns, tokens, pos)
+    out = shared.call("trace", name="emma", pos=pos)
+    logits, keys, _ = plain_run(ns, "emma", pos)
+    assert out["tokens"] == tokens and out["token_id"] == tokens[pos]
+    assert out["labels"] == ["BOS", "e", "m", "m", "a", "BOS"] and out["positions"] == 5
     assert out["logits"] == floats(logits)
     probs = ns["softmax"](logits)
     assert out["probs"] == floats(probs)
+    assert (out["probs_var"], out["probs_line"]) == ("probs", line_of(SCRIPT, "probs = softmax(logits)"))
     assert out["target_id"] == tokens[pos + 1] == ns["uchars"].index("a")
     assert out["target_prob"] == probs[tokens[pos + 1]].data
-    assert out["loss"] == pytest.approx(-math.log(out["target_prob"]))
-    assert out["kv_cache"] == {
-        "layers": ns["n_layer"],
-        "positions": [pos + 1],
-        "numbers": 2 * (pos + 1) * ns["n_embd"],
-    }
+    assert out["loss"] == -probs[tokens[pos + 1]].log().data == pytest.approx(-math.log(out["target_prob"]))
+    assert (out["loss_var"], out["loss_line"]) == ("loss_t", line_of(SCRIPT, "loss_t = -probs[target_id]"))
     # The cache as recorded after `keys[li].append(k)` is the cache of the plain run.
     appended = [e for e in out["events"] if e["event"] == "line" and "keys" in e["changed"]]
     assert appended[-1]["changed"]["keys"] == floats(keys)
@@ -63,102 +68,111 @@ def test_values_equal_a_plain_call(ns):
     x0 = next(e["changed"]["x"] for e in out["events"] if "x" in e.get("changed", {}))
     emb = zip(sd["wte"][tokens[pos]], sd["wpe"][pos], strict=True)
     assert x0 == [t.data + p.data for t, p in emb]
+    assert out["events"][-1]["value"] == out["logits"]
 
 
-def test_only_changed_locals_are_reported(ns):
-    out = forward_trace(ns, "microgpt.py", "emma", 2)
+def test_only_changed_locals_are_reported(shared):
+    ns = shared.ns
+    out = shared.call("trace", name="emma", pos=2)
+    weights, q_h = gpt_line("attn_weights = softmax("), gpt_line("q_h = q[")
     for e in out["events"]:
-        if e["event"] == "line" and e["line"] == line_of("attn_weights"):
+        if e["event"] == "line" and e["line"] == weights:
             assert set(e["changed"]) == {"attn_weights"}
-        if e["event"] == "line" and e["line"] == line_of("q_h"):
+        if e["event"] == "line" and e["line"] == q_h:
             assert set(e["changed"]) == {"q_h"}
     head_lines = [e for e in out["events"] if "h" in e.get("changed", {})]
     assert [e["changed"]["h"] for e in head_lines] == list(range(ns["n_head"]))
+    anchors = [e for e in out["events"] if e["event"] == "line" and e["line"] == weights]
+    assert [(e["layer"], e["head"], e["flow"]) for e in anchors] == [(0, h, "attn") for h in range(ns["n_head"])]
+    assert anchors[0]["facts"] == {"op": "mul", "size": 3, "weights": "attn_weights"}
 
 
-def test_every_position_matches_plain_gpt_and_prefix_cache(ns):
-    word = "sophia"
-    tokens = tokens_of(ns, word)
-    for pos in (4, 1, 5, 0, 2):  # out of order: the cached prefix is cut or extended
-        out = forward_trace(ns, "microgpt.py", word, pos)
-        assert out["logits"] == floats(plain_run(ns, tokens, pos)[0])
-
-
-def test_prefix_cache_follows_parameter_changes():
-    ns = shared_ns(filename="microgpt_changing.py")
-    before = forward_trace(ns, "microgpt_changing.py", "ava", 2)["logits"]
-    ns["state_dict"]["wpe"][0][0].data += 0.5  # what a training step does to parameters
-    after = forward_trace(ns, "microgpt_changing.py", "ava", 2)["logits"]
-    assert before != after
-    assert after == floats(plain_run(ns, tokens_of(ns, "ava"), 2)[0])
-
-
-def test_prefix_cache_follows_rebound_globals():
-    ns = shared_ns(filename="microgpt_rebound.py")
-    before = forward_trace(ns, "microgpt_rebound.py", "ava", 2)["logits"]
-    linear = ns["linear"]
-    ns["linear"] = lambda x, w: [2 * y for y in linear(x, w)]  # as `eval` could do
-    try:
-        after = forward_trace(ns, "microgpt_rebound.py", "ava", 2, source=SCRIPT)["logits"]
-        assert after != before
-        assert after == floats(plain_run(ns, tokens_of(ns, "ava"), 2)[0])
-    finally:
-        ns["linear"] = linear
-
-
-def test_callees_are_stepped_into(ns):
-    out = forward_trace(ns, "microgpt.py", "ava", 1, callees=True)
-    calls = [e["func"] for e in out["events"] if e["event"] == "call"]
+def test_leaf_calls_say_which_matrix_they_were_given(shared):
+    ns = shared.ns
+    out = shared.call("trace", name="ava", pos=1)
+    calls = [c["func"] for e in out["events"] for c in e.get("calls", [])]
     n_layer, n_head = ns["n_layer"], ns["n_head"]
-    assert calls.count("gpt") == 1
     assert calls.count("linear") == 6 * n_layer + 1
     assert calls.count("rmsnorm") == 1 + 2 * n_layer
     assert calls.count("softmax") == n_layer * n_head
-    assert {e["depth"] for e in out["events"] if e["func"] != "gpt"} == {2}
-    # A softmax return inside gpt is exactly the attn_weights bound on the next gpt line.
-    i = next(i for i, e in enumerate(out["events"]) if e["func"] == "softmax")
-    ret = next(e for e in out["events"][i:] if e["event"] == "return")
-    after = next(e for e in out["events"][i:] if "attn_weights" in e.get("changed", {}))
-    assert ret["value"] == after["changed"]["attn_weights"]
-    assert out["logits"] == forward_trace(ns, "microgpt.py", "ava", 1)["logits"]
+    q = next(e for e in out["events"] if e["event"] == "line" and e["line"] == gpt_line("q = linear("))
+    assert q["calls"] == [{"func": "linear", "matrix": "layer0.attn_wq", "n_in": 16, "n_out": 16}]
+    head = next(e for e in out["events"] if e["event"] == "line" and e["line"] == gpt_line("logits = linear("))
+    assert head["calls"] == [{"func": "linear", "matrix": "lm_head", "n_in": 16, "n_out": 27}]
+    assert head["flow"] == "out"
 
 
-def test_unknown_character_and_bad_position(ns):
-    with pytest.raises(ScriptError) as err:
-        forward_trace(ns, "microgpt.py", "emmA", 0)
-    assert err.value.type == "VocabularyError" and "'A'" in err.value.message
-    with pytest.raises(ScriptError, match="pos must be between 0 and 4"):
-        forward_trace(ns, "microgpt.py", "emma", 5)
+def test_every_position_matches_plain_gpt(shared):
+    ns, word = shared.ns, "sophia"
+    for pos in (4, 1, 5, 0, 2):  # out of order: each from the one traced run of the word
+        out = shared.call("trace", name=word, pos=pos)
+        assert out["pos"] == pos and out["logits"] == floats(plain_run(ns, word, pos)[0])
 
 
-def test_bigger_model_variant():
+def test_cache_follows_parameter_changes(loaded):
+    before = loaded.call("trace", name="ava", pos=2)["logits"]
+    loaded.call("eval", code="state_dict['wpe'][0][0].data += 0.5")  # as a training step would
+    after = loaded.call("trace", name="ava", pos=2)["logits"]
+    assert before != after
+    assert after == floats(plain_run(loaded.ns, "ava", 2)[0])
+    loaded.call("step")
+    stepped = loaded.call("trace", name="ava", pos=2)["logits"]
+    assert stepped != after and stepped == floats(plain_run(loaded.ns, "ava", 2)[0])
+
+
+def test_cache_follows_rebound_globals(loaded):
+    before = loaded.call("trace", name="ava", pos=2)["logits"]
+    loaded.call("eval", code="_linear = linear\ndef linear(x, w):\n    return [2 * y for y in _linear(x, w)]")
+    after = loaded.call("trace", name="ava", pos=2)["logits"]
+    assert after != before
+    assert after == floats(plain_run(loaded.ns, "ava", 2)[0])
+    loaded.call("eval", code="linear = _linear")
+    assert loaded.call("trace", name="ava", pos=2)["logits"] == before
+
+
+def test_unknown_character_and_bad_position(shared):
+    err = shared.error("trace", name="emmA", pos=0)
+    # The script's own tokenizing line raises, and the error points at it.
+    assert err["type"] == "ValueError" and err["line"] == line_of(SCRIPT, "tokens = [BOS] + [uchars.index(")
+    err = shared.error("trace", name="emma", pos=5)
+    assert "pos must be between 0 and 4" in err["message"]
+
+
+def test_bigger_model(driver):
     source = variant(n_layer=2, n_embd=32, n_head=8)
-    ns = shared_ns(source, filename="microgpt_big.py")
-    assert (ns["n_layer"], ns["n_head"], ns["head_dim"]) == (2, 8, 4)
-    out = forward_trace(ns, "microgpt_big.py", "liam", 2)
-    lines = [e["line"] for e in out["events"] if e["event"] == "line"]
-    assert lines.count(line_of("attn_weights", source)) == 2 * 8
-    assert out["logits"] == floats(plain_run(ns, tokens_of(ns, "liam"), 2)[0])
-    assert out["kv_cache"]["positions"] == [3, 3]
+    driver.load(source=source)
+    ns = driver.ns
+    out = driver.call("trace", name="liam", pos=2)
+    assert lines_of(out).count(gpt_line("attn_weights = softmax(", source)) == 2 * 8
+    assert out["logits"] == floats(plain_run(ns, "liam", 2)[0])
+    assert out["layers"] == {"count": 2, "heads": 8}
+    appended = [e for e in out["events"] if e["event"] == "line" and "keys" in e["changed"]]
+    assert [len(layer) for layer in appended[-1]["changed"]["keys"]] == [3, 3]
 
 
-def test_other_data_set_with_accents():
-    ns = shared_ns(data=CAPITALS, filename="microgpt_capitals.py")
+def test_other_data_set_with_accents(driver):
+    driver.load(dataset=CAPITALS)
+    ns = driver.ns
     word = "bogotá"
-    out = forward_trace(ns, "microgpt_capitals.py", word, 6)
-    assert out["chars"][6] == "á" and out["target_id"] == ns["BOS"]
-    assert out["logits"] == floats(plain_run(ns, tokens_of(ns, word), 6)[0])
-    with pytest.raises(ScriptError, match="'z'"):
-        forward_trace(ns, "microgpt_capitals.py", "zürich", 0)
+    out = driver.call("trace", name=word, pos=6)
+    assert out["labels"][6] == "á" and out["target_id"] == ns["BOS"] == driver.call("info")["vocab"]["bos"]
+    assert out["logits"] == floats(plain_run(ns, word, 6)[0])
+    err = driver.error("trace", name="zürich", pos=0)
+    assert err["type"] == "ValueError"
 
 
-def test_settrace_path_gives_the_same_events(ns, monkeypatch):
-    native = forward_trace(ns, "microgpt.py", "mia", 2)
+def test_settrace_path_gives_the_same_events(shared, monkeypatch):
+    def without_frames(events):  # frame ids are the addresses of this run's frames
+        return [{k: v for k, v in e.items() if k not in ("frame", "parent")} for e in events]
+
+    native = shared.call("trace", name="mia", pos=2)
     hook = sys.gettrace()
     monkeypatch.setattr(observe, "FORCE_BACKEND", "settrace")
-    forced = forward_trace(ns, "microgpt.py", "mia", 2)
+    shared.call("eval", code="_fresh = 1")  # a changed global: the trace runs again
+    forced = shared.call("trace", name="mia", pos=2)
     assert forced["backend"] == "settrace"
-    assert forced["events"] == native["events"] and forced["logits"] == native["logits"]
+    assert without_frames(forced["events"]) == without_frames(native["events"])
+    assert forced["logits"] == native["logits"]
     assert sys.gettrace() is hook  # whatever hook was there before is back
 
 

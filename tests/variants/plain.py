@@ -43,7 +43,7 @@ def header(path):
             if not sep or not value:
                 raise ValueError(f"{path}: guide-test header item {item!r} is not key=value")
             fields[key] = value
-    unknown = set(fields) - {"data", "source", "first_loss"}
+    unknown = set(fields) - {"data", "source", "first_loss", "lacks"}
     if unknown:
         raise ValueError(f"{path}: unknown guide-test header keys {sorted(unknown)}")
     return fields
@@ -62,6 +62,12 @@ def data_for(path):
 def same_first_loss(path):
     """Whether the script's header says its first loss is microgpt.py's (same seed, sizes, data)."""
     return header(path).get("first_loss") == "microgpt"
+
+
+def lacks(path):
+    """The roles the script truly does not have, as its header lists them (`lacks=sample`)."""
+    value = header(path).get("lacks")
+    return set(value.split(",")) if value else set()
 
 
 def plain_losses(path, count=5, timeout=120):

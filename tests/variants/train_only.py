@@ -1,4 +1,4 @@
-# guide-test: first_loss=microgpt
+# guide-test: first_loss=microgpt lacks=sample
 """
 Variant of py/microgpt.py: training only. The script ends after the training loop with a
 summary line; there is no inference section and nothing is sampled.
