@@ -14,6 +14,12 @@ import { checkpointSteps } from './sections/training-checkpoints.js';
 const count = (n) => (n == null ? null : Number(n).toLocaleString('en-US'));
 const short = (x) => (x == null ? null : Number(x.toPrecision(3)).toString());
 
+// "once", "twice", "3 times": how often the layer block runs.
+function times(n) {
+  if (!n) return null;
+  return n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`;
+}
+
 // "a, b and c": the first documents, as the script holds them.
 function examples(docs) {
   const some = (docs ?? []).slice(0, 3).filter((d) => d.length <= 24);
@@ -98,7 +104,7 @@ function outlineFacts(outline, info) {
   return {
     'token-embedding': outline.embedding?.token ?? null,
     'position-embedding': outline.embedding?.position ?? null,
-    'n-layer': outline.layers?.count ? String(outline.layers.count) : null,
+    'n-layer-times': times(outline.layers?.count),
     'n-head': outline.layers?.heads ? String(outline.layers.heads) : null,
     'mlp-first': mlpMatrices[0] ?? null,
     'mlp-last': mlpMatrices.length > 1 ? mlpMatrices.at(-1) : null,

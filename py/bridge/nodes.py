@@ -34,13 +34,37 @@ class Nodes:
     closure_attr: str | None
     op_attr: str | None
     backward: str  # the method the training loop calls on the loss
+    operands: dict = None  # closure code -> its method's parameters, for children kept in a set
 
     def is_node(self, x):
         return isinstance(x, self.cls)
 
     def children(self, node):
         kids = getattr(node, self.children_attr)
-        return kids if isinstance(kids, tuple | list) else tuple(kids)
+        if isinstance(kids, tuple | list):
+            return kids
+        return self._in_operand_order(node, tuple(kids))
+
+    def _in_operand_order(self, node, kids):
+        """Children kept in a set have no order of their own (a set follows memory addresses):
+        put them in the order of the operation's parameters (self, then other), read from the
+        values its `_backward` closure captured, so the same expression draws the same way."""
+        closure = getattr(node, self.closure_attr, None) if self.closure_attr else None
+        code = getattr(closure, "__code__", None)
+        params = (self.operands or {}).get(code)
+        if not params or not closure.__closure__:
+            return kids
+        try:
+            cells = dict(zip(code.co_freevars, (c.cell_contents for c in closure.__closure__),
+                             strict=True))
+        except ValueError:  # an empty cell
+            return kids
+        ordered = []
+        for name in params:
+            value = cells.get(name)
+            if any(value is k for k in kids) and not any(value is o for o in ordered):
+                ordered.append(value)
+        return tuple(ordered) + tuple(k for k in kids if not any(k is o for o in ordered))
 
     def local_grads(self, node):
         """d(node)/d(child) for each of children(node), as the script recorded or computes it."""
@@ -168,7 +192,21 @@ def _probe(cls, method):
         raise ScriptShapeError(f"(a * b).{method}() left 3.0 in no attribute of a")
     op = next((n for n in _attrs(c) if isinstance(getattr(c, n), str) and getattr(c, n)
                and n not in (data, grad, children)), None)
-    return Nodes(cls, data, grad, children, local, closure, op, method)
+    return Nodes(cls, data, grad, children, local, closure, op, method, _operands(cls))
+
+
+def _operands(cls):
+    """code of each closure defined in a method -> that method's parameter names, in order."""
+    out = {}
+    for member in vars(cls).values():
+        code = getattr(getattr(member, "__func__", member), "__code__", None)
+        if code is None:
+            continue
+        params = code.co_varnames[: code.co_argcount]
+        for const in code.co_consts:
+            if hasattr(const, "co_freevars"):
+                out[const] = params
+    return out
 
 
 def _holds(container, items):

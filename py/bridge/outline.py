@@ -44,6 +44,7 @@ def annotate(call, k, tracer):
     _model_flow(events, model_frame, owner, layer_loop, tracer)
     _segments(events, frames, anchors, model_frame)
     _heads(events, anchors, tree, tracer)
+    _loop_headers(events, model_frame, layer_loop, anchors, tree, tracer)
     _lookups(events, call, tracer)
     call["layers"] = {
         "count": 1 + max((e.get("layer", 0) or 0) for e in events) if layer_loop or anchors else 0,
@@ -270,6 +271,22 @@ def _head_loop(event, tree, tracer):
     return None
 
 
+def _loop_headers(events, model_frame, layer_loop, anchors, tree, tracer):
+    """Mark the `for` lines that repeat a layer ("layer") or a head ("head")."""
+    heads = {}
+    for i in anchors:
+        loop = _head_loop(events[i], tree, tracer)
+        if loop is not None and loop is not layer_loop:
+            heads[(events[i]["func"], loop.lineno)] = True
+    for e in events:
+        if e["event"] != "line":
+            continue
+        if layer_loop is not None and e["frame"] == model_frame and e["line"] == layer_loop.lineno:
+            e["loop"] = "layer"
+        elif (e["func"], e["line"]) in heads:
+            e["loop"] = "head"
+
+
 def _heads_per_layer(events, anchors):
     counts = {}
     for i in anchors:
@@ -316,10 +333,12 @@ def _outline(events, tracer):
                 "matrices": [c["matrix"] for c in e.get("calls", []) if c.get("matrix")],
                 "calls": [c["func"] for c in e.get("calls", [])],
                 "lookups": e.get("lookups", [])}
+        if e.get("loop"):
+            item["loop"] = e["loop"]
         if e.get("caller") is not None:  # a statement of a function this statement called
             c = events[e["caller"]]
             item["caller"] = [c["func"], c["line"]]
-        for key_ in ("op", "size", "weights", "residual"):
+        for key_ in ("op", "size", "weights", "residual", "copy", "slice"):
             if key_ in facts:
                 item[key_] = facts[key_]
         seen[key] = len(out)

@@ -38,6 +38,9 @@ LOOKED_FOR = {
                  "document that turn it into the token ids the model is called with",
     "params": "no parameters: looked for a loop in the update part of the training step "
                   "(after `.backward()`) over the model's parameters",
+    "schedule": "no learning-rate schedule: looked for a statement in the update part of the "
+                "training step, before its loop over the parameters, that computes from the step a "
+                "value the loop reads",
     "sample": "no sampling loop: looked for a `for` loop after training whose inner loop calls "
                 "the model and feeds the token it draws back in",
 }
@@ -123,6 +126,8 @@ def discover(runner, data_file=None):
     _parameters(roles)
     roles.init_std = facts.measure_init_std(roles)
     roles.schedule = Schedule.find(runner)
+    if roles.schedule is None:
+        roles.missing["schedule"] = LOOKED_FOR["schedule"]
     return roles
 
 

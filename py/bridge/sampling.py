@@ -44,6 +44,7 @@ class SampleRole:
     token_var: str
     temperature: ast.expr | None
     append_target: str | None
+    draw: str | None  # "random" (a random draw by the probabilities) or "argmax" (the likeliest)
 
     def lines(self):
         return {"sample": program.span([self.outer]), "sample.position": program.span([self.position])}
@@ -66,6 +67,7 @@ def find(prog, callee, token_arg):
                 token_var=token_var,
                 temperature=_temperature(inner.body, derived),
                 append_target=_appended(inner.body, stmt.body[:k]),
+                draw=_draw_kind(inner.body, token_var),
             )
     return None
 
@@ -90,6 +92,21 @@ def _fed_back(body, callee, token_arg):
         if program.loaded_names(stmt) & derived:
             derived |= program.stored_names(stmt)
     return (arg.id, derived, call) if arg.id in derived else (None, None, None)
+
+
+def _draw_kind(body, token_var):
+    """How the statement that picks the token picks it, read from its calls."""
+    for stmt in body:
+        if token_var not in program.stored_names(stmt) or not isinstance(stmt, ast.Assign):
+            continue
+        names = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+        called = {getattr(c.func, "attr", None) or getattr(c.func, "id", None)
+                  for c in ast.walk(stmt.value) if isinstance(c, ast.Call)}
+        if "random" in names or called & {"choices", "choice", "sample", "multinomial"}:
+            return "random"
+        if called & {"max", "argmax", "index"}:
+            return "argmax"
+    return None
 
 
 def _prelude(stmts, loop):
@@ -171,6 +188,15 @@ class Sampler:
         saved_random = random.getstate() if seed is not None else None
         saved_temperature = _UNSET
         steps = []
+        printed = []
+        emit = self.runner.emit
+
+        def tee(kind, payload):  # what the script prints for this sample, also in the answer
+            if kind == "stdout":
+                printed.append(payload["text"])
+            emit(kind, payload)
+
+        self.runner.emit = tee
         try:
             with self.runner.running("sample"):
                 if not self._prelude_done:
@@ -199,12 +225,14 @@ class Sampler:
                         break
                 run(self._after)
         finally:
+            self.runner.emit = emit
             if saved_random is not None:
                 random.setstate(saved_random)
             if saved_temperature is not _UNSET:
                 self._temp_set(saved_temperature)
         self.count += 1
-        return {"text": self._text(ns, steps), "steps": steps}
+        return {"text": self._text(ns, steps), "steps": steps, "printed": "".join(printed),
+                "draw": self.role.draw}
 
     def _position_record(self, ns):
         size = self.vocab.size

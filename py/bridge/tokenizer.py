@@ -228,7 +228,8 @@ def tokenize(roles, text):
 
 
 def _char(tok, v, ch):
-    """One character's id by the script's own lines, or the error they raise for it."""
+    """One character's id by the script's own lines, the error they raise for it, or `skipped`
+    when they run but add no token for it (a tokenizer that drops what it does not know)."""
     if v is not None and ch in v.chars:
         return {"ch": ch, "id": v.chars[ch], "error": None}
     try:
@@ -236,5 +237,7 @@ def _char(tok, v, ch):
         frame, _ = tok.encode("")
     except ScriptError as exc:
         return {"ch": ch, "id": None, "error": f"{exc.type}: {exc.message}"}
-    extra = [i for i in ids if i not in frame] or ids[len(frame) // 2: len(frame) // 2 + 1]
-    return {"ch": ch, "id": extra[0] if extra else None, "error": None}
+    if len(ids) <= len(frame):
+        return {"ch": ch, "id": None, "error": None, "skipped": True}
+    at = next((i for i in range(len(frame)) if ids[i] != frame[i]), len(frame))
+    return {"ch": ch, "id": ids[at], "error": None}

@@ -100,7 +100,8 @@ class _Recorder:
         roles = tracer.roles
         self.conv = make_converter(tracer.nodes)
         self.calls = []
-        self.frames = {}  # frame -> {"code", "depth", "parent", "call"}
+        self.frames = {}  # frame -> {"code", "depth", "parent", "id"}
+        self.next_id = 0  # frames are numbered in the order they start: the same every run
         self.snap = {}
         self.pending = {}  # structural frame -> leaf calls of its current statement
         self.open_leaves = {}
@@ -124,7 +125,8 @@ class _Recorder:
             f = f.f_back
         return None
 
-    def _changes(self, frame, code):
+    def _changes(self, frame, code, before=None):
+        """The locals the last statement (re)bound or changed; `before` gets what they held."""
         snap = self.snap.setdefault(frame, {})
         changed = {}
         local = observe.get_locals(frame)
@@ -136,6 +138,8 @@ class _Recorder:
             prev = snap.get(key)
             sig = signature(val)
             if prev is None or prev[0] is not val or prev[1] != sig:
+                if before is not None and prev is not None:
+                    before[key] = prev[0]
                 snap[key] = (val, sig)
                 changed[key] = val
         return changed
@@ -143,7 +147,7 @@ class _Recorder:
     # -- Watch callbacks -----------------------------------------------------------------
     def start(self, frame, code):
         if code is self.t.piece:
-            self.frames[frame] = {"code": code, "depth": 0, "parent": None}
+            self.frames[frame] = {"code": code, "depth": 0, "parent": None, "id": None}
             self._changes(frame, code)  # what the loop body held before the model ran
             return
         parent = self._structural_parent(frame)
@@ -154,30 +158,32 @@ class _Recorder:
         if not self.calls:
             return
         depth = self.frames[parent]["depth"] + 1 if parent in self.frames else 1
-        self.frames[frame] = {"code": code, "depth": depth, "parent": parent}
+        self.frames[frame] = {"code": code, "depth": depth, "parent": parent, "id": self.next_id}
+        self.next_id += 1
         changed = self._changes(frame, code)
         self._event("call", frame, code, code.co_firstlineno, changed)
 
     def done(self, frame, code, line):
         if frame not in self.frames or not self.calls:
             return
-        changed = self._changes(frame, code)
+        before = {}
+        changed = self._changes(frame, code, before)
         if code is self.t.piece:
             current = self.calls[-1]
             if current["returned"] is not None:  # between two calls of the model
                 current["after"].append({"line": line, "changed": self._plain(changed),
                                          "raw": changed})
             return
-        self._event("line", frame, code, line, changed, self.pending.pop(frame, []))
+        self._event("line", frame, code, line, changed, self.pending.pop(frame, []), before=before)
 
     def returned(self, frame, code, value):
-        info = self.frames.pop(frame, None)
+        info = self.frames.get(frame)
+        if info is not None and code is not self.t.piece and self.calls:
+            self._event("return", frame, code, frame.f_lineno, {}, value=value)
+            if code is self.t.model.code and info["depth"] == 1:
+                self.calls[-1]["returned"] = value
+        self.frames.pop(frame, None)
         self.snap.pop(frame, None)
-        if info is None or code is self.t.piece or not self.calls:
-            return
-        self._event("return", frame, code, frame.f_lineno, {}, value=value, depth=info["depth"])
-        if code is self.t.model.code and info["depth"] == 1:
-            self.calls[-1]["returned"] = value
 
     def leaf_call(self, frame, code):
         parent = self._structural_parent(frame)
@@ -204,21 +210,22 @@ class _Recorder:
                 record["lookup"] = {"matrix": row[0], "row": row[1]}
 
     # -- events --------------------------------------------------------------------------
-    def _event(self, kind, frame, code, line, changed, calls=(), value=None, depth=None):
+    def _event(self, kind, frame, code, line, changed, calls=(), value=None, before=None):
         info = self.frames.get(frame, {})
+        parent = self.frames.get(info.get("parent"))
         event = {
             "event": kind,
             "func": self.t.funcs.get(code, code.co_name),
             "line": line,
-            "depth": depth if depth is not None else info.get("depth", 1),
-            "frame": id(frame),
-            "parent": id(info["parent"]) if info.get("parent") is not None else None,
+            "depth": info.get("depth", 1),
+            "frame": info.get("id"),
+            "parent": parent["id"] if parent is not None else None,
         }
         if kind == "return":
             event["value"] = self.conv(value)
         else:
             event["changed"] = self._plain(changed)
-            facts = self._facts(changed, self.snap.get(frame, {}))
+            facts = self._facts(changed, self.snap.get(frame, {}), before or {})
             if facts:
                 event["facts"] = facts
             if calls:
@@ -228,9 +235,10 @@ class _Recorder:
     def _plain(self, changed):
         return {k: self.conv(v) for k, v in changed.items()}
 
-    def _facts(self, changed, held):
-        """What the statement's results are: a matrix row, an operation, a distribution, an
-        element-wise sum with a vector the frame still holds (a residual connection)."""
+    def _facts(self, changed, held, before):
+        """What the statement's results are: a matrix row, another local itself (a copy) or a
+        slice of one, an operation, a distribution over the positions so far, an element-wise
+        sum with a vector the frame holds or held before (a residual connection)."""
         nodes = self.t.nodes
         k = len(self.calls) - 1
         out = {}
@@ -241,24 +249,46 @@ class _Recorder:
             if row is not None:
                 out.setdefault("lookup", {"var": name, "matrix": row[0], "row": row[1]})
                 continue
+            source = _source(name, value, held)
+            if source is not None:
+                out.setdefault(source[0], source[1])
+                continue
             if nodes.is_node(value[0]):
                 out.setdefault("op", graph.infer_op(value[0], nodes))
                 out.setdefault("size", len(value))
                 if len(value) == k + 1 and _is_distribution(value, nodes):
                     out["weights"] = name
-                if _adds_to_held(name, value, held, nodes):
+                if _adds_to_held(name, value, held, before, nodes):
                     out["residual"] = name
         return out
 
 
-def _adds_to_held(name, value, held, nodes):
-    """Is each value[i] a sum whose inputs include held_list[i], for a list another local holds?"""
-    first = value[0]
-    kids = nodes.children(first)
-    if len(kids) != 2:
-        return False
+def _source(name, value, held):
+    """("copy", other) when the value is another local's list itself, ("slice", {of, start,
+    stop}) when its items are a run of another local list's items; else None."""
     for other, (obj, _) in held.items():
-        if other == name or not isinstance(obj, list) or len(obj) != len(value) or obj is value:
+        if other == name or not isinstance(obj, list):
+            continue
+        if obj is value:
+            return "copy", other
+        if len(value) < len(obj) and value[0] is not None:
+            start = next((i for i, x in enumerate(obj) if x is value[0]), None)
+            if start is not None and all(i + start < len(obj) and obj[i + start] is v
+                                         for i, v in enumerate(value)):
+                return "slice", {"of": other, "start": start, "stop": start + len(value)}
+    return None
+
+
+def _adds_to_held(name, value, held, before, nodes):
+    """Is each value[i] a sum whose inputs include list[i], for a list the frame holds (another
+    local) or held before this statement (the old value of a name it rebound)?"""
+    first = value[0]
+    if len(nodes.children(first)) != 2:
+        return False
+    lists = [obj for other, (obj, _) in held.items() if other != name]
+    lists += list(before.values())
+    for obj in lists:
+        if not isinstance(obj, list) or len(obj) != len(value) or obj is value:
             continue
         if all(any(c is obj[i] for c in nodes.children(value[i])) for i in range(min(3, len(value)))):
             return graph.infer_op(first, nodes) == "add"
