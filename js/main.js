@@ -18,8 +18,12 @@ import { renderStatus } from './ui/facts.js';
 import { sections } from './sections/index.js';
 import { FirstFrame } from './first-frame.js';
 import { ScriptPanel } from './editor/script-panel.js';
+import { loadSaved, loadSavedDataset } from './editor/saved-script.js';
+import { ModelKeeper } from './model-keeper.js';
+import { copyKey, textHash } from './copy-storage.js';
+import { createStopper } from './python-stop.js';
 import { showScriptFacts } from './script-facts.js';
-import { base64ToBytes, gunzipText } from './worker/decode.js';
+import { base64ToBytes, bytesToBase64, gunzipText } from './worker/decode.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -34,10 +38,19 @@ const firstFrame = new FirstFrame(liveRoots);
 if (firstFrame.block) firstFrame.unpack().catch(() => {}); // decoding overlaps the wait below; show() reports a failure
 
 const defaultScript = readDefaultScript();
-// The script the sections explain, {filename, source}: the default, then the last edit that ran.
-// A restarted worker boots with it too, so Stop brings back the page as it was.
-let script = defaultScript;
-let datasetText = null; // a data set the learner opened and ran, else null: the embedded one
+const buildInfo = readBuildInfo();
+// The script the sections explain, {filename, source}: the learner's saved edit if there is one
+// (what the editor shows is what runs), else the default; then the last edit that ran. A
+// restarted worker boots with it too, so Stop brings back the page as it was.
+const savedSource = loadSaved(defaultScript.source);
+let script = savedSource != null ? { filename: defaultScript.filename, source: savedSource } : defaultScript;
+let datasetText = loadSavedDataset()?.text ?? null; // a data set the learner opened, else null: the embedded one
+// What Python did is kept: the last good state, restored after a Stop, a reload or a crash.
+const keeper = new ModelKeeper();
+const datasetKey = () => (datasetText == null ? `built-in:${buildInfo.dataset?.sha256}` : `text:${textHash(datasetText)}`);
+// The last visit's trained state, if it is for this very script and data set.
+const lastVisit = keeper.saved(script, datasetKey());
+let launches = 0;
 // The first worker's compiled wasm and decoded stdlib: a restarted worker skips decoding them.
 let runtimeCache = null;
 
@@ -63,7 +76,6 @@ keepReadingPosition([...document.querySelectorAll('.chapter')]); // WebKit has n
 initNavMenu($('.sidebar'), $('#nav-toggle'));
 scrollCue($('.pipeline-scroll')); // the hero's diagram, on a phone
 initShortcuts($('#shortcuts-button'));
-const buildInfo = readBuildInfo();
 document.querySelector('[data-fact="pyodide-version"]').textContent = buildInfo.pyodideVersion;
 
 // The embedded names list as text, for a Run after the learner went back from their own data
@@ -127,11 +139,16 @@ function startWorker(openAfter) {
     // The boot message at once, with this moment's script and data set; the runtime's files
     // follow piece by piece, each as soon as the parser has read it (js/embedded.js).
     boot: (send) => {
+      // The first boot runs the saved edit with the built-in script to fall back on, and brings
+      // back the last visit's state; a restarted worker gets the state from the stopper.
+      const first = launches++ === 0;
       send({
         kind: MSG.BOOT,
         boot: {
           script, runtime: runtimeCache, pythonSources: readPythonSources(),
           dataset: datasetText == null ? readDataset() : { encoding: 'text', text: datasetText },
+          fallback: first && script !== defaultScript ? defaultScript : null,
+          restore: first && lastVisit?.checkpoint ? bytesToBase64(lastVisit.checkpoint) : null,
         },
       });
       eachRuntimeAsset((piece) => send({ kind: MSG.ASSET, piece })).then(() => send({ kind: MSG.ASSETS_END }));
@@ -150,17 +167,35 @@ function start(rpc) {
   }
   // Until the worker is ready, the sections may draw from the build's recording of this script.
   sectionRpc = firstFrame.wrap(rpc);
-  mountSections({ rpc: sectionRpc, script: () => script, dataset: () => datasetText });
+  mountSections({
+    rpc: sectionRpc, script: () => script, dataset: () => datasetText, keeper, reportError,
+    stop: () => stopPython('chapter'),
+  });
   firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => { if (info) showSections(info); });
-  new ScriptPanel($('#script-workbench'), {
+  const stopper = createStopper({
+    rpc, keeper, badge: $('#runtime-badge'), consolePanel,
+    onRestored: (info) => { Object.assign(status, { state: 'ready', error: null, bootMs: performance.now() }); showSections(info); },
+  });
+  stopPython = (reason) => stopper.stop(reason);
+  panel = new ScriptPanel($('#script-workbench'), {
     defaultScript,
     rpc: () => rpc,
     console: consolePanel,
     defaultDataset: () => decodeDataset(readDataset()),
-    onLoaded: (ran, info, ranDataset) => { script = ran; datasetText = ranDataset; showSections(info); },
-    onRestart: () => Object.assign(status, { state: 'booting', error: null }),
+    onLoaded: (ran, info, ranDataset) => {
+      script = ran;
+      datasetText = ranDataset;
+      keeper.loaded(script, datasetKey(), info);
+      stopper.scriptChanged();
+      showSections(info);
+    },
+    stop: () => stopper.stop('editor'),
   });
-  rpc.on('progress', ({ stage, status: stageStatus, ms }) => progress.stage(stage, stageStatus, ms));
+  rpc.on('step', (record) => keeper.stepped(record));
+  // Out of memory, Python may not be able to go on: a fresh worker takes over (js/python-stop.js).
+  rpc.on('call-failed', (error) => { if (error?.type === 'MemoryError') stopper.stop('memory'); });
+  // The boot card follows the first worker; a spare's boot (js/python-stop.js) is not news.
+  rpc.on('progress', ({ stage, status: stageStatus, ms }) => { if (!booted) progress.stage(stage, stageStatus, ms); });
   rpc.on('stdout', ({ text, phase }) => consolePanel.write(text, 'stdout', phase));
   rpc.on('runtime', ({ module, stdlib }) => { runtimeCache = { module, stdlib }; });
   rpc.on('fatal', (error) => {
@@ -172,9 +207,21 @@ function start(rpc) {
     showOnSections('Python could not start; see the message at the top.', true);
   });
   rpc.on('ready', (msg) => {
+    if (booted) return; // a restarted worker: the stopper restores and redraws
+    booted = true;
+    if (msg.fellBack) {
+      // The saved edit could not start: the built-in script runs, and the editor shows it.
+      script = defaultScript;
+      panel.fellBack(msg.fellBack.error);
+    }
     const alreadyShown = firstFrame.end(msg.ok ? msg.info : null);
     Object.assign(status, { state: msg.ok ? 'ready' : 'failed', error: msg.ok ? null : msg.error, bootMs: performance.now() });
     if (msg.ok) {
+      keeper.loaded(script, datasetKey(), msg.info);
+      if (msg.restored?.step != null && lastVisit) {
+        keeper.jumped(lastVisit.checkpoint, msg.info, lastVisit.history);
+        consolePanel.system(`Back where you left off: step ${msg.restored.step}, restored from this browser's storage.`, 'system');
+      }
       progress.ready(performance.now());
       if (!alreadyShown) showSections(msg.info);
     } else {
@@ -187,6 +234,18 @@ function start(rpc) {
   return rpc;
 }
 
+let booted = false; // the first worker reported ready (later ones are restarts)
+let panel = null;
+let stopPython = () => Promise.reject(new Error('Python is not running.'));
+
+// An error the script raised anywhere (a training step, a sample...): its traceback goes to the
+// console and its line is marked in the editor, where they stay until the learner acts.
+function reportError(error) {
+  if (!error || error.type === 'Superseded' || error.type === 'WorkerRestarted') return;
+  consolePanel.system(error.traceback || describeError(error), 'error');
+  if (error.line && error.phase !== 'bridge') panel?.markError(error);
+}
+
 const rpc = start(launched);
 
 // A small documented handle for tests and the curious (see README):
@@ -194,9 +253,12 @@ const rpc = start(launched);
 //   await microgptGuide.call('eval', {code: 'vocab_size'})
 //   microgptGuide.status                     -> {state: 'booting' | 'ready' | 'failed', error, bootMs}
 //   microgptGuide.errors                     -> uncaught errors the page saw
+//   await microgptGuide.stop()               -> ends Python now; resolves {ms, step} once it is back
 window.microgptGuide = Object.freeze({
   get ready() { return rpc.ready; },
   call: (method, args) => rpc.call(method, args),
+  stop: () => stopPython('api'),
+  storageKey: (name) => copyKey(name), // where this copy keeps `name` in localStorage
   status,
   errors,
   get firstFrame() { return firstFrame.report(); },

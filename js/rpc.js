@@ -7,9 +7,12 @@
 //                                      the ones it replaces reject with {type: 'Superseded'}
 //   rpc.stream(method, args, onEvent) -> {promise, cancel(), tune(args)} for long jobs such as
 //                                      training; tune({delay_ms}) changes its pace while it runs
-//   rpc.on(name, handler)           -> subscribe to events that belong to no call (stdout, progress)
+//   rpc.on(name, handler)           -> subscribe to events that belong to no call (stdout, progress),
+//                                      and 'call-failed' (the error of any call that failed)
 //   rpc.restart()                   -> terminate the worker (e.g. an endless loop) and boot a new one
 //   rpc.prepareRestart(), rpc.dropSpare() -> boot / end a spare worker that restart() swaps in
+//   rpc.busySince                   -> when the oldest call still waiting for Python was sent
+//                                      (performance.now()), or null when Python is idle
 //
 // `boot(send)` sends a new worker its boot message at once, then whatever else it needs, maybe
 // later (the runtime, as the page parses it): a call sent meanwhile waits in the worker.
@@ -98,7 +101,11 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
         const entry = pending.get(msg.id);
         if (!entry) break;
         pending.delete(msg.id);
-        if (msg.ok) entry.resolve(msg.result); else entry.reject(msg.error);
+        if (msg.ok) entry.resolve(msg.result);
+        else {
+          emit('call-failed', msg.error); // the page watches for errors that need a fresh worker
+          entry.reject(msg.error);
+        }
         break;
       }
       default: break;
@@ -113,7 +120,7 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
   function send(method, args, onEvent) {
     if (!worker) return { id: 0, promise: Promise.reject({ type: 'WorkerError', message: 'Python is not running.' }) };
     const id = nextId++;
-    const promise = new Promise((resolve, reject) => pending.set(id, { resolve, reject, onEvent }));
+    const promise = new Promise((resolve, reject) => pending.set(id, { resolve, reject, onEvent, sent: performance.now() }));
     worker.postMessage({ kind: MSG.CALL, id, method, args: args ?? {} });
     return { id, promise };
   }
@@ -187,6 +194,13 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
   const opened = openAfter ? openAfter.then(() => adopt(first)) : Promise.resolve(adopt(first));
   opened.catch(() => {}); // a failed boot is reported through events, as above
   // `streaming`: a long job (training) is running, so work nobody asked for can wait.
+  function busySince() {
+    let oldest = null;
+    for (const entry of pending.values()) if (oldest == null || entry.sent < oldest) oldest = entry.sent;
+    return oldest;
+  }
+
   return { call, latest, stream, on, restart, prepareRestart, dropSpare, get ready() { return readyPromise ?? opened; },
-    get streaming() { return openStreams > 0; } };
+    get streaming() { return openStreams > 0; }, get busySince() { return busySince(); },
+    get hasSpare() { return spare != null; } };
 }

@@ -8,23 +8,25 @@ import { HyperPanel } from './hyper-panel.js';
 import { loadSaved, save, loadSavedDataset, saveDataset } from './saved-script.js';
 import { fileActions } from './file-actions.js';
 
-// Most setups return within a few hundred ms; only a slower one is worth a spare worker.
-const SPARE_AFTER_MS = 300;
-const STOP_MESSAGE = 'Stopped: Python was restarted with the last script that ran (any training starts over). Your edits are still here.';
+// A setup still running after this long says so, opens the console (the script's own output
+// streams there) and points at Stop.
+const SLOW_SETUP_MS = 2000;
+const STOP_MESSAGE = 'Stopped: Python was restarted with the last script that ran, and the model as it was after its last completed step. Your edits are still here.';
 
 export class ScriptPanel {
-  // defaultScript: {filename, source}; defaultDataset(): Promise of the built-in names text;
-  // rpc(): the current rpc; onLoaded(script, info, datasetText or null for the built-in one);
-  // onRestart(); console: the ConsolePanel.
-  constructor(root, { defaultScript, defaultDataset, rpc, onLoaded, onRestart, console }) {
-    Object.assign(this, { defaultScript, defaultDataset, rpc, onLoaded, onRestart, console });
+  // defaultScript: {filename, source}; running: the script the first worker boots with (the
+  // saved edit, or the default); defaultDataset(): Promise of the built-in names text; rpc(): the
+  // current rpc; onLoaded(script, info, datasetText or null for the built-in one); stop(): the
+  // page's Stop (js/python-stop.js); console: the ConsolePanel.
+  constructor(root, { defaultScript, running, defaultDataset, rpc, onLoaded, stop, console }) {
+    Object.assign(this, { defaultScript, defaultDataset, rpc, onLoaded, stopPython: stop, console });
     this.dataset = loadSavedDataset(); // {name, text} the learner opened, or null
     this.running = false;
     const saved = loadSaved(defaultScript.source);
 
     const bar = el('div', 'script-bar');
     this.runButton = button('Run', 'script-run', 'Run the script (Ctrl+Enter)', () => this.run());
-    this.stopButton = button('Stop', 'script-stop', 'Stop a run that does not return', () => this.stop());
+    this.stopButton = button('Stop', 'script-stop', 'Stop Python now (Esc): it restarts with the last script that ran', () => this.stop());
     this.resetButton = button('Reset', 'script-reset', 'Go back to the original script', () => this.reset());
     this.stopButton.disabled = true;
     this.changesButton = button('Changes', 'script-changes', 'Show your edits against the original script', () => this.toggleChanges());
@@ -65,8 +67,29 @@ export class ScriptPanel {
     this.root = root;
     this.changed(this.editor.text, true);
     const restored = [saved && 'edited script', this.dataset && 'data set'].filter(Boolean).join(' and ');
-    if (restored) this.say(`Your ${restored} from your last visit ${saved && this.dataset ? 'are' : 'is'} back. Press Run to run ${saved && this.dataset ? 'them' : 'it'}.`);
+    const both = saved && this.dataset;
+    if (restored) this.say(`Your ${restored} from your last visit ${both ? 'are' : 'is'} back, and ${both ? 'are' : 'is'} what Python runs.`);
     this.rpc().ready.then(() => this.hyper.refresh(this.editor.text), () => {});
+  }
+
+  // The saved edit failed at boot and the built-in script runs instead: the editor shows what
+  // runs, and keeps the edit one click away.
+  fellBack(error) {
+    const edit = this.editor.text;
+    this.editor.setText(this.defaultScript.source);
+    const back = button('Open my edit', 'script-restore-edit', 'Put your saved edit back in the editor (press Run to try it)', () => {
+      this.editor.setText(edit);
+      this.say('Your edit is back in the editor. Fix it and press Run.');
+    });
+    this.say(`Your saved edit could not start (${describe(error)}), so Python runs the original script, shown here. `, 'error');
+    this.status.append(back);
+    save(edit, this.defaultScript.source); // the edit stays saved until the learner replaces it
+  }
+
+  // A script error raised elsewhere (a training step, a sample): marked at its line until the
+  // learner edits or runs again.
+  markError(error) {
+    this.editor.markError(error.line, error.col, `${error.type}: ${error.message}`);
   }
 
   changed(text, initial = false) {
@@ -123,14 +146,24 @@ export class ScriptPanel {
     this.setRunning(true);
     this.say('Running the script\'s setup in Python…', 'busy');
     const t0 = performance.now();
-    // A setup that takes long may never return (an endless loop): a spare Python boots beside it
-    // so that Stop can swap to it at once instead of waiting for a whole new boot.
-    const spareTimer = setTimeout(() => this.rpc().prepareRestart(), SPARE_AFTER_MS);
+    const slowTimer = setInterval(() => {
+      const s = (performance.now() - t0) / 1000;
+      if (s * 1000 < SLOW_SETUP_MS) return;
+      this.say(`The script's setup is still running (${s.toFixed(0)} s): its output appears in the console below. If it never ends, press Stop (or Esc).`, 'busy');
+      this.console.setOpen(true);
+    }, 500);
     try {
+      // Python may be busy with work the learner did not ask for now (a chapter's samples, a
+      // loop in the old script): Run does not wait behind it, it ends it first.
+      if (this.rpc().busySince != null) await this.stopPython();
       const datasetText = this.dataset?.text ?? null;
       const dataset = datasetText ?? await this.defaultDataset();
       const info = await this.rpc().call('load', { source, filename: this.defaultScript.filename, dataset });
-      this.say(`Ran in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${info.params.count.toLocaleString('en-US')} parameters. Every chapter below now shows this script.`, 'ok');
+      const warnings = [...(info.warnings ?? [])];
+      const noLoop = info.roles?.missing?.training;
+      if (noLoop) warnings.unshift(`The script ran top to bottom, but ${noLoop.replace(/^no /, 'it has no ')}: the chapters that need one say so.`);
+      this.say(`Ran in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${info.params.count.toLocaleString('en-US')} parameters. Every chapter below now shows this script.${warnings.length ? ` Note: ${warnings.join(' ')}` : ''}`, warnings.length ? 'warn' : 'ok');
+      for (const warning of warnings) this.console.system(warning, 'system');
       this.onLoaded({ filename: this.defaultScript.filename, source }, info, datasetText);
       return true;
     } catch (error) {
@@ -138,17 +171,15 @@ export class ScriptPanel {
       this.showError(error);
       return false;
     } finally {
-      clearTimeout(spareTimer);
-      this.rpc().dropSpare();
+      clearInterval(slowTimer);
       this.setRunning(false);
       this.hyper.refresh(this.editor.text);
     }
   }
 
   showError(error) {
-    const where = error?.line ? ` at line ${error.line}${error.col ? `, column ${error.col}` : ''}` : '';
     const what = `${error?.type ?? 'Error'}: ${error?.message ?? error}`;
-    this.say(`${what}${where}. The page still shows the last script that ran.`, 'error');
+    this.say(`${describe(error)}. The page still shows the last script that ran.`, 'error');
     if (error?.line) this.editor.markError(error.line, error.col, what);
     if (error?.phase !== 'parse') {
       this.console.system(error?.traceback || what, 'error');
@@ -156,15 +187,13 @@ export class ScriptPanel {
     }
   }
 
-  // An endless loop never yields to the worker: end the worker and boot a new one (main.js's
-  // boot message carries the last script that ran, so the page comes back as it was).
+  // An endless loop never yields to the worker: the page's Stop ends it and brings back the last
+  // script that ran with its last good state (js/python-stop.js).
   stop() {
     if (!this.running) return;
-    this.onRestart?.(); // first: a spare that is ready already reports 'ready' within restart()
-    this.rpc().restart();
     this.setRunning(false);
     this.say(STOP_MESSAGE, 'warn');
-    this.console.system('Python was stopped and is restarting.', 'system');
+    this.stopPython().catch(() => {});
   }
 
   reset() {
@@ -184,3 +213,9 @@ function button(text, className, title, onClick) {
 }
 
 const lines = (text) => text.split('\n').filter((l) => l.trim()).length;
+
+// "ValueError: boom (line 12, column 5)": an error in one line.
+function describe(error) {
+  const where = error?.line ? ` (line ${error.line}${error.col ? `, column ${error.col}` : ''})` : '';
+  return `${error?.type ?? 'Error'}: ${error?.message ?? error}${where}`;
+}

@@ -107,6 +107,7 @@ export function createTokenizer({ rpc, showLines, action }) {
   }
 
   function drawTokens(result) {
+    if (!vocab) return; // an answer for the script before: the new vocabulary redraws it
     const { tokens } = result;
     if (!tokens) {
       tokenRow.replaceChildren(el('span', 'row-empty', `none: the lines above raise before ${result.tokens_var} is made`));

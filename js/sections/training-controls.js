@@ -5,8 +5,8 @@ import { el } from '../ui/dom.js';
 const SLOWEST_MS = 1000; // "watch every step": the worker waits this long between steps
 
 export class TrainingControls {
-  // onTrain(count | 'end'), onPause(), onSpeed(delayMs)
-  constructor({ onTrain, onPause, onSpeed }) {
+  // onTrain(count | 'end'), onPause(), onStop(), onSpeed(delayMs)
+  constructor({ onTrain, onPause, onStop, onSpeed }) {
     const button = (label, action, title) => {
       const b = el('button', { type: 'button', className: 'tr-button', dataset: { action }, title }, label);
       b.addEventListener('click', () => (action === 'pause' ? onPause() : onTrain(action === 'end' ? 'end' : Number(action))));
@@ -21,6 +21,11 @@ export class TrainingControls {
     this.buttons[0].classList.add('primary');
     this.pause = button('Pause', 'pause', 'Stop after the step that is running');
     this.pause.disabled = true;
+    // Pause waits for the step under way to end; a step that never ends needs Stop, which ends
+    // Python itself and brings the model back as it was after the last completed step.
+    this.stop = el('button', { type: 'button', className: 'tr-button tr-stop', hidden: true,
+      title: 'End Python now (Esc): the model comes back as it was after the last completed step' }, 'Stop now');
+    this.stop.addEventListener('click', () => onStop());
     this.slider = el('input', { type: 'range', min: '0', max: '100', value: '100', className: 'tr-speed', 'aria-label': 'Speed' });
     // A drag fires many input events per frame: the worker hears the speed once per frame.
     let queued = 0;
@@ -31,7 +36,7 @@ export class TrainingControls {
       el('span', 'tr-speed-end', 'watch every step'), this.slider, el('span', 'tr-speed-end', 'as fast as it goes'),
     ]);
     this.progress = el('p', { className: 'tr-progress', 'aria-live': 'polite' });
-    this.root = el('div', 'tr-controls', [el('div', 'tr-buttons', [...this.buttons, this.pause]), speed]);
+    this.root = el('div', 'tr-controls', [el('div', 'tr-buttons', [...this.buttons, this.pause, this.stop]), speed]);
     this.rate = { t0: 0, s0: 0 };
   }
 
@@ -50,6 +55,7 @@ export class TrainingControls {
       : focused === this.pause && this.root.closest('[tabindex="0"]');
     for (const b of this.buttons) b.disabled = running;
     this.pause.disabled = !running;
+    this.stop.hidden = !running;
     if (handOff) handOff.focus({ preventScroll: true }); // the reader may have scrolled away meanwhile
     this.root.dataset.running = String(running);
     this.rate = { t0: performance.now(), s0: stepsDone };

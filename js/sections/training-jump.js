@@ -71,6 +71,7 @@ export class TrainingJump {
     for (const b of this.buttons ?? []) b.classList.toggle('current', Number(b.dataset.step) === n);
     return {
       info,
+      blob,
       runs: { steps, losses: recorded.loss.slice(0, n), lrs: recorded.lr_t.slice(0, n), docs: recorded.doc.slice(0, n), native: n },
     };
   }

@@ -56,6 +56,7 @@ function buildView() {
   const controls = new TrainingControls({
     onTrain: (count) => train(count),
     onPause: () => pause(),
+    onStop: () => ctx.stop?.(),
     onSpeed: (delayMs) => job?.tune({ delay_ms: delayMs }),
   });
   const curves = new TrainingCurves();
@@ -63,11 +64,13 @@ function buildView() {
   const adamLink = codeLink(frame.panel, ['train.update']);
   const adam = new TrainingAdam({ codeLinkButton: adamLink.button });
   const jump = new TrainingJump({ onJump: (step) => jumpTo(step) });
-  const top = el('div', 'tr-top', [controls.root, jump.root, controls.progress]);
+  // An error of a step stays here until the learner trains again or runs another script.
+  const error = el('div', { className: 'tr-error', role: 'alert', hidden: true });
+  const top = el('div', 'tr-top', [controls.root, jump.root, controls.progress, error]);
   const grid = el('div', 'tr-grid', [curves.loss.root, el('div', 'tr-side', [doc.card.root, curves.lr.root])]);
   frame.live.replaceChildren(top, grid, adam.card.root);
   frame.live.classList.add('tr-scope');
-  view = { controls, curves, doc, adam, adamLink, jump };
+  view = { controls, curves, doc, adam, adamLink, jump, error };
 }
 
 function update(newInfo) {
@@ -81,7 +84,9 @@ function update(newInfo) {
   }
   if (!view) buildView();
   view.adamLink.refresh();
-  runs = { steps: [], losses: [], lrs: [], docs: [] };
+  runs = keptHistory(info) ?? { steps: [], losses: [], lrs: [], docs: [] };
+  frame.live.dataset.steps = String(runs.steps.length);
+  showError(null);
   last = null;
   over = false;
   start = null;
@@ -113,13 +118,14 @@ async function jumpTo(step) {
     const jumped = await view.jump.load(ctx.rpc, step);
     info = jumped.info;
     runs = jumped.runs;
+    ctx.keeper?.jumped(jumped.blob, info, runs);
     last = null;
     over = false;
     resumeTo = null;
     frame.live.dataset.steps = String(runs.steps.length);
     fetchStart();
   } catch (error) {
-    renderStatusLine(`Could not load the checkpoint: ${error?.type ?? 'Error'}: ${error?.message ?? error}`);
+    showError({ ...error, message: `could not load the checkpoint: ${error?.message ?? error}` });
   } finally {
     jumping = false;
     view.jump.setEnabled(true);
@@ -135,6 +141,30 @@ function fetchStart() {
   }, () => {});
 }
 
+// The history of the steps that led to the model Python has now, when the page kept it: after a
+// Stop or a reload the model comes back at its last step, and so does its loss curve.
+function keptHistory(newInfo) {
+  const kept = ctx.keeper?.state;
+  if (!kept || kept.step !== (newInfo.step ?? 0) || !kept.history.steps.length) return null;
+  const h = kept.history;
+  return { steps: [...h.steps], losses: [...h.losses], lrs: [...h.lrs], docs: [...h.docs], native: h.native };
+}
+
+// The error a step raised: shown until the learner acts; its traceback is in the console and its
+// line marked in the editor (ctx.reportError). A Stop is not an error.
+function showError(error) {
+  if (!view) return;
+  view.error.hidden = !error;
+  view.error.replaceChildren();
+  if (!error) return;
+  const where = error.line ? ` at line ${error.line}` : '';
+  view.error.append(
+    el('strong', null, `Step ${stepsDone() + 1} failed: ${error.type ?? 'Error'}: ${error.message ?? error}${where}.`),
+    ` The model is as it was after step ${stepsDone()}: the failed step was rolled back, and the next Train tries it again. The traceback is in the console${error.line ? ', and the line is marked in the editor' : ''}.`,
+  );
+  frame.live.dataset.error = String(error.type ?? 'Error');
+}
+
 function stepsDone() {
   return runs?.steps.at(-1) ?? info?.step ?? 0;
 }
@@ -146,6 +176,8 @@ function train(count) {
   if (steps <= 0) return;
   const target = stepsDone() + steps;
   resumeTo = null;
+  showError(null);
+  delete frame.live.dataset.error;
   view.controls.setRunning(true, stepsDone());
   view.jump.setEnabled(false);
   view.jump.clearCurrent();
@@ -153,7 +185,11 @@ function train(count) {
   job = ctx.rpc.stream('train', { steps, with_params: true, watch: view.adam.watched(), delay_ms: view.controls.delay() });
   job.promise
     .then((result) => { if (!pausing && result?.steps != null && result.steps < steps) over = true; })
-    .catch((error) => renderStatusLine(`Training stopped: ${error?.type ?? 'Error'}: ${error?.message ?? error}`))
+    .catch((error) => {
+      if (error?.type === 'WorkerRestarted') return; // a Stop: the page restores and redraws
+      showError(error);
+      ctx.reportError?.(error);
+    })
     .finally(() => {
       job = null;
       resumeTo = pausing && stepsDone() < target ? target : null;
@@ -179,11 +215,6 @@ function pause() {
 function playPause() {
   if (job) pause();
   else train(resumeTo == null ? 'end' : resumeTo - stepsDone());
-}
-
-function renderStatusLine(text) {
-  view.controls.progress.textContent = text;
-  view.controls.progress.classList.add('error');
 }
 
 function onRecord(record) {

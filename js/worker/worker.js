@@ -14,6 +14,19 @@ const queue = [];
 let working = false;
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
+
+// Python's memory is bounded, so that a runaway script (a list that never stops growing) ends
+// in a MemoryError within seconds instead of taking the wasm heap to 4 GB first. Emscripten grows
+// the heap through Memory.prototype.grow and treats a refusal as malloc failing, which Python
+// turns into MemoryError; the page then starts a fresh worker (see js/python-stop.js).
+const HEAP_LIMIT_BYTES = 1024 * 2 ** 20;
+const grow = WebAssembly.Memory.prototype.grow;
+WebAssembly.Memory.prototype.grow = function growWithinLimit(pages) {
+  if (this.buffer.byteLength + pages * 65536 > HEAP_LIMIT_BYTES) {
+    throw new RangeError(`the page keeps Python within ${HEAP_LIMIT_BYTES / 2 ** 20} MB of memory`);
+  }
+  return grow.call(this, pages);
+};
 const progress = (stage, status, ms) => post({ kind: MSG.PROGRESS, stage, status, ms });
 
 // Every failure is posted to the page: an exception that escapes a worker's boot is otherwise
@@ -23,7 +36,10 @@ function describe(error) {
   return { type: error?.name ?? 'Error', message: String(error?.message ?? error), traceback: String(error?.stack ?? '') };
 }
 
-async function boot({ pythonSources, script, dataset, runtime: reuse }) {
+// `script` runs first; if its setup fails and `fallback` (the built-in script) is given, that
+// runs instead and READY says why (`fellBack`). `restore` (a checkpoint blob of the script's
+// last visit) is imported after its setup, so Python is ready where the learner left it.
+async function boot({ pythonSources, script, dataset, runtime: reuse, fallback, restore }) {
   const t0 = performance.now();
   const { pyodide, runtime } = await bootPyodide(assets, progress, reuse ?? {});
   assets.close();
@@ -33,11 +49,22 @@ async function boot({ pythonSources, script, dataset, runtime: reuse }) {
   session = createSession(pyodide, pythonSources, (kind, payload) => post({ kind: MSG.EVENT, id: null, name: kind, payload }));
   // The embedded names list is gzip+base64; a data set the learner opened comes as plain text.
   const datasetText = dataset.encoding === 'text' ? dataset.text : await gunzipText(base64ToBytes(dataset.text));
-  const answer = session.handle('load', { source: script.source, filename: script.filename, dataset: datasetText });
+  let answer = session.handle('load', { source: script.source, filename: script.filename, dataset: datasetText });
+  let fellBack = null;
+  if (!answer.ok && fallback) {
+    fellBack = { error: answer.error, script };
+    answer = session.handle('load', { source: fallback.source, filename: fallback.filename, dataset: datasetText });
+  }
+  let restored = null;
+  if (answer.ok && restore && !fellBack) {
+    const imported = session.handle('checkpoint_import', { blob: restore });
+    if (imported.ok) answer = imported;
+    restored = imported.ok ? { step: imported.result.step } : { error: imported.error };
+  }
   const setupMs = performance.now() - tSetup;
   progress('setup', answer.ok ? 'done' : 'failed', setupMs);
   const timings = { total: performance.now() - t0, setup: setupMs, pyodideVersion: pyodide.version };
-  post({ kind: MSG.READY, ok: answer.ok, info: answer.result, error: answer.error, timings });
+  post({ kind: MSG.READY, ok: answer.ok, info: answer.result, error: answer.error, timings, fellBack, restored });
 }
 
 // The page keeps the compiled wasm and the decoded stdlib for the next worker (Stop restarts
@@ -78,6 +105,10 @@ async function runStreaming(id, method, args) {
         if (!answer.ok) return answer;
         const record = answer.result[0];
         if (!record) break; // the loop's iterable is used up
+        // The state after this step, for the page to keep: a Stop, a reload or a crash later
+        // never loses it (the page restores it into a fresh worker).
+        const kept = session.handle('checkpoint_export', {});
+        if (kept.ok) record.checkpoint = kept.result.blob;
         post({ kind: MSG.EVENT, id, name: 'step', payload: record }, transferables(record));
         await tick();
         await serveWaitingCalls();
