@@ -179,7 +179,7 @@ function start(rpc) {
   stopPython = (reason) => stopper.stop(reason);
   panel = new ScriptPanel($('#script-workbench'), {
     defaultScript,
-    rpc: () => rpc,
+    rpc: () => sectionRpc, // the hyperparameter fields' first answer may be the build's recording
     console: consolePanel,
     defaultDataset: () => decodeDataset(readDataset()),
     onLoaded: (ran, info, ranDataset) => {

@@ -27,6 +27,10 @@ export function createStopper({ rpc, keeper, badge, consolePanel, onRestored }) 
   let stopping = null;
   let idleSince = performance.now();
   let previousText = null;
+  // Until Python first says it is ready, waiting is the boot's, which has its own card: no
+  // badge, and no spare booting beside it (it would only slow the boot down).
+  let live = false;
+  rpc.ready.then(() => { live = true; idleSince = performance.now(); }, () => {});
 
   button.addEventListener('click', () => stop('button'));
   document.addEventListener('keydown', (e) => {
@@ -40,6 +44,7 @@ export function createStopper({ rpc, keeper, badge, consolePanel, onRestored }) 
 
   // The badge follows Python's state: busy for long, stopping, or idle (the boot's own text).
   setInterval(() => {
+    if (!live) return;
     const since = rpc.busySince;
     const busy = since != null && performance.now() - since > BUSY_AFTER_MS;
     if (busy && !stopping) {

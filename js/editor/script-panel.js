@@ -69,7 +69,7 @@ export class ScriptPanel {
     const restored = [saved && 'edited script', this.dataset && 'data set'].filter(Boolean).join(' and ');
     const both = saved && this.dataset;
     if (restored) this.say(`Your ${restored} from your last visit ${both ? 'are' : 'is'} back, and ${both ? 'are' : 'is'} what Python runs.`);
-    this.rpc().ready.then(() => this.hyper.refresh(this.editor.text), () => {});
+    this.hyper.refresh(this.editor.text); // answered by the first frame, or once Python is ready
   }
 
   // The saved edit failed at boot and the built-in script runs instead: the editor shows what

@@ -70,7 +70,8 @@ async function main() {
     writeFileSync(values.error, JSON.stringify(load.error ?? { type: "Error", message: "unknown" }));
     return SETUP_FAILED;
   }
-  const answers = new Map([["info", load.result]]);
+  // "script" too: a call may name the script's own text ({"$ref": "script.source"}).
+  const answers = new Map([["info", load.result], ["script", { source, filename: values.filename }]]);
   const calls = [];
   for (const call of JSON.parse(readFileSync(values.calls, "utf8"))) {
     let args;

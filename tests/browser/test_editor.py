@@ -34,8 +34,11 @@ def type_script(page, source):
 
 
 def saved_source(page):
-    saved = page.evaluate("() => localStorage.getItem('microgpt-guide:script')")
+    saved = page.evaluate("() => localStorage.getItem(window.microgptGuide.storageKey('script'))")
     return json.loads(saved)["source"] if saved else None
+
+
+FIELD = "(name) => document.querySelector(`.hyper-input[name=${name}]`)?.value"
 
 
 def show_workbench(page):
@@ -47,7 +50,11 @@ def test_edit_errors_hyperparameters_reload_and_download(open_page, http_url, ar
     info = rec.wait_ready()
     page = rec.page
     assert info["hyper"]["n_embd"] == 16
-    wait_until(page, "() => document.querySelector('.hyper-input[name=n_embd]').value === '16'")
+    wait_until(page, f"() => ({FIELD})('n_embd') === '16'")
+    # One field per number the script sets, named as it names them, with its own comment.
+    names = page.evaluate("() => [...document.querySelectorAll('.hyper-input')].map((i) => i.name)")
+    assert names[:4] == ["n_layer", "n_embd", "block_size", "n_head"] and "temperature" in names
+    assert "numbers per token vector" in page.inner_text(".hyper-panel")
     show_workbench(page)
     assert page.is_hidden("#script-workbench .script-badge")
     page.screenshot(path=str(artifacts / "editor.png"))
@@ -69,17 +76,17 @@ def test_edit_errors_hyperparameters_reload_and_download(open_page, http_url, ar
     wait_until(page, "() => document.querySelector('#script-workbench .script-badge').hidden")
     assert saved_source(page) is None
 
-    # The fields refuse n_embd not divisible by n_head, with the reason, before running.
-    wait_until(page, "() => document.querySelector('.hyper-input[name=n_embd]').value === '16'")
-    page.fill(".hyper-input[name=n_embd]", "30")
-    page.fill(".hyper-input[name=n_head]", "8")
+    # A field refuses what the script's own type cannot be, with the reason, before running.
+    wait_until(page, f"() => ({FIELD})('n_embd') === '16'")
+    page.fill(".hyper-input[name=n_embd]", "30.5")
     page.click(".hyper-apply")
-    assert "divisible" in page.inner_text(".hyper-message")
+    assert "n_embd must be a whole number" in page.inner_text(".hyper-message")
     assert page.get_attribute("#script-workbench", "data-running") != "true"
     page.screenshot(path=str(artifacts / "editor-hyperparameters-refused.png"))
 
     # n_embd 32, n_head 8: the script's text changes, and every chapter follows the new model.
     page.fill(".hyper-input[name=n_embd]", "32")
+    page.fill(".hyper-input[name=n_head]", "8")
     page.click(".hyper-apply")
     kind, text = wait_status(page, ["error", "ok"])
     assert kind == "ok", text
@@ -99,12 +106,12 @@ def test_edit_errors_hyperparameters_reload_and_download(open_page, http_url, ar
     wait_until(page, "() => document.querySelectorAll('#script-workbench .cm-deletedChunk').length === 2")
     page.screenshot(path=str(artifacts / "editor-changes.png"))
 
-    # The edit survives a reload, marked as modified.
+    # The edit survives a reload, marked as modified, and is what Python runs.
     page.reload()
-    rec.wait_ready()
-    wait_until(page, "() => document.querySelector('.hyper-input[name=n_embd]').value === '32'")
+    assert rec.wait_ready()["hyper"]["n_embd"] == 32
+    wait_until(page, f"() => ({FIELD})('n_embd') === '32'")
     assert page.is_visible("#script-workbench .script-badge")
-    assert "Press Run" in status(page)[1]
+    assert "is what Python runs" in status(page)[1]
     assert not rec.errors, rec.errors
 
     # "Download guide": one HTML file that boots with the edited script as its default.
@@ -155,7 +162,7 @@ def test_stop_ends_an_endless_setup_then_a_data_set_file(open_page, http_url, ar
     page.reload()
     rec.wait_ready()
     assert "my-names.txt" in page.inner_text("#script-workbench .script-dataset")
-    wait_until(page, "() => document.querySelector('.hyper-input[name=n_embd]').value === '16'")
+    wait_until(page, f"() => ({FIELD})('n_embd') === '16'")
     show_workbench(page)
     page.screenshot(path=str(artifacts / "editor-dataset.png"))
 

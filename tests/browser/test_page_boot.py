@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 def test_file_url_boots_and_runs_python_in_the_worker(open_page, built_page, artifacts):
     rec = open_page(built_page.as_uri())
     info = rec.wait_ready()
-    assert info["vocab_size"] == 27 and info["num_docs"] == 32033
+    assert info["vocab"]["size"] == 27 and info["num_docs"] == 32033
     answer = rec.call("eval", {"code": "import sys; (sys.platform, vocab_size, len(params))"})
     assert answer["ok"], answer
     assert answer["result"]["repr"] == "('emscripten', 27, 4192)"

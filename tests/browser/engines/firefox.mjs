@@ -57,5 +57,11 @@ try {
   output.error = String(error?.stack ?? error);
   failed = true;
 }
-console.log(JSON.stringify(output));
-process.exit(failed || Object.values(output.steps).some((r) => !r?.ok) ? 1 : 0);
+// A data: URL is the page's own (its worker's source, megabytes long): only its scheme is kept,
+// so the line stays small. The exit waits for the line to be written: process.exit() ends a
+// process whose piped stdout is still being flushed, cutting a long line short.
+for (const [step, urls] of Object.entries(output.requests)) {
+  output.requests[step] = urls.map((u) => (u.startsWith('data:') ? `data:… (${u.length} characters)` : u));
+}
+const code = failed || Object.values(output.steps).some((r) => !r?.ok) ? 1 : 0;
+process.stdout.write(`${JSON.stringify(output)}\n`, () => process.exit(code));

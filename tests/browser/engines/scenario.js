@@ -187,7 +187,7 @@ async (step, args = {}) => {
       await until('the violation report', () => violations.length, 5000).catch(() => {});
       document.removeEventListener('securitypolicyviolation', listen);
       // Leave no saved edit behind for a browser profile that outlives this run.
-      localStorage.removeItem('microgpt-guide:script');
+      localStorage.removeItem(window.microgptGuide.storageKey('script'));
       return { policy, loaded, fetched, violations, errors: [...(window.microgptGuide?.errors ?? [])] };
     },
   };
