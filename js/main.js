@@ -174,6 +174,7 @@ function start(rpc) {
   firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => { if (info) showSections(info); });
   const stopper = createStopper({
     rpc, keeper, badge: $('#runtime-badge'), consolePanel,
+    onStopping: () => Object.assign(status, { state: 'restarting' }),
     onRestored: (info) => { Object.assign(status, { state: 'ready', error: null, bootMs: performance.now() }); showSections(info); },
   });
   stopPython = (reason) => stopper.stop(reason);
@@ -251,7 +252,7 @@ const rpc = start(launched);
 // A small documented handle for tests and the curious (see README):
 //   await microgptGuide.ready                -> the script's info once its setup has run
 //   await microgptGuide.call('eval', {code: 'vocab_size'})
-//   microgptGuide.status                     -> {state: 'booting' | 'ready' | 'failed', error, bootMs}
+//   microgptGuide.status                     -> {state: 'booting' | 'ready' | 'restarting' | 'failed', error, bootMs}
 //   microgptGuide.errors                     -> uncaught errors the page saw
 //   await microgptGuide.stop()               -> ends Python now; resolves {ms, step} once it is back
 window.microgptGuide = Object.freeze({

@@ -52,7 +52,9 @@ export class ModelKeeper {
     if (!this.state) return;
     this.state.checkpoint = typeof blob === 'string' ? base64ToBytes(blob) : blob;
     this.state.step = info?.step ?? 0;
-    this.state.history = { ...emptyHistory(), ...history };
+    // A copy: the chapter goes on pushing to its own arrays, and so does record().
+    const copy = Object.fromEntries(Object.entries(history ?? {}).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
+    this.state.history = { ...emptyHistory(), ...copy };
     this.write(true);
   }
 

@@ -10,7 +10,7 @@
 // While a call has waited for Python longer than BUSY_AFTER_MS, the runtime badge says so and
 // offers Stop; Escape does the same (when no dialog is open), and window.microgptGuide.stop().
 //
-//   const stopper = createStopper({ rpc, keeper, badge, consolePanel, onRestored });
+//   const stopper = createStopper({ rpc, keeper, badge, consolePanel, onStopping, onRestored });
 //   stopper.stop(reason)       -> Promise of {ms, step} once Python is back
 //   stopper.scriptChanged()    the spare must boot with the new script
 import { el } from './ui/dom.js';
@@ -19,7 +19,7 @@ import { bytesToBase64 } from './worker/decode.js';
 const BUSY_AFTER_MS = 700;
 const SPARE_AFTER_IDLE_MS = 2500; // the spare boots once Python has been idle this long
 
-export function createStopper({ rpc, keeper, badge, consolePanel, onRestored }) {
+export function createStopper({ rpc, keeper, badge, consolePanel, onStopping, onRestored }) {
   const text = badge.querySelector('.runtime-text');
   const button = el('button', { type: 'button', className: 'runtime-stop', hidden: true,
     title: 'Stop Python now (Esc): it restarts with the model as it was after the last completed step' }, 'Stop');
@@ -68,6 +68,7 @@ export function createStopper({ rpc, keeper, badge, consolePanel, onRestored }) 
     if (stopping) return stopping;
     const t0 = performance.now();
     const state = keeper.state;
+    onStopping?.();
     stopping = (async () => {
       badge.dataset.state = 'busy';
       text.textContent = reason === 'memory' ? 'Out of memory: restarting Python…' : 'Stopping Python…';

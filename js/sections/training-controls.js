@@ -23,7 +23,7 @@ export class TrainingControls {
     this.pause.disabled = true;
     // Pause waits for the step under way to end; a step that never ends needs Stop, which ends
     // Python itself and brings the model back as it was after the last completed step.
-    this.stop = el('button', { type: 'button', className: 'tr-button tr-stop', hidden: true,
+    this.stop = el('button', { type: 'button', className: 'tr-button tr-stop', hidden: true, disabled: true,
       title: 'End Python now (Esc): the model comes back as it was after the last completed step' }, 'Stop now');
     this.stop.addEventListener('click', () => onStop());
     this.slider = el('input', { type: 'range', min: '0', max: '100', value: '100', className: 'tr-speed', 'aria-label': 'Speed' });
@@ -56,6 +56,7 @@ export class TrainingControls {
     for (const b of this.buttons) b.disabled = running;
     this.pause.disabled = !running;
     this.stop.hidden = !running;
+    this.stop.disabled = !running; // hidden and out of reach when there is nothing to stop
     if (handOff) handOff.focus({ preventScroll: true }); // the reader may have scrolled away meanwhile
     this.root.dataset.running = String(running);
     this.rate = { t0: performance.now(), s0: stepsDone };

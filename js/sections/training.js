@@ -86,7 +86,8 @@ function update(newInfo) {
   view.adamLink.refresh();
   runs = keptHistory(info) ?? { steps: [], losses: [], lrs: [], docs: [] };
   frame.live.dataset.steps = String(runs.steps.length);
-  showError(null);
+  // A restore after a Stop or a crash redraws with the same script: its error stays up.
+  if (errorFor !== ctx.script().source) showError(null);
   last = null;
   over = false;
   start = null;
@@ -152,8 +153,11 @@ function keptHistory(newInfo) {
 
 // The error a step raised: shown until the learner acts; its traceback is in the console and its
 // line marked in the editor (ctx.reportError). A Stop is not an error.
+let errorFor = null; // the script whose step raised the error on show
+
 function showError(error) {
   if (!view) return;
+  errorFor = error ? ctx.script().source : null;
   view.error.hidden = !error;
   view.error.replaceChildren();
   if (!error) return;

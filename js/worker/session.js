@@ -28,6 +28,10 @@ export function createSession(pyodide, pythonSources, emit) {
     eval(code) {
       return this.handle('eval', { code });
     },
+    // The wasm heap's size now: Python's memory, which grows and never shrinks.
+    wasmBytes() {
+      return pyodide._module.HEAPU8.buffer.byteLength;
+    },
   };
 }
 

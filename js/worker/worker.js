@@ -123,11 +123,20 @@ async function runStreaming(id, method, args) {
   return { ok: false, error: { type: 'UnknownMethod', message: `No streaming method ${method}` } };
 }
 
+// How much memory Python has: the wasm heap (which only grows) and what the interpreter holds
+// now (its allocated blocks), for bench/soak.py and the curious.
+function heap() {
+  const python = session.handle('eval', { code: "(__import__('sys').getallocatedblocks(), len(__import__('gc').get_objects()))" });
+  const [blocks, objects] = python.ok ? python.result.repr.match(/\d+/g).map(Number) : [null, null];
+  return { ok: true, result: { wasm_bytes: session.wasmBytes(), limit_bytes: HEAP_LIMIT_BYTES, allocated_blocks: blocks, objects } };
+}
+
 async function serve({ id, method, args }) {
   try {
     await booted;
     if (!session) throw new Error('Python is not running.');
-    const answer = STREAMING_METHODS.has(method) ? await runStreaming(id, method, args) : session.handle(method, args);
+    const answer = STREAMING_METHODS.has(method) ? await runStreaming(id, method, args)
+      : method === 'heap' ? heap() : session.handle(method, args);
     post({ kind: MSG.RESULT, id, ok: answer.ok, result: answer.result, error: answer.error }, answer.ok ? transferables(answer.result) : []);
     // Every view of the parameters redraws on this one event, whoever changed them.
     if (answer.ok && MODEL_CHANGING_METHODS.has(method)) post({ kind: MSG.EVENT, id: null, name: 'model-changed', payload: { method } });

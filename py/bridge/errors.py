@@ -5,6 +5,7 @@ whose file is the script (or code typed into `eval`); the bridge's frames are no
 """
 
 import os
+import re
 import sys
 import traceback
 
@@ -123,16 +124,17 @@ def _wordless(exc):
     return f"{type(exc).__name__} was raised{about} with no message"
 
 
-NETWORK_MODULES = ("urllib", "http", "socket", "ssl", "ftplib", "smtplib", "pyodide")
+# The standard library's network code: an exception raised inside it (a URLError, an OSError,
+# Pyodide's "TLS not supported") is a download the page cannot make.
+NETWORK_CODE = re.compile(r"[/\\](urllib|http|ftplib|smtplib|socket|ssl|pyodide[/\\]http)([/\\]|\.py$)")
 
 
 def offline_message(exc):
     """Why a download fails in the page: it is offline by design. None for other errors."""
     tb = traceback.extract_tb(exc.__traceback__)
-    modules = {os.path.basename(f.filename).removesuffix(".py") for f in tb}
     names = {type(exc).__name__, *(c.__name__ for c in type(exc).__mro__)}
     network = ("URLError" in names or "JsException" in names and "fetch" in str(exc).lower()
-               or isinstance(exc, OSError) and any(m.startswith(NETWORK_MODULES) for m in modules)
+               or any(NETWORK_CODE.search(f.filename or "") for f in tb)
                or "idna" in str(exc))
     if not network:
         return None
