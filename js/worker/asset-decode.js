@@ -28,6 +28,27 @@ export function assetStream(asset) {
   return lzmaStream(async () => (given ? null : ((given = true), packed)));
 }
 
+// The bytes of an asset whose pieces are still arriving (`pieces`: {encoding, next()}, see
+// AssetInbox.pieces): each piece's text is turned back into packed bytes as it comes, and a gzip
+// asset is inflated natively as the bytes come, so its consumer (the wasm compiler) starts with
+// the first piece the page has parsed.
+export function piecesStream({ encoding, next }) {
+  if (encoding === 'lzma+text7') return lzmaPiecesStream(next);
+  const [compression, form] = encoding.split('+');
+  if (compression !== 'gzip' || !['text7', 'base64'].includes(form)) {
+    throw new Error(`An embedded asset has an unknown encoding "${encoding}".`);
+  }
+  const text7 = form === 'text7' ? new Text7Decoder() : null;
+  const packed = new ReadableStream({
+    async pull(controller) {
+      const text = await next();
+      if (text === null) controller.close();
+      else controller.enqueue(text7 ? text7.push(text) : base64ToBytes(text));
+    },
+  });
+  return packed.pipeThrough(new DecompressionStream('gzip'));
+}
+
 // The same for an lzma+text7 asset whose pieces are still arriving (`next()` resolves each
 // piece's text in order, then null): decoding runs as far as the pieces so far allow.
 export function lzmaPiecesStream(next) {

@@ -2,7 +2,7 @@
 // the Emscripten module and the stdlib's boot zip are decoded from the assets the page sent, and
 // the loader's fetches are answered from memory. The rest of the stdlib (the lazy zip) is only
 // handed to Python, still compressed, for its first import of a module outside the boot zip.
-import { assetStream, assetText, assetBytes, assetPacked, lzmaPiecesStream } from './asset-decode.js';
+import { assetText, assetBytes, assetPacked, piecesStream } from './asset-decode.js';
 import { importSource } from './import-source.js';
 import { LAZY_STDLIB, installLazyStdlib } from './lazy-stdlib.js';
 
@@ -72,12 +72,10 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   }
 }
 
-// The wasm's bytes as they are decoded: for LZMA, from the first piece the page has parsed on
-// (decoding it takes longer than parsing it), else from the whole asset.
+// The wasm's bytes as they are decoded, from the first piece the page has parsed on: each
+// piece's text is turned back into gzip bytes, inflated natively and compiled as it comes.
 async function wasmStream(assets) {
-  const name = 'pyodide.asm.wasm';
-  const pieces = await assets.pieces(name);
-  return pieces.encoding === 'lzma+text7' ? lzmaPiecesStream(pieces.next) : assetStream(await assets.get(name));
+  return piecesStream(await assets.pieces('pyodide.asm.wasm'));
 }
 
 // The loader's fetches under INDEX_URL: the stdlib (the wasm never gets here, see above).

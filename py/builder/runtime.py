@@ -34,19 +34,16 @@ def stdlib_zips() -> StdlibZips:
     return stdlib.stdlib_zips(CACHE_DIR)
 
 
-# How each binary asset is packed. LZMA only for the wasm: 0.9 MB smaller than gzip, for the
-# file's size budget (tests/unit/test_build.py); its decoding (~1 s in Chromium here, in the
-# worker) is what compiling the wasm waits for. The stdlib stays gzip: LZMA would save 0.3 MB but
-# its decoding runs on the same worker thread as the wasm's and added ~0.3 s to the boot
-# (bench/boot.py, 3.75 s vs 4.05 s to ready). The two JS modules stay gzip: they are needed before
-# anything can start, and native gunzip is faster than LZMA would save in size (40 KB). The lazy
-# stdlib is gzip too: it is decoded inside an import, synchronously, by Python's zlib (~0.1 s with
-# the text's decoding, for its 5.5 MB, under Node); LZMA would save ~0.6 MB of the page, but the
-# page's own decoder would take ~0.2 s more on that import.
+# How each binary asset is packed. gzip, as the browser undoes it natively (DecompressionStream):
+# the wasm is inflated as its pieces are parsed and streamed straight into
+# WebAssembly.compileStreaming (bench/boot_compare.py, 7 paired cold loads at a load average of
+# 5-6: ready 0.95 s sooner than with LZMA, whose decoder in the worker, ~1 s, was what compiling
+# waited for), for 0.9 MB more of the page than LZMA. The lazy stdlib is decoded inside an
+# import, synchronously, by Python's own zlib (~0.1 s with the text's decoding, under Node).
 ENCODINGS = {
     "pyodide.mjs": "gzip+text7",
     "pyodide.asm.mjs": "gzip+text7",
-    "pyodide.asm.wasm": "lzma+text7",
+    "pyodide.asm.wasm": "gzip+text7",
     "python_stdlib.zip": "gzip+text7",
     LAZY_STDLIB: "gzip+text7",
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { text7ToBytes, Text7Decoder } from '../../js/worker/text7.js';
 import { lzmaDecode, LzmaDecoder } from '../../js/worker/lzma.js';
-import { assetBytes, assetStream, assetText, lzmaPiecesStream } from '../../js/worker/asset-decode.js';
+import { assetBytes, assetStream, assetText, lzmaPiecesStream, piecesStream } from '../../js/worker/asset-decode.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PYTHON = existsSync(`${REPO}.venv/bin/python`) ? `${REPO}.venv/bin/python` : 'python3';
@@ -94,6 +94,24 @@ test('lzma+text7 decodes piece by piece as the pieces arrive, cut anywhere', asy
   let given = 0;
   const cut = () => Promise.resolve(given < 3 ? pieces[given++] : null);
   await assert.rejects(new Response(lzmaPiecesStream(cut)).arrayBuffer(), /truncated|ended early|corrupt/);
+});
+
+test('gzip+text7 and gzip+base64 inflate piece by piece as the pieces arrive (the wasm)', async () => {
+  const data = sample(300_000);
+  for (const encoding of ['gzip+text7', 'gzip+base64']) {
+    const text = encode(encoding, data);
+    const pieces = [];
+    const size = encoding === 'gzip+base64' ? 10_000 : 9_999; // base64 is cut at whole groups, as the build does
+    for (let at = 0; at < text.length; at += size) pieces.push(text.slice(at, at + size));
+    let handed = 0;
+    const next = () => new Promise((resolve) => setTimeout(() => resolve(handed < pieces.length ? pieces[handed++] : null), 0));
+    const streamed = Buffer.from(await new Response(piecesStream({ encoding, next })).arrayBuffer());
+    assert.equal(handed, pieces.length);
+    assert.deepEqual(streamed, data, encoding);
+    let given = 0; // cut short: an error, not a hang
+    const cut = () => Promise.resolve(given < 3 ? pieces[given++] : null);
+    await assert.rejects(new Response(piecesStream({ encoding, next: cut })).arrayBuffer());
+  }
 });
 
 test('gzip+text7 and text assets', async () => {
