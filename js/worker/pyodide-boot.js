@@ -63,7 +63,7 @@ export async function bootPyodide(assets, progress, reuse = {}) {
       checkAPIVersion: true,
     });
     const lazy = await lazyStdlib;
-    if (lazy) installLazyStdlib(pyodide, () => assetPacked(lazy, 'gzip'));
+    if (lazy) installLazyStdlib(pyodide, () => assetPacked(lazy, 'xz'));
     progress('python', 'done', performance.now() - pythonStart);
     return { pyodide, runtime: { module: await compiled, stdlib: await stdlib } };
   } finally {
