@@ -1,10 +1,13 @@
 // Starts Pyodide from the runtime embedded in the page, with no network: the loader's module,
 // the Emscripten module and the stdlib's boot zip are decoded from the assets the page sent, and
-// the loader's fetches are answered from memory. The rest of the stdlib (the lazy zip) is only
-// handed to Python, still compressed, for its first import of a module outside the boot zip.
-import { assetText, assetBytes, assetPacked, piecesStream } from './asset-decode.js';
+// the loader's fetches are answered from memory. When the page carries Python's memory snapshot
+// (js/worker/snapshot.js), Python is restored from it rather than started. The rest of the stdlib
+// (the lazy zip) is only handed to Python, still compressed, for its first import of a module
+// outside the boot zip.
+import { assetText, assetBytes, assetPacked, piecesStream, packedPiecesStream } from './asset-decode.js';
 import { importSource } from './import-source.js';
 import { LAZY_STDLIB, installLazyStdlib } from './lazy-stdlib.js';
+import { SNAPSHOT, readSnapshot, applyDataImage, localize } from './snapshot.js';
 
 // A URL with a scheme no browser fetches: every request under it is answered by `answerFetch`.
 const INDEX_URL = 'embedded:/pyodide/';
@@ -29,6 +32,10 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   compiled.catch(() => {}); // awaited below; this only avoids an "unhandled" report in the meantime
 
   progress('decode', 'running');
+  // The snapshot, read as its pieces come (before the wasm's), decoded once whole; or null: a page
+  // without one starts Python itself (its wasm then has its data segments).
+  const snapshot = assets.pieces(SNAPSHOT).then((pieces) => readSnapshot(packedPiecesStream(pieces)), () => null);
+  snapshot.catch(() => {});
   const stdlib = reuse.stdlib ? Promise.resolve(reuse.stdlib) : need('python_stdlib.zip').then(assetBytes);
   stdlib.catch(() => {}); // awaited when the loader asks for it
   // Only its text: it comes right after the boot zip, long before Python is up. A page without
@@ -38,16 +45,22 @@ export async function bootPyodide(assets, progress, reuse = {}) {
     need('pyodide.mjs').then(assetText), need('pyodide.asm.mjs').then(assetText), need('pyodide-lock.json').then((a) => a.text),
   ]);
   const [loader, asm] = await Promise.all([importSource(loaderSource), importSource(asmSource)]);
+  // Whether the page carries a snapshot is known at its first piece, right after the loader's.
+  const restoring = await assets.pieces(SNAPSHOT).then(() => true, () => false);
   progress('decode', 'done', performance.now() - t0);
 
-  // The loader asks for the wasm with instantiateStreaming: hand it the module compiled above.
+  // The loader asks for the wasm with instantiateStreaming: hand it the module compiled above,
+  // with its data put in place first when it comes from the snapshot (snapshot.js).
   const originalInstantiateStreaming = WebAssembly.instantiateStreaming;
   let pythonStart = 0;
+  let wasm = null; // {imports, instance}
   WebAssembly.instantiateStreaming = async (_source, imports) => {
     const module = await compiled;
     pythonStart = performance.now();
     progress('python', 'running');
     const instance = await WebAssembly.instantiate(module, imports);
+    if (restoring) applyDataImage(await snapshot, instance.exports.memory);
+    wasm = { imports, instance };
     return { module, instance };
   };
   const originalFetch = self.fetch;
@@ -61,7 +74,9 @@ export async function bootPyodide(assets, progress, reuse = {}) {
       stdout: () => {},
       stderr: () => {},
       checkAPIVersion: true,
+      ...(restoring ? { _loadSnapshot: snapshot.then((s) => s.bytes) } : {}),
     });
+    if (restoring) localize(pyodide, wasm.imports, wasm.instance);
     const lazy = await lazyStdlib;
     if (lazy) installLazyStdlib(pyodide, () => assetPacked(lazy, 'xz'));
     progress('python', 'done', performance.now() - pythonStart);
@@ -72,8 +87,7 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   }
 }
 
-// The wasm's bytes as they are decoded, from the first piece the page has parsed on: each
-// piece's text is turned back into gzip bytes, inflated natively and compiled as it comes.
+// The wasm's bytes as they are decoded, from the first piece the page has parsed on.
 async function wasmStream(assets) {
   return piecesStream(await assets.pieces('pyodide.asm.wasm'));
 }

@@ -70,13 +70,13 @@ def asset_blocks(assets: list[runtime.Asset]) -> str:
     return "\n".join(blocks)
 
 
-def build(out: Path, script: Path, dataset: Path, minify: bool = True) -> dict:
+def build(out: Path, script: Path, dataset: Path, minify: bool = True, snapshot: bool = True) -> dict:
     started = time.perf_counter()
     script_text = script.read_text(encoding="utf-8")
     dataset_bytes = dataset.read_bytes()
     dataset_block = compress.gzip_base64(dataset_bytes)
     stdlib = runtime.stdlib_zips()
-    assets = runtime.runtime_assets(stdlib)
+    assets = runtime.runtime_assets(stdlib, python_sources() if snapshot else None)
     info = {
         "pyodideVersion": runtime.pyodide_version(),
         "script": {"filename": script.name, "sha256": hashlib.sha256(script_text.encode()).hexdigest()},
@@ -127,9 +127,11 @@ def main() -> None:
     parser.add_argument("--script", type=Path, default=DEFAULT_SCRIPT, help="the Python script to embed")
     parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="one document per line")
     parser.add_argument("--no-minify", action="store_true", help="readable JavaScript, for debugging")
+    parser.add_argument("--no-snapshot", action="store_true",
+                        help="a page that starts Python itself instead of restoring the build's memory snapshot")
     args = parser.parse_args()
     try:
-        result = build(args.out, args.script, args.dataset, minify=not args.no_minify)
+        result = build(args.out, args.script, args.dataset, minify=not args.no_minify, snapshot=not args.no_snapshot)
     except ScriptSetupError as exc:  # nothing is written: the page would never start
         raise SystemExit(f"build refused: {exc}") from None
     print(f"wrote {result['out']} ({result['bytes'] / 1e6:.2f} MB) in {result['seconds']:.1f} s")

@@ -3,12 +3,14 @@
 import json
 from dataclasses import dataclass
 
-from builder import compress, stdlib
+from builder import compress, snapshot, stdlib, text7
 from builder.paths import CACHE_DIR, PYODIDE_DIR
 from builder.stdlib import StdlibZips
 
 # The asset name of the lazy stdlib zip (js/worker/lazy-stdlib.js has the same).
 LAZY_STDLIB = "python_stdlib_lazy.zip"
+# The asset name of Python's memory snapshot (builder/snapshot.py; js/worker/snapshot.js).
+SNAPSHOT = "pyodide-snapshot.bin"
 
 
 @dataclass(frozen=True)
@@ -16,7 +18,7 @@ class Asset:
     name: str  # the file name Pyodide's loader asks for
     encoding: str  # "<compression>+text7" (see compress.encode_asset) or "text"
     text: str  # what goes into the page
-    raw: bytes  # the bytes it decodes to
+    raw: bytes  # the bytes it decodes to (for the snapshot: its zstd stream)
 
 
 def pyodide_version() -> str:
@@ -56,18 +58,29 @@ def _packed(name: str, raw: bytes) -> Asset:
     return Asset(name, encoding, compress.encode_asset(encoding, raw), raw)
 
 
-def runtime_assets(zips: StdlibZips | None = None) -> list[Asset]:
+def runtime_assets(zips: StdlibZips | None = None, sources: dict | None = None) -> list[Asset]:
+    """The runtime's assets in page order. With `sources` (the bridge package) the page restores
+    Python from a memory snapshot (builder/snapshot.py) when the build can make one: then the
+    wasm carries no data segments and the boot zip no module the snapshot has imported."""
     if not PYODIDE_DIR.exists():
         raise SystemExit("node_modules/pyodide is missing: run `npm ci` (or `make setup`) first.")
-    # In the order the worker starts on them (the page hands each over as soon as it is parsed):
-    # the two loader modules are small and must be imported before Python can start; the wasm
-    # is decoded and compiled as its pieces come; the stdlib is needed last, and the lazy stdlib
-    # only on the import of a module outside the boot zip (js/worker/lazy-stdlib.js).
+    zips = zips or stdlib_zips()
     files = {name: (PYODIDE_DIR / name).read_bytes() for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")}
-    assets = [_packed(name, raw) for name, raw in files.items()]
+    snap = snapshot.snapshot_asset(zips.boot, sources) if sources is not None else None
+    boot = zips.boot
+    # In the order the worker needs them (the page hands each over as soon as it is parsed): the
+    # two loader modules are small and must be imported before Python can start; the snapshot
+    # (its decoding takes longest) and the wasm (compiled as its pieces come); then the boot
+    # zip, needed last; the lazy stdlib only on the import of a module outside the boot zip and
+    # the snapshot (js/worker/lazy-stdlib.js).
+    assets = [_packed(name, files[name]) for name in ("pyodide.mjs", "pyodide.asm.mjs")]
+    if snap is not None:
+        assets.append(Asset(SNAPSHOT, "zst+text7", text7.encode(snap.packed), snap.packed))
+        files["pyodide.asm.wasm"] = snapshot.strip_data(files["pyodide.asm.wasm"])
+        boot = snapshot.page_boot_zip(zips.boot, snap.imported)
+    assets.append(_packed("pyodide.asm.wasm", files["pyodide.asm.wasm"]))
     lock = minimal_lockfile()
     assets.append(Asset("pyodide-lock.json", "text", lock.decode(), lock))
-    zips = zips or stdlib_zips()
-    assets.append(_packed("python_stdlib.zip", zips.boot))
+    assets.append(_packed("python_stdlib.zip", boot))
     assets.append(_packed(LAZY_STDLIB, zips.lazy))
     return assets
