@@ -41,11 +41,14 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   // Only its text: it comes right after the boot zip, long before Python is up. A page without
   // one (none is built so) boots all the same, with the boot zip's modules only.
   const lazyStdlib = need(LAZY_STDLIB).catch(() => null);
-  const [loaderSource, asmSource, lockFile] = await Promise.all([
-    need('pyodide.mjs').then(assetText), need('pyodide.asm.mjs').then(assetText), need('pyodide-lock.json').then((a) => a.text),
+  // The two loader modules are imported as soon as they are here (they come first), while the
+  // snapshot and the wasm are still being parsed.
+  const lockFile = need('pyodide-lock.json').then((a) => a.text);
+  const [loaderSource, asmSource] = await Promise.all([
+    need('pyodide.mjs').then(assetText), need('pyodide.asm.mjs').then(assetText),
   ]);
   const [loader, asm] = await Promise.all([importSource(loaderSource), importSource(asmSource)]);
-  // Whether the page carries a snapshot is known at its first piece, right after the loader's.
+  // Whether the page carries a snapshot is known at its first piece, right after the lock file's.
   const restoring = await assets.pieces(SNAPSHOT).then(() => true, () => false);
   progress('decode', 'done', performance.now() - t0);
 
@@ -69,7 +72,7 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   try {
     const pyodide = await loader.loadPyodide({
       indexURL: INDEX_URL,
-      lockFileContents: lockFile,
+      lockFileContents: await lockFile,
       createPyodideModule: asm.default,
       stdout: () => {},
       stderr: () => {},

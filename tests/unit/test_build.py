@@ -69,10 +69,13 @@ def test_page_script_runs_before_the_runtime_is_parsed(blocks):
     page_at = kinds.index("module")
     assert {"async", "data-page"} <= blocks[page_at][0].keys()  # page-snapshot.js finds it by data-page
     before, after = set(kinds[:page_at]), kinds[page_at + 1:]
-    assert before == {"build-info", "default-script", "dataset", "first-frame", "python-sources", "worker-source"}
+    # The worker's source and the line that starts it come first, in the head (py/builder/build.py).
+    assert kinds[:2] == ["worker-source", "text/javascript"] and "data-start" in blocks[1][0]
+    assert before == {"worker-source", "text/javascript", "build-info", "default-script", "dataset", "first-frame",
+                      "python-sources"}
     runtime = list(dict.fromkeys(after[:-2]))  # a large asset's pieces are consecutive blocks
-    assert runtime == ["pyodide.mjs", "pyodide.asm.mjs", "pyodide-snapshot.bin", "pyodide.asm.wasm",
-                       "pyodide-lock.json", "python_stdlib.zip", "python_stdlib_lazy.zip"]
+    assert runtime == ["pyodide.mjs", "pyodide.asm.mjs", "pyodide-lock.json", "pyodide-snapshot.bin",
+                       "pyodide.asm.wasm", "python_stdlib.zip", "python_stdlib_lazy.zip"]
     assert after[-2:] == ["checkpoints", "editor-module"]  # read once the page is parsed
 
 
