@@ -14,7 +14,9 @@ const INDEX_URL = 'embedded:/pyodide/';
 
 // `assets`: an AssetInbox (js/worker/asset-inbox.js), the files arriving as the page parses them.
 // `reuse` ({module, stdlib}, optional): what an earlier worker of this page compiled and
-// decoded (see `runtime` below), so that a restart skips the slowest part of the boot.
+// decoded (see `runtime` below), so that a restart skips the slowest part of the boot. What
+// worker.js and the page keep as `stdlib` (they only pass it back) is every decoded file: the boot
+// zip and, when the page has one, the snapshot: {zip, snapshot}.
 // Resolves {pyodide, runtime: {module, stdlib}}.
 export async function bootPyodide(assets, progress, reuse = {}) {
   const t0 = performance.now();
@@ -34,9 +36,11 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   progress('decode', 'running');
   // The snapshot, read as its pieces come (before the wasm's), decoded once whole; or null: a page
   // without one starts Python itself (its wasm then has its data segments).
-  const snapshot = assets.pieces(SNAPSHOT).then((pieces) => readSnapshot(packedPiecesStream(pieces)), () => null);
+  const decoded = reuse.stdlib?.zip ? reuse.stdlib : null;
+  const snapshot = decoded ? Promise.resolve(decoded.snapshot)
+    : assets.pieces(SNAPSHOT).then((pieces) => readSnapshot(packedPiecesStream(pieces)), () => null);
   snapshot.catch(() => {});
-  const stdlib = reuse.stdlib ? Promise.resolve(reuse.stdlib) : need('python_stdlib.zip').then(assetBytes);
+  const stdlib = decoded ? Promise.resolve(decoded.zip) : need('python_stdlib.zip').then(assetBytes);
   stdlib.catch(() => {}); // awaited when the loader asks for it
   // Only its text: it comes right after the boot zip, long before Python is up. A page without
   // one (none is built so) boots all the same, with the boot zip's modules only.
@@ -49,7 +53,7 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   ]);
   const [loader, asm] = await Promise.all([importSource(loaderSource), importSource(asmSource)]);
   // Whether the page carries a snapshot is known at its first piece, right after the lock file's.
-  const restoring = await assets.pieces(SNAPSHOT).then(() => true, () => false);
+  const restoring = decoded ? Boolean(decoded.snapshot) : await assets.pieces(SNAPSHOT).then(() => true, () => false);
   progress('decode', 'done', performance.now() - t0);
 
   // The loader asks for the wasm with instantiateStreaming: hand it the module compiled above,
@@ -83,7 +87,7 @@ export async function bootPyodide(assets, progress, reuse = {}) {
     const lazy = await lazyStdlib;
     if (lazy) installLazyStdlib(pyodide, () => assetPacked(lazy, 'xz'));
     progress('python', 'done', performance.now() - pythonStart);
-    return { pyodide, runtime: { module: await compiled, stdlib: await stdlib } };
+    return { pyodide, runtime: { module: await compiled, stdlib: { zip: await stdlib, snapshot: await snapshot } } };
   } finally {
     WebAssembly.instantiateStreaming = originalInstantiateStreaming;
     self.fetch = originalFetch;
