@@ -78,6 +78,22 @@ def asset_blocks(assets: list[runtime.Asset]) -> str:
     return "\n".join(blocks)
 
 
+# The hero's boot stages say what the worker does: with a snapshot, Python is restored as the build
+# started it, with the bridge imported (builder/snapshot.py), and only the script's setup runs.
+RESTORED_STAGES = {
+    "Start the Python interpreter": "Restore Python (started when this page was built, a snapshot)",
+    "Load the bridge, run the script's setup": "Run the script's setup",
+}
+
+
+def say_python_is_restored(html: str) -> str:
+    for cold, restored in RESTORED_STAGES.items():
+        if html.count(cold) != 1:
+            raise SystemExit(f"index.html's boot stages must say {cold!r} exactly once")
+        html = html.replace(cold, restored)
+    return html
+
+
 def build(out: Path, script: Path, dataset: Path, minify: bool = True, snapshot: bool = True) -> dict:
     started = time.perf_counter()
     script_text = script.read_text(encoding="utf-8")
@@ -119,6 +135,8 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True, snapshot:
     page_js = script_block(None, bundle("main.js", minify=minify), type_="module", attrs={"async": "", "data-page": ""})
 
     html = TEMPLATE.read_text(encoding="utf-8")
+    if any(a.name == runtime.SNAPSHOT for a in assets):
+        html = say_python_is_restored(html)
     for marker, content in {
         "<!--build:csp-->": csp.meta_tag(),
         "<!--build:css-->": stylesheet(),

@@ -135,6 +135,12 @@ def test_pinned_pyodide_version():
     assert package["devDependencies"]["pyodide"] == runtime.pyodide_version() == "314.0.7"
 
 
+def test_the_boot_stages_say_python_is_restored_from_the_snapshot(page):
+    """Nothing precomputed without saying so: the hero's stage names the build's snapshot."""
+    assert "Restore Python (started when this page was built, a snapshot)" in page
+    assert "Start the Python interpreter" not in page
+
+
 def test_stdlib_is_the_one_the_build_made(blocks):
     """The lazy zip whole; the boot zip without what the snapshot has imported."""
     zips = runtime.stdlib_zips()
