@@ -4,10 +4,14 @@ guide, so that a missed boot target can be read against what limits it.
 - a trivial page (a heading and a paragraph): the first paint of any page here;
 - the guide's own prose: the built file cut where its first embedded block begins, so the same
   head, stylesheet and chapters' text, and no script, data or runtime;
-- compiling the Pyodide wasm alone, from bytes already in memory (WebAssembly.compile).
+- compiling the Pyodide wasm alone, from bytes already in memory (WebAssembly.compile);
+- the guide without its runtime: the built file less its runtime assets (the first frame's
+  recording, the chapters' code and the prose all there; no Python will start), whose chapters
+  show the recorded first frame with nothing else for the main thread to parse.
 """
 
 import contextlib
+import re
 import tempfile
 from pathlib import Path
 
@@ -32,14 +36,22 @@ def prose_only(html: str) -> str:
     return html[:cut] + "</body></html>"
 
 
+def without_runtime(html: str) -> str:
+    """The built page less its runtime assets (js/embedded.js: script[data-asset])."""
+    return re.sub(r'<script type="application/octet-stream" data-asset="[^"]*"[^>]*>.*?</script>\n?', "", html,
+                  flags=re.DOTALL)
+
+
 @contextlib.contextmanager
 def pages(built: Path):
-    """file:// URLs of the trivial page and of the guide's prose only."""
+    """file:// URLs of the trivial page, of the guide's prose only and of the guide without its runtime."""
     with tempfile.TemporaryDirectory() as folder:
-        trivial, prose = Path(folder, "trivial.html"), Path(folder, "prose.html")
+        trivial, prose, frame = (Path(folder, name) for name in ("trivial.html", "prose.html", "frame.html"))
+        html = built.read_text(encoding="utf-8")
         trivial.write_text(TRIVIAL, encoding="utf-8")
-        prose.write_text(prose_only(built.read_text(encoding="utf-8")), encoding="utf-8")
-        yield trivial.as_uri(), prose.as_uri()
+        prose.write_text(prose_only(html), encoding="utf-8")
+        frame.write_text(without_runtime(html), encoding="utf-8")
+        yield trivial.as_uri(), prose.as_uri(), frame.as_uri()
 
 
 def first_paint(browser, url):

@@ -1,5 +1,6 @@
 """Stop while Python never returns: how long until the page is usable again, with the model as it
-was after the last completed step (issue "Faults while training": <= 500 ms).
+was after the last completed step (issue "Faults while training": <= 500 ms with the model back;
+issue "Live Python in a second": Stop -> ready <= 300 ms, measured in setup, where nothing is restored).
 
 Three places a learner's edit loops forever, each a script made from py/microgpt.py:
   setup     `while True: pass` before the training loop; Run it, then Stop (the editor's button)
@@ -18,7 +19,7 @@ from pathlib import Path
 from common import DEFAULT_PAGE, ROOT, chromium, figure, median, open_page, report, runs_text, wait_ready, wait_until
 
 PANEL = "#script-workbench"
-TARGET_MS = 500
+TARGET_MS = {"setup": 300, "step": 500, "sampling": 500}
 
 
 def edited(where):
@@ -101,7 +102,7 @@ def main():
             if where == "step" and kept != {2}:
                 raise SystemExit(f"Stop lost trained steps: the model came back at step {kept}, not 2")
             figures.append(figure(f"Stop in an endless {where} loop -> usable, model kept",
-                                  median(times), TARGET_MS, "<=", "ms", detail))
+                                  median(times), TARGET_MS[where], "<=", "ms", detail))
     report("restart.py", figures)
 
 

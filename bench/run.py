@@ -12,6 +12,7 @@ machine-readable line (see bench/common.py) that this collects:
                   long tasks while training
 - roundtrip.py    forward trace of one position; slider-driven autograd update
 - restart.py      Stop during an endless run -> a fresh Python ready (issue 7)
+- engines.py      Python ready in Firefox ESR and WebKitGTK (the cross-engine scenario's drivers)
 All figures are medians (or ratios of medians) measured side by side in this one invocation:
 these machines are shared and noisy, so the load average is printed before and after. The
 exit code is nonzero only when a script fails, never for a FAIL. A full run takes ~5 minutes on
@@ -31,15 +32,15 @@ from pathlib import Path
 from common import CHROMIUM, DEFAULT_PAGE, RESULT_TAG
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("boot.py", "bridge_step.py", "train_speed.py", "roundtrip.py", "restart.py")
+SCRIPTS = ("boot.py", "bridge_step.py", "train_speed.py", "roundtrip.py", "restart.py", "engines.py")
 
 
 def script_args(script, args):
     """The options of run.py that each script takes (--quick sets its own small sizes)."""
     page = [] if script == "bridge_step.py" else ["--file", str(args.file)]
     if args.quick:
-        return [*page, "--runs", "1"] if script == "restart.py" else ["--quick", *page]
-    sizes = {"boot.py": ["--runs", str(args.runs)], "bridge_step.py": [], "restart.py": [],
+        return [*page, "--runs", "1"] if script in ("restart.py", "engines.py") else ["--quick", *page]
+    sizes = {"boot.py": ["--runs", str(args.runs)], "bridge_step.py": [], "restart.py": [], "engines.py": [],
              "train_speed.py": ["--steps", str(args.steps), "--rounds", str(args.rounds)],
              "roundtrip.py": ["--trials", str(args.trials)]}
     return page + sizes[script]

@@ -69,7 +69,14 @@ export function readBuildInfo() {
 
 // A module worker from a data: URL: the only kind that starts from file:// in every engine we
 // test (a blob: URL module worker fails on file:// in Chromium; Pyodide refuses classic workers).
+// The first one was started by the page's head (py/builder/build.py), ~0.2-0.4 s before this
+// script runs: it is handed over once; a restart's worker is a new one.
 export function spawnWorker() {
+  const started = window.__pythonWorker;
+  if (started) {
+    window.__pythonWorker = null;
+    return started;
+  }
   const source = block('worker-source');
   const url = 'data:text/javascript;charset=utf-8,' + encodeURIComponent(source);
   return new Worker(url, { type: 'module', name: 'python' });

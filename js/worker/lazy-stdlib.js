@@ -6,8 +6,8 @@
 
 export const LAZY_STDLIB = 'python_stdlib_lazy.zip';
 
-// `packed()`: the lazy zip, gzip-compressed, as a Uint8Array (called at most once, synchronously,
-// from inside an import: Python decompresses it with zlib).
+// `packed()`: the lazy zip, xz- (the page's) or gzip-compressed, as a Uint8Array (called at most
+// once, synchronously, from inside an import: Python decompresses it with its own lzma or zlib).
 export function installLazyStdlib(pyodide, packed) {
   const module = pyodide.pyimport('_guide_stdlib');
   try {

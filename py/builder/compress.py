@@ -1,10 +1,10 @@
 """Compression and encoding of embedded assets.
 
-gzip because the browser can undo it natively (DecompressionStream); LZMA for the two largest
-assets, where it saves ~1 MB and the page's own decoder is worth it (js/worker/lzma.js); text
-(base64 or the denser text7, see text7.py) because the result must live inside an HTML text node.
+gzip because the browser can undo it natively (DecompressionStream); xz for what Python itself
+decompresses in the page (its lzma, in the wasm: the lazy stdlib), ~25 % smaller; text (base64 or
+the denser text7, see text7.py) because the result must live inside an HTML text node.
 The gzip streams are made with zopfli when it is installed (a few per cent smaller than gzip -9,
-and slow, so results are cached by content in build-cache/, as are the LZMA ones); all are
+and slow, so results are cached by content in build-cache/, as are the xz ones); all are
 deterministic, so the same inputs always give the same file."""
 
 import base64
@@ -52,19 +52,13 @@ def _cached(kind: str, data: bytes, make) -> bytes:
     return packed
 
 
-# LZMA at its strongest: ~25 % smaller than zopfli's gzip on the wasm and the stdlib zip, which
-# the page then decodes with its own small decoder (js/worker/lzma.js).
-def lzma_alone(data: bytes, preset: int = 9 | lzma.PRESET_EXTREME) -> bytes:
-    """The .lzma ("LZMA-alone") format, with the real size in its header where liblzma writes
-    "unknown": the page's decoder then allocates the output once and needs no end marker."""
-    filters = [{"id": lzma.FILTER_LZMA1, "preset": preset}]
-    packed = bytearray(lzma.compress(data, format=lzma.FORMAT_ALONE, filters=filters))
-    packed[5:13] = len(data).to_bytes(8, "little")
-    return bytes(packed)
+# xz at its strongest: ~25 % smaller than zopfli's gzip on the stdlib zips.
+def xz(data: bytes) -> bytes:
+    return lzma.compress(data, format=lzma.FORMAT_XZ, preset=9 | lzma.PRESET_EXTREME)
 
 
-def lzma_bytes(data: bytes) -> bytes:
-    return lzma_alone(data) if len(data) < _CACHE_FROM_BYTES else _cached("lzma", data, lzma_alone)
+def xz_bytes(data: bytes) -> bytes:
+    return xz(data) if len(data) < _CACHE_FROM_BYTES else _cached("xz", data, xz)
 
 
 def to_base64(data: bytes) -> str:
@@ -75,11 +69,11 @@ def gzip_base64(data: bytes) -> str:
     return to_base64(gzip_bytes(data))
 
 
-_COMPRESSORS = {"gzip": gzip_bytes, "lzma": lzma_bytes}
+_COMPRESSORS = {"gzip": gzip_bytes, "xz": xz_bytes}
 
 
 def encode_asset(encoding: str, data: bytes) -> str:
-    """data as page text, for an encoding "<gzip|lzma>+<base64|text7>"."""
+    """data as page text, for an encoding "<gzip|xz>+<base64|text7>"."""
     compression, text = encoding.split("+")
     packed = _COMPRESSORS[compression](data)
     return to_base64(packed) if text == "base64" else text7.encode(packed)
@@ -89,7 +83,7 @@ def decode_asset(encoding: str, text: str) -> bytes:
     """The inverse, as the page does it; used by the tests."""
     compression, form = encoding.split("+")
     packed = base64.b64decode(text) if form == "base64" else text7.decode(text)
-    return gzip.decompress(packed) if compression == "gzip" else lzma.decompress(packed, format=lzma.FORMAT_ALONE)
+    return gzip.decompress(packed) if compression == "gzip" else lzma.decompress(packed)
 
 
 def decode_gzip_base64(text: str) -> bytes:

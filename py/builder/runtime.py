@@ -3,12 +3,14 @@
 import json
 from dataclasses import dataclass
 
-from builder import compress, stdlib
+from builder import compress, snapshot, stdlib, text7
 from builder.paths import CACHE_DIR, PYODIDE_DIR
 from builder.stdlib import StdlibZips
 
 # The asset name of the lazy stdlib zip (js/worker/lazy-stdlib.js has the same).
 LAZY_STDLIB = "python_stdlib_lazy.zip"
+# The asset name of Python's memory snapshot (builder/snapshot.py; js/worker/snapshot.js).
+SNAPSHOT = "pyodide-snapshot.bin"
 
 
 @dataclass(frozen=True)
@@ -16,7 +18,7 @@ class Asset:
     name: str  # the file name Pyodide's loader asks for
     encoding: str  # "<compression>+text7" (see compress.encode_asset) or "text"
     text: str  # what goes into the page
-    raw: bytes  # the bytes it decodes to
+    raw: bytes  # the bytes it decodes to (for the snapshot: its zstd stream)
 
 
 def pyodide_version() -> str:
@@ -34,21 +36,20 @@ def stdlib_zips() -> StdlibZips:
     return stdlib.stdlib_zips(CACHE_DIR)
 
 
-# How each binary asset is packed. LZMA only for the wasm: 0.9 MB smaller than gzip, for the
-# file's size budget (tests/unit/test_build.py); its decoding (~1 s in Chromium here, in the
-# worker) is what compiling the wasm waits for. The stdlib stays gzip: LZMA would save 0.3 MB but
-# its decoding runs on the same worker thread as the wasm's and added ~0.3 s to the boot
-# (bench/boot.py, 3.75 s vs 4.05 s to ready). The two JS modules stay gzip: they are needed before
-# anything can start, and native gunzip is faster than LZMA would save in size (40 KB). The lazy
-# stdlib is gzip too: it is decoded inside an import, synchronously, by Python's zlib (~0.1 s with
-# the text's decoding, for its 5.5 MB, under Node); LZMA would save ~0.6 MB of the page, but the
-# page's own decoder would take ~0.2 s more on that import.
+# How each binary asset is packed. gzip, as the browser undoes it natively (DecompressionStream):
+# the wasm is inflated as its pieces are parsed and streamed straight into
+# WebAssembly.compileStreaming (bench/boot_compare.py, 7 paired cold loads at a load average of
+# 5-6: ready 0.95 s sooner than with LZMA, whose decoder in the worker, ~1 s, was what compiling
+# waited for), for 0.9 MB more of the page than LZMA. The boot zip is gzip too: it is needed
+# before Python starts. The lazy stdlib is xz, 0.55 MB smaller than gzip: the page never inflates
+# it, Python does, with its own lzma (in the wasm), on the first import of one of its modules
+# (~0.15-0.3 s for its 5.5 MB under Node, against ~0.05 s for zlib).
 ENCODINGS = {
     "pyodide.mjs": "gzip+text7",
     "pyodide.asm.mjs": "gzip+text7",
-    "pyodide.asm.wasm": "lzma+text7",
+    "pyodide.asm.wasm": "gzip+text7",
     "python_stdlib.zip": "gzip+text7",
-    LAZY_STDLIB: "gzip+text7",
+    LAZY_STDLIB: "xz+text7",
 }
 
 
@@ -57,18 +58,30 @@ def _packed(name: str, raw: bytes) -> Asset:
     return Asset(name, encoding, compress.encode_asset(encoding, raw), raw)
 
 
-def runtime_assets(zips: StdlibZips | None = None) -> list[Asset]:
+def runtime_assets(zips: StdlibZips | None = None, sources: dict | None = None) -> list[Asset]:
+    """The runtime's assets in page order. With `sources` (the bridge package) the page restores
+    Python from a memory snapshot (builder/snapshot.py) when the build can make one: then the
+    wasm carries no data segments and the boot zip no module the snapshot has imported."""
     if not PYODIDE_DIR.exists():
         raise SystemExit("node_modules/pyodide is missing: run `npm ci` (or `make setup`) first.")
-    # In the order the worker starts on them (the page hands each over as soon as it is parsed):
-    # the two loader modules are small and must be imported before Python can start; the wasm
-    # is decoded and compiled as its pieces come; the stdlib is needed last, and the lazy stdlib
-    # only on the import of a module outside the boot zip (js/worker/lazy-stdlib.js).
-    files = {name: (PYODIDE_DIR / name).read_bytes() for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")}
-    assets = [_packed(name, raw) for name, raw in files.items()]
-    lock = minimal_lockfile()
-    assets.append(Asset("pyodide-lock.json", "text", lock.decode(), lock))
     zips = zips or stdlib_zips()
-    assets.append(_packed("python_stdlib.zip", zips.boot))
+    files = {name: (PYODIDE_DIR / name).read_bytes() for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")}
+    snap = snapshot.snapshot_asset(zips.boot, sources) if sources is not None else None
+    boot = zips.boot
+    # In the order the worker needs them (the page hands each over as soon as it is parsed): the
+    # two loader modules (and the lock file) are small and must be imported before Python can
+    # start; the snapshot
+    # (its decoding takes longest) and the wasm (compiled as its pieces come); then the boot
+    # zip, needed last; the lazy stdlib only on the import of a module outside the boot zip and
+    # the snapshot (js/worker/lazy-stdlib.js).
+    lock = minimal_lockfile()
+    assets = [_packed(name, files[name]) for name in ("pyodide.mjs", "pyodide.asm.mjs")]
+    assets.append(Asset("pyodide-lock.json", "text", lock.decode(), lock))
+    if snap is not None:
+        assets.append(Asset(SNAPSHOT, "zst+text7", text7.encode(snap.packed), snap.packed))
+        files["pyodide.asm.wasm"] = snapshot.strip_data(files["pyodide.asm.wasm"])
+        boot = snapshot.page_boot_zip(zips.boot, snap.imported)
+    assets.append(_packed("pyodide.asm.wasm", files["pyodide.asm.wasm"]))
+    assets.append(_packed("python_stdlib.zip", boot))
     assets.append(_packed(LAZY_STDLIB, zips.lazy))
     return assets

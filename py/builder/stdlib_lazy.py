@@ -5,16 +5,17 @@ carries Pyodide's whole stdlib as .pyc in two zips: the boot zip (/lib/python314
 boot, the bridge and common scripts import) and the lazy zip, which the page keeps compressed
 until a module of it is imported. Once Python is up, the worker calls
 
-    install(fetch)     # fetch() -> the lazy zip, gzip-compressed (a JS Uint8Array or bytes)
+    install(fetch)     # fetch() -> the lazy zip, xz- or gzip-compressed (a JS Uint8Array or bytes)
 
 (js/worker/lazy-stdlib.js). That appends a finder to sys.meta_path, after the path finder, so the
 boot zip answers first and the finder sees only the names it does not hold. For a name of the
 lazy zip (the boot zip's manifest lists them) the finder, the first time, decompresses the zip
-(zlib in wasm: ~50 ms for its ~6 MB), writes it beside the boot zip and appends it to sys.path;
+(the page's is xz: Python's lzma in wasm, ~0.15-0.3 s for its ~6 MB under Node; a gzip one, as
+the build's tools hand it, zlib: ~50 ms), writes it beside the boot zip and appends it to sys.path;
 then it finds the module there like any zip on sys.path. A name in neither zip is left to the
 next finder, and the import fails as it would anywhere.
 
-It imports only what Pyodide's boot has loaded already (json, sys, zlib, importlib.machinery).
+It imports only what Pyodide's boot has loaded already (json, sys, zlib, lzma, importlib.machinery).
 """
 
 import json
@@ -50,7 +51,7 @@ class LazyStdlibFinder:
             packed = self.fetch()
             packed = packed.to_bytes() if hasattr(packed, "to_bytes") else bytes(packed)
             with open(self.path, "wb") as f:
-                f.write(zlib.decompress(packed, wbits=31))  # 31: a gzip stream
+                f.write(_decompress(packed))
         except Exception as exc:
             raise ImportError(f"the guide's Python could not load the rest of its standard library "
                               f"to import {fullname!r}: {type(exc).__name__}: {exc}", name=fullname) from exc
@@ -58,6 +59,14 @@ class LazyStdlibFinder:
         self.fetch = None  # the packed bytes can go
         sys.path_importer_cache.pop(self.path, None)
         sys.path.append(self.path)  # for pkgutil and the like; imports come through here anyway
+
+
+def _decompress(packed):
+    if packed[:6] == b"\xfd7zXZ\x00":  # an xz stream
+        import lzma
+
+        return lzma.decompress(packed)
+    return zlib.decompress(packed, wbits=31)  # 31: a gzip stream
 
 
 def install(fetch):

@@ -38,10 +38,21 @@ HOLD_BOOT = """
 # Deep equality as the page sees values: typed arrays by type and bytes, numbers by Object.is
 # (NaN equals NaN, -0 differs from 0), undefined-valued keys count. Returns the paths that differ.
 # A wall-clock timing (trace's elapsed_ms: how long the run took, not what it computed; no
-# chapter shows it) is only required to be a number on both sides.
+# chapter shows it) is only required to be a number on both sides. A trace event's frame and
+# parent are id()s of Python frames, i.e. memory addresses: handles that link the events, which
+# differ between two interpreters whose heaps differ (the page's Python is restored from a
+# snapshot, the recording's started cold); they must pair one to one, the same on both sides.
 COMPARE = """
-window.__sameAnswer = (a, b, path = '$', out = []) => {
+window.__sameAnswer = (a, b, path = '$', out = [], ids = {ab: new Map(), ba: new Map()}) => {
   if (out.length > 20) return out;
+  if (/\\.(frame|parent)$/.test(path) && typeof a === 'number' && typeof b === 'number') {
+    const x = ids.ab.get(a);
+    const y = ids.ba.get(b);
+    if ((x !== undefined && x !== b) || (y !== undefined && y !== a)) out.push(`${path}: handles pair differently`);
+    ids.ab.set(a, b);
+    ids.ba.set(b, a);
+    return out;
+  }
   if (/\\.elapsed_ms$/.test(path)) {
     if (typeof a !== 'number' || typeof b !== 'number') out.push(`${path}: not a number`);
     return out;
@@ -57,7 +68,7 @@ window.__sameAnswer = (a, b, path = '$', out = []) => {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
     for (const k of keys) {
       if ((k in a) !== (k in b)) out.push(`${path}.${k} (missing on one side)`);
-      else window.__sameAnswer(a[k], b[k], `${path}.${k}`, out);
+      else window.__sameAnswer(a[k], b[k], `${path}.${k}`, out, ids);
     }
     return out;
   }

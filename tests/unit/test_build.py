@@ -11,7 +11,7 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from builder import csp, runtime
+from builder import csp, runtime, snapshot, text7
 from builder.build import build, python_sources
 from builder.compress import decode_asset, decode_gzip_base64
 from builder.first_frame import ScriptSetupError
@@ -51,8 +51,8 @@ def block(blocks, **wanted):
 
 def test_one_file_with_everything(page, blocks):
     names = {attrs.get("data-asset") for attrs, _ in blocks} - {None}
-    assert names == {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json",
-                     "python_stdlib_lazy.zip"}
+    assert names == {"pyodide.mjs", "pyodide.asm.mjs", "pyodide-snapshot.bin", "pyodide.asm.wasm", "python_stdlib.zip",
+                     "pyodide-lock.json", "python_stdlib_lazy.zip"}
     embedded = {attrs.get("data-embedded") for attrs, _ in blocks} - {None}
     assert embedded == {"build-info", "default-script", "python-sources", "dataset", "first-frame", "worker-source",
                         "editor-module", "checkpoints"}  # checkpoints: only for the default script and data
@@ -69,10 +69,13 @@ def test_page_script_runs_before_the_runtime_is_parsed(blocks):
     page_at = kinds.index("module")
     assert {"async", "data-page"} <= blocks[page_at][0].keys()  # page-snapshot.js finds it by data-page
     before, after = set(kinds[:page_at]), kinds[page_at + 1:]
-    assert before == {"build-info", "default-script", "dataset", "first-frame", "python-sources", "worker-source"}
+    # The worker's source and the line that starts it come first, in the head (py/builder/build.py).
+    assert kinds[:2] == ["worker-source", "text/javascript"] and "data-start" in blocks[1][0]
+    assert before == {"worker-source", "text/javascript", "build-info", "default-script", "dataset", "first-frame",
+                      "python-sources"}
     runtime = list(dict.fromkeys(after[:-2]))  # a large asset's pieces are consecutive blocks
-    assert runtime == ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json", "python_stdlib.zip",
-                       "python_stdlib_lazy.zip"]
+    assert runtime == ["pyodide.mjs", "pyodide.asm.mjs", "pyodide-lock.json", "pyodide-snapshot.bin",
+                       "pyodide.asm.wasm", "python_stdlib.zip", "python_stdlib_lazy.zip"]
     assert after[-2:] == ["checkpoints", "editor-module"]  # read once the page is parsed
 
 
@@ -83,11 +86,25 @@ def asset(blocks, name):
     return encodings.pop(), block(blocks, **{"data-asset": name})
 
 
-@pytest.mark.parametrize("name", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"])
+@pytest.mark.parametrize("name", ["pyodide.mjs", "pyodide.asm.mjs"])
 def test_runtime_assets_decode_to_the_pinned_package(blocks, name):
     encoding, text = asset(blocks, name)
     assert encoding == runtime.ENCODINGS[name]
     assert decode_asset(encoding, text) == (PYODIDE_DIR / name).read_bytes()
+
+
+def test_the_wasm_is_the_pinned_one_and_its_data_is_in_the_snapshot(blocks):
+    """The page restores Python from the build's snapshot: its wasm is the package's without the
+    data segments, whose bytes come first in the snapshot (builder/snapshot.py)."""
+    wasm = (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes()
+    encoding, text = asset(blocks, "pyodide.asm.wasm")
+    assert encoding == runtime.ENCODINGS["pyodide.asm.wasm"]
+    assert decode_asset(encoding, text) == snapshot.strip_data(wasm)
+    encoding, text = asset(blocks, "pyodide-snapshot.bin")
+    assert encoding == "zst+text7"
+    image, pyodide_snapshot = snapshot.unpack(text7.decode(text))
+    assert image == snapshot.data_image(wasm)
+    assert pyodide_snapshot[:4] == snapshot.PYODIDE_MAGIC.to_bytes(4, "little")
 
 
 # The budget for the whole file (issue "Any microgpt", which brought the whole stdlib): the page must
@@ -118,9 +135,18 @@ def test_pinned_pyodide_version():
     assert package["devDependencies"]["pyodide"] == runtime.pyodide_version() == "314.0.7"
 
 
+def test_the_boot_stages_say_python_is_restored_from_the_snapshot(page):
+    """Nothing precomputed without saying so: the hero's stage names the build's snapshot."""
+    assert "Restore Python (started when this page was built, a snapshot)" in page
+    assert "Start the Python interpreter" not in page
+
+
 def test_stdlib_is_the_one_the_build_made(blocks):
+    """The lazy zip whole; the boot zip without what the snapshot has imported."""
     zips = runtime.stdlib_zips()
-    assert decode_asset(*asset(blocks, "python_stdlib.zip")) == zips.boot
+    made = snapshot.snapshot_asset(zips.boot, python_sources())
+    assert made is not None and "json/__init__.pyc" in made.imported
+    assert decode_asset(*asset(blocks, "python_stdlib.zip")) == snapshot.page_boot_zip(zips.boot, made.imported)
     assert decode_asset(*asset(blocks, "python_stdlib_lazy.zip")) == zips.lazy
 
 
