@@ -35,7 +35,7 @@ export function createStopper({ rpc, keeper, badge, consolePanel, onStopping, on
   button.addEventListener('click', () => stop('button'));
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || e.defaultPrevented || !isBusy()) return;
-    if (document.querySelector('dialog[open], .modal[open], .modal:not([hidden])')) return;
+    if (document.querySelector('dialog[open]')) return; // Escape closes the dialog first
     e.preventDefault();
     stop('key');
   });
