@@ -17,7 +17,8 @@ import { el } from './ui/dom.js';
 import { bytesToBase64 } from './worker/decode.js';
 
 const BUSY_AFTER_MS = 700;
-const SPARE_AFTER_IDLE_MS = 2500; // the spare boots once Python has been idle this long
+const SPARE_AFTER_IDLE_MS = 1000; // the spare boots once Python has been idle this long,
+const SPARE_WHEN_BUSY_MS = 150; // or once a call has run this long (it may never return)
 
 export function createStopper({ rpc, keeper, badge, consolePanel, onStopping, onRestored }) {
   const text = badge.querySelector('.runtime-text');
@@ -61,7 +62,8 @@ export function createStopper({ rpc, keeper, badge, consolePanel, onStopping, on
     // run), or at once when a call runs long: Stop then swaps to a worker that is ready.
     if (since != null) idleSince = performance.now();
     const idleLong = since == null && performance.now() - idleSince > SPARE_AFTER_IDLE_MS;
-    if ((idleLong || busy) && !rpc.hasSpare && !stopping) rpc.prepareRestart();
+    const busyLong = since != null && performance.now() - since > SPARE_WHEN_BUSY_MS;
+    if ((idleLong || busyLong) && !rpc.hasSpare && !stopping) rpc.prepareRestart();
   }, 250);
 
   async function stop(reason) {

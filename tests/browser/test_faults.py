@@ -50,6 +50,11 @@ def steps_drawn(page):
     return page.evaluate(f"() => Number(document.querySelector('{LIVE}').dataset.steps || 0)")
 
 
+# Python answering again after a Stop, and Python busy long enough to offer Stop.
+BACK = "() => window.microgptGuide.status.state === 'ready' && document.querySelector('.runtime-stop').hidden"
+BUSY = "() => window.microgptGuide.status.state === 'ready' && !document.querySelector('.runtime-stop').hidden"
+
+
 def python_step(rec):
     return rec.call("info")["result"]["step"]
 
@@ -68,7 +73,7 @@ def test_stop_during_an_endless_step_keeps_every_completed_step(open_page, built
     page.screenshot(path=str(artifacts / "faults-busy.png"))
     t0 = time.monotonic()
     page.click(".runtime-stop")
-    wait_until(page, "() => window.microgptGuide.status.state === 'ready' && document.querySelector('.runtime-stop').hidden")
+    wait_until(page, BACK)
     assert python_step(rec) == 2  # the model as it was after the last completed step
     print(f"Stop -> Python back with step 2: {time.monotonic() - t0:.2f} s (bench/restart.py has the figure)")
     wait_until(page, f"() => document.querySelector('{LIVE}').dataset.steps === '2'")  # and its loss curve
@@ -77,9 +82,9 @@ def test_stop_during_an_endless_step_keeps_every_completed_step(open_page, built
 
     # Esc stops too, and so does the handle tests use: each time the model comes back as it was.
     train(page, "1")
-    wait_until(page, "() => window.microgptGuide.status.state === 'ready' && !document.querySelector('.runtime-stop').hidden")
+    wait_until(page, BUSY)
     page.keyboard.press("Escape")
-    wait_until(page, "() => window.microgptGuide.status.state === 'ready' && document.querySelector('.runtime-stop').hidden")
+    wait_until(page, BACK)
     assert python_step(rec) == 2
     ms = page.evaluate("() => window.microgptGuide.stop().then((r) => r.ms)")
     assert ms > 0 and python_step(rec) == 2
@@ -128,7 +133,7 @@ def test_out_of_memory_in_a_step_fails_fast_and_keeps_the_model(open_page, built
                      " && document.querySelector('#console-body').textContent.includes('Python is back')", timeout=30)
     print(f"MemoryError and restart within {time.monotonic() - t0:.1f} s of Train")
     assert time.monotonic() - t0 < 40
-    wait_until(page, f"() => !document.querySelector('[data-live=training] .tr-error').hidden")
+    wait_until(page, "() => !document.querySelector('[data-live=training] .tr-error').hidden")
     assert "MemoryError" in page.inner_text("[data-live=training] .tr-error")
     assert python_step(rec) == 2
     assert rec.call("eval", {"code": "len(params)"})["result"]["repr"] == "4192"  # Python works
