@@ -21,13 +21,15 @@ EDIT = {"n_embd": "32", "n_head": "8"}
 PARAMS_BEFORE, PARAMS_AFTER = 4192, 14528
 FIRST_LOSS = "3.3660"
 
-# (step, args). The order is a learner's: the glossary from the chapter list, train, sample, step
+# (step, args). The order is a learner's: the glossary from the chapter list, train, Stop an
+# endless call (the trained step is kept), sample, step
 # through, edit, a module of the lazy stdlib; offline last, as its probe is the one request the page
 # is meant to refuse.
 PLAN = [
     ("ready", {"bootTimeoutMs": BOOT_TIMEOUT_S * 1000}),
     ("glossaryLink", {"pollMs": 100}),
     ("train", {}),
+    ("stop", {}),
     ("sample", {}),
     ("forward", {}),
     ("edit", {"fields": EDIT}),
@@ -86,6 +88,10 @@ def check(engine: str, results: dict) -> None:
     assert train["progress"].startswith("step 1 / 1000"), train
     # Scroll anchoring (native, or js/ui/scroll-anchor.js in WebKit) kept the chapter in place.
     assert abs(train["moved"]) <= 8, train
+
+    stop = results["stop"]  # the step trained just before survives the worker's restart
+    assert stop["stepBefore"] == 1 and stop["step"] == 1 and stop["stoppedAt"] == 1, stop
+    assert stop["endless"] == "WorkerRestarted" and stop["state"] == "ready" and stop["console"], stop
 
     sample = results["sample"]
     assert sample["seed"] != sample["seedBefore"], sample

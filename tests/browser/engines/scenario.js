@@ -104,6 +104,19 @@ async (step, args = {}) => {
       };
     },
 
+    // Stop while Python never returns (a learner's endless loop): the worker is ended, a fresh
+    // one takes over, and the model comes back as it was after the last completed step.
+    async stop() {
+      const guide = window.microgptGuide;
+      const stepBefore = (await guide.call('info', {})).step;
+      const endless = guide.call('eval', { code: 'while True: pass' }).then(() => 'returned', (e) => e?.type ?? String(e));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const stopped = await guide.stop();
+      const info = await guide.call('info', {});
+      return { stepBefore, step: info.step, stoppedAt: stopped.step, endless: await endless, state: guide.status.state,
+        msBack: Math.round(stopped.ms), console: text('#console-body').includes('Python is back') };
+    },
+
     // Chapter 7: "Sample again" draws the next seeded name with the script's sampling loop.
     async sample() {
       show('inference');
