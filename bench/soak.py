@@ -26,7 +26,8 @@ def memory(page):
 def show(label, m):
     mb = lambda b: f"{b / 2**20:.1f} MB" if b is not None else "n/a"  # noqa: E731
     print(f"{label:>22}: wasm heap {mb(m['wasm_bytes'])} (limit {mb(m['limit_bytes'])}), "
-          f"{m['allocated_blocks']:,} allocated blocks, {m['objects']:,} objects, "
+          # sys.getallocatedblocks() is 0 where CPython's own allocator is not used (Pyodide's).
+          f"{m['allocated_blocks'] or 'uncounted'} allocated blocks, {m['objects']:,} objects, "
           f"page JS heap {mb(m['page_js_bytes'])}")
 
 
