@@ -109,6 +109,9 @@ class Session:
         script reads it; (runner, data file)."""
         runner = Runner(source, filename, workdir, self.emit)
         path = datafile.data_file(runner.program.tree)
+        # A file the script names in plain text and that is not its data set (a config file)
+        # is simply missing: only a path computed at run time may be the data set's.
+        named, _ = datafile.scan(runner.program.tree)
         tried = []
         while True:
             os.makedirs(workdir, exist_ok=True)
@@ -121,7 +124,7 @@ class Session:
                 wanted = exc.filename
                 if (exc.type != "FileNotFoundError" or text is None or not wanted
                         or os.path.isabs(wanted) or wanted in tried or wanted == path
-                        or len(tried) >= DATA_FILE_TRIES):
+                        or os.path.normpath(wanted) in named or len(tried) >= DATA_FILE_TRIES):
                     raise
                 tried.append(path)
                 path = os.path.normpath(wanted)

@@ -21,7 +21,13 @@ DATA_SUFFIXES = (".txt", ".jsonl", ".json", ".csv", ".tsv", ".text", ".dat")
 
 def scan(tree):
     """(paths the script reads, paths it writes), relative, in source order, no repeats."""
-    reads, writes = [], []
+    reads, writes, _ = _scan(tree)
+    return reads, writes
+
+
+def _scan(tree):
+    """scan()'s reads and writes, and the paths a download writes to (urlretrieve's target)."""
+    reads, writes, downloads = [], [], []
     names = _path_names(tree)
 
     def const_path(node):
@@ -29,9 +35,10 @@ def scan(tree):
             return names[node.id]
         return _const_path(node)
 
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
+    # ast.walk goes breadth first: a shallow read (a config file at the top level) would come
+    # before the data set read in a comprehension. Source order is what the reader sees.
+    calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
+    for node in calls:
         name = _func_name(node.func)
         if name == "open" and node.args:
             path = const_path(node.args[0])
@@ -46,6 +53,7 @@ def scan(tree):
             writes.append(const_path(node.args[1]))
         elif name == "urlretrieve" and len(node.args) >= 2:
             reads.append(const_path(node.args[1]))
+            downloads.append(const_path(node.args[1]))
         elif name in READERS and node.args:
             reads.append(const_path(node.args[0]))
         elif name == "add_argument":
@@ -56,12 +64,16 @@ def scan(tree):
                         reads.append(path)
     writes = _clean(writes)
     reads = [p for p in _clean(reads) if p not in writes]
-    return reads, writes
+    return reads, writes, [p for p in _clean(downloads) if p in reads]
 
 
 def data_file(tree, default="input.txt"):
-    """The file to put the data set in: the first path the script reads that looks like data."""
-    reads, _ = scan(tree)
+    """The file to put the data set in: where the script downloads its data set to if it does
+    (microgpt.py's `urlretrieve(url, 'input.txt')`), else the first path it reads, in source
+    order, that looks like data."""
+    reads, _, downloads = _scan(tree)
+    if downloads:
+        return downloads[0]
     for path in reads:
         if path.endswith(DATA_SUFFIXES):
             return path

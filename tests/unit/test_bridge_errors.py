@@ -39,6 +39,22 @@ def test_exception_in_setup_shows_only_the_script(driver):
     assert "oops = vocab_size / 0" in err["traceback"]  # the source line is shown
 
 
+def test_a_missing_config_file_is_named_and_the_data_set_stays_where_the_script_reads_it(driver):
+    # The script names the file in plain text: it is missing, not where the data set goes (the
+    # data set stays in input.txt, so the script's download branch never runs).
+    source = insert_after(SCRIPT, r"vocab_size = ", "settings = open('settings.json').read()")
+    err = driver.error("load", source=source, dataset="ab\ncd\n")
+    assert err["type"] == "FileNotFoundError" and "settings.json" in err["message"], err
+    assert err["line"] == line_of(source, "open('settings.json')")
+
+
+def test_a_data_file_computed_at_run_time_gets_the_data_set(driver):
+    source = "name = 'na' + 'mes.dat'\ndocs = [l.strip() for l in open(name) if l.strip()]\nprint(len(docs), docs[0])\n"
+    driver.load(source=source, dataset="ab\ncd\n")
+    printed = "".join(payload.get("text", "") for kind, payload in driver.out if kind == "stdout")
+    assert "put its data set in names.dat" in printed and "2 ab" in printed, printed
+
+
 def test_failed_load_keeps_the_previous_model(loaded):
     loaded.call("step", count=2)
     before = loaded.call("params")["data"]

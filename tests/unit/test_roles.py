@@ -108,3 +108,14 @@ def test_data_file_is_the_first_read_that_looks_like_data():
         == "names.jsonl"
     assert datafile.data_file(ast.parse("docs = open('corpus')")) == "corpus"
     assert datafile.data_file(ast.parse("print(1)")) == "input.txt"
+
+
+def test_data_file_is_where_the_script_downloads_its_data_or_the_first_read_in_source_order():
+    # A config file read at the top level is shallower in the tree than the data set read in a
+    # comprehension: the order is the source's, and a download's target wins.
+    ordered = "docs = [l.strip() for l in open('names.txt')]\nsettings = open('settings.json').read()"
+    assert datafile.data_file(ast.parse(ordered)) == "names.txt"
+    downloaded = ("import json, os, urllib.request\nconfig = json.load(open('config.json'))\n"
+                  "if not os.path.exists('input.txt'):\n    urllib.request.urlretrieve('https://x/y', 'input.txt')\n"
+                  "docs = [l for l in open('input.txt')]")
+    assert datafile.data_file(ast.parse(downloaded)) == "input.txt"
