@@ -91,7 +91,7 @@ export class ScaleControl {
       ? `Query ${query} (“${labels[query]}”) puts all its weight on key ${Math.min(key, query)} (“${labels[Math.min(key, query)]}”): click another cell of the heatmap to pick another key.`
       : '';
     this.keyNote.hidden = this.kind !== 'hard';
-    const weightRow = (w, cls) => w.map((x, t) => el('td', null, el('span', { className: `at-num ${cls}`, title: pyRepr(x), dataset: { key: String(t) } }, formatProb(x))));
+    const weightRow = (w, cls) => w.map((x, t) => el('td', null, el('span', { className: `at-num ${cls}`, title: pyRepr(x), dataset: { key: String(t) } }, x === 0 ? '0' : formatProb(x))));
     const weights = el('table', 'at-compare', [
       el('thead', null, el('tr', null, [el('th', null, 'key'), ...labels.slice(0, baseRec.weights.length).map((c) => el('th', null, c))])),
       el('tbody', null, [
