@@ -3,8 +3,9 @@
 // attention is in (the answer's `func`), by role: query, keys, values, scores, weights, out, with
 // the script's own names for them in `names` and their lines in `lines`. This section draws them:
 // every head of a layer as a small heatmap, arrows for the picked head, one score taken apart,
-// and a slider that rescales the picked head's scores (the bridge's `scale` intervention) to show
-// the effect on the head's output and on the next-token probabilities.
+// and a change of the picked head (or of every head) made by the bridge inside the running script
+// (its `scale`, `onehot` and `zero` interventions: attention-scale.js) to show the effect on the
+// head's output and, in the bridge's numbers, on every next-token probability (attention-effect.js).
 //
 // Data changed = a script (re)loaded (update), a training step ('step'), any other change of
 // the parameters ('model-changed'), or a new word: the words' attention is fetched again
@@ -76,8 +77,8 @@ function buildView() {
   const headsCard = liveCard({ title: 'Every head\'s attention weights', term: 'attention-head', action: link.button, className: 'at-heads-card' });
   const arrowsCard = liveCard({ title: 'Where each query looks', className: 'at-arrows-card' });
   const dotCard = liveCard({ title: 'One score, step by step', className: 'at-dot-card' });
-  const scaleCard = liveCard({ title: 'Flatten or sharpen the picked head', className: 'at-scale-card' });
-  scaleCard.body.append(el('p', 'live-card-note', 'The slider multiplies this head\'s scores inside the running script, before its next line turns them into weights: 0 makes every score equal, 1 leaves the script as it is, larger values push the weight onto the top key.'));
+  const scaleCard = liveCard({ title: 'Change the picked head, watch the prediction', className: 'at-scale-card' });
+  scaleCard.body.append(el('p', 'live-card-note', 'Each change is made inside the running script, on the picked head\'s own numbers, and the script runs on to its prediction: scale the scores before its next line turns them into weights (0 makes every score equal, larger values push the weight onto the top key), put all the weight on one key, or set the weights to 0 so the head adds nothing. The numbers below say how much the prediction moved.'));
 
   view = {
     input, message, layers, link,
@@ -172,7 +173,8 @@ function pick(change) {
   Object.assign(picked, change);
   for (const b of view.layers.children) b.setAttribute('aria-pressed', String(Number(b.dataset.layer) === picked.layer));
   render();
-  if (before.layer !== picked.layer || before.head !== picked.head || before.query !== picked.query) fetchScaled();
+  const keyMatters = view.scale.kind === 'hard' && before.key !== picked.key;
+  if (keyMatters || before.layer !== picked.layer || before.head !== picked.head || before.query !== picked.query) fetchScaled();
 }
 
 // The script's label for the token at each position of the word (the answer's `labels`).
@@ -196,23 +198,27 @@ function vocabLabels() {
 
 function fetchScaled() {
   if (!data) return;
-  const { layer, head, query } = picked;
-  const amount = view.scale.amount;
+  const { layer, head, query, key } = picked;
+  const intervention = view.scale.intervention(picked);
+  const what = view.scale.describe({ layer, head, key: Math.min(key, query), nLayer: data.n_layer, labels: labels() });
+  const every = view.scale.every;
   const show = (answer) => {
     if (answer.word !== data.word) return; // a newer word arrived meanwhile: its own fetch follows
     counts.scaled += 1;
     frame.live.dataset.scaled = String(counts.scaled);
-    frame.live.dataset.amount = String(amount);
+    frame.live.dataset.amount = String(view.scale.amount);
+    frame.live.dataset.change = intervention ? `${intervention.kind}${every ? ':every' : ''}` : 'none';
     const changed = answer.intervened ?? answer.base;
     view.scale.show({
       baseRec: data.base.heads[layer][head][query], newRec: changed.heads[layer][head][query],
       baseProbs: data.base.probs[query], newProbs: changed.probs[query],
-      labels: labels(), vocabLabels: vocabLabels(), target: data.tokens[query + 1], query, names: data.names,
+      labels: labels(), vocabLabels: vocabLabels(), target: data.tokens[query + 1], query, key, names: data.names,
+      effect: answer.intervened?.effect?.[query] ?? null, what, every,
     });
   };
-  if (amount === 1) { show(data); return; } // × 1 is the script unchanged: nothing to ask
+  if (!intervention) { show(data); return; } // × 1 is the script unchanged: nothing to ask
   view.scale.busy('Running the script with the change…');
-  ctx.rpc.latest('attention:scale', 'attention', { word: data.word, intervention: { layer, head, kind: 'scale', amount } }).then(show, (error) => {
+  ctx.rpc.latest('attention:scale', 'attention', { word: data.word, intervention }).then(show, (error) => {
     if (error?.type === 'Superseded') return;
     view.scale.busy(`Could not run with the change: ${error?.message ?? error}`);
   });

@@ -2,7 +2,9 @@
 // document, counted by operation, and an explorer that walks it from the loss down, one node's
 // children at a time. The bridge builds it with the training loop's own forward and backward and
 // puts the model back afterwards (bridge/lossgraph.py): looking never trains. A parameter's
-// colour is its matrix's role in the model (parameters-roles.js), not its name.
+// colour is its matrix's role in the model (parameters-roles.js), not its name. Every node says
+// which line of the script made it and in which function, and the path names the stages it
+// passes, from where the bridge saw each node made while it built the graph (bridge/origins.py).
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
 import { renderFacts, renderStatus } from '../ui/facts.js';
@@ -49,13 +51,14 @@ export class LossGraphPanel {
     this.ops = el('div', 'ag-ops');
     this.walkButton = el('button', { type: 'button', className: 'ag-walk' }, 'Walk to the token embedding');
     this.walkButton.addEventListener('click', () => this.walk());
+    this.stages = el('p', { className: 'ag-stages', hidden: true });
     this.trailList = el('ol', { className: 'ag-trail', 'aria-label': 'Path from the loss' });
     this.children = el('div', 'ag-children');
     this.explorer = el('div', 'ag-explorer', [
       el('div', 'ag-explorer-head', [el('h4', null, 'Walk it from the loss'), this.walkButton]),
       el('p', 'ag-explorer-hint', 'Click a child to step down to it; click a node on the path to go back up. '
-        + 'Numbers on the right of each child: the local gradient along its edge.'),
-      this.trailList, this.children,
+        + 'Numbers on the right of each child: the local gradient along its edge. Under each node: the line of the script that made it, in which function.'),
+      this.stages, this.trailList, this.children,
     ]);
     this.explorer.hidden = true;
     this.intro = el('p', 'ag-loss-intro');
@@ -206,16 +209,41 @@ export class LossGraphPanel {
       ? `${current.label} is a parameter: a leaf. Its grad, ${shortNumber(current.grad)}, is what the script's update uses to move it.`
       : 'A leaf: a plain number the script wrapped in a node. Nothing below it.')]));
     this.children.dataset.parent = current.id;
+    this.renderStages();
     this.trailList.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
     this.trailList.scrollTop = this.trailList.scrollHeight;
   }
 
+  // The stages the path passes, from the loss down (each node's `origin.stage`, from where the
+  // script made it: bridge/origins.py), and the matrix of the parameter it ends on.
+  renderStages() {
+    const stages = [];
+    for (const node of this.trail) {
+      const stage = node.origin?.stage ?? matrixOfLabel(node.label);
+      if (stage && stages.at(-1) !== stage) stages.push(stage);
+    }
+    this.stages.hidden = stages.length < 2;
+    this.stages.replaceChildren(el('span', 'k', 'The path passes: '), ...stages.flatMap((stage, i) => [
+      i ? el('span', 'ag-stage-arrow', ' → ') : null,
+      el('span', { className: 'ag-stage', dataset: { stage } }, stage),
+    ]).filter(Boolean));
+  }
+
   nodeRow(node, role, current, localGrad) {
     const flow = role === 'loss' ? 'loss' : flowOf(node.label, this.roles);
-    const name = role === 'loss' ? 'loss' : node.label ?? `#${node.id}`;
+    const where = node.origin;
+    const name = role === 'loss' ? 'loss' : node.label ?? where?.stage ?? `#${node.id}`;
+    const made = where ? `made by line ${where.line}, in ${where.func === 'training loop' ? 'the training loop' : where.func}`
+      + `${where.via?.length ? ` (called from ${where.via.map((v) => `${v.func} line ${v.line}`).join(', ')})` : ''}: ${where.text}` : '';
     const parts = [
       el('span', 'ag-node-op', opBadge(node.op) ?? '•'),
-      el('span', 'ag-node-name', name),
+      el('span', 'ag-node-name', [
+        el('span', 'ag-node-title', name),
+        where ? el('span', { className: 'ag-node-where', dataset: { line: String(where.line), func: where.func } }, [
+          el('span', 'ag-node-line', `line ${where.line} · ${where.func}`),
+          el('code', 'ag-node-code', where.text),
+        ]) : null,
+      ]),
       el('span', 'ag-node-num', [el('span', 'k', 'data '), shortNumber(node.data)]),
       el('span', 'ag-node-num grad', [el('span', 'k', 'grad '), shortNumber(node.grad)]),
     ];
@@ -223,9 +251,9 @@ export class LossGraphPanel {
     const row = el('button', {
       type: 'button',
       className: `ag-node ${flow ? `ag-flow-${flow}` : ''} ${current ? 'current' : ''}`.trim(),
-      title: `${name}: op ${node.op}, data ${pyRepr(node.data)}, grad ${pyRepr(node.grad)}`
+      title: `${name} (#${node.id}): op ${node.op}, data ${pyRepr(node.data)}, grad ${pyRepr(node.grad)}`
         + (localGrad !== undefined ? `, local gradient ${pyRepr(localGrad)}` : '')
-        + (node.n_children ? `, ${node.n_children} children` : ''),
+        + (node.n_children ? `, ${node.n_children} children` : '') + (made ? `; ${made}` : ''),
       dataset: { id: node.id, grad: node.grad, data: node.data },
     }, parts);
     return row;

@@ -14,7 +14,8 @@ function. When the out statement finishes, the head's locals are copied out. Lay
 are counted: the anchors of one model call come layer by layer, `heads` to a layer (the heads
 per layer as the trace's outline counted them).
 
-Interventions change the running script's frame for one layer and head, nothing else:
+Interventions change the running script's frame for one layer and head (or, with `every`, for
+every layer and head at once), nothing else:
   scale    the scores are multiplied by `amount` right after their statement, and the script's
            own softmax turns them into weights (0: uniform, large: a hard choice)
   uniform, onehot, zero   the weights are replaced, right after their statement, by a blend
@@ -193,6 +194,10 @@ def check_intervention(lay, iv):
         if not isinstance(val, int) or not 0 <= val < limit:
             raise ScriptError("ValueError", f"{key} must be 0..{limit - 1}, not {val!r}")
         out[key] = val
+    every = iv.get("every", False)  # every layer and head at once (layer and head then ignored)
+    if not isinstance(every, bool):
+        raise ScriptError("ValueError", f"every must be true or false, not {every!r}")
+    out["every"] = every
     for key in ("query", "key"):  # optional: one query position only; onehot's target key
         if iv.get(key) is not None:
             out[key] = int(iv[key])
@@ -236,7 +241,7 @@ def _run(roles, lay, word, iv):
 
     def targeted():
         layer, head = here()
-        return (iv is not None and (layer, head) == (iv["layer"], iv["head"])
+        return (iv is not None and (iv["every"] or (layer, head) == (iv["layer"], iv["head"]))
                 and iv.get("query") in (None, state["pos"]))
 
     def new_call():
@@ -317,6 +322,31 @@ def _run(roles, lay, word, iv):
             "loss": sum(known) / len(known) if known else None, "how": state["how"]}
 
 
+def effect(base, changed):
+    """How much the change moved the model's prediction, position by position: `change[t]` is
+    the probability of token t with the change minus without (signed), `largest` the token it
+    moved most, and the loss term of the position's target before and after. The page quotes
+    these numbers as they are: a head that barely matters shows a small number."""
+    out = []
+    for pos, (before, after) in enumerate(zip(base["probs"], changed["probs"], strict=True)):
+        if before is None or after is None:
+            out.append(None)
+            continue
+        change = [a - b for a, b in zip(after, before, strict=True)]
+        top = max(range(len(change)), key=lambda t: abs(change[t]))
+        out.append({
+            "pos": pos,
+            "change": change,
+            "largest": {"token": top, "change": change[top], "before": before[top],
+                        "after": after[top]},
+            # Half the sum of the absolute changes: how much probability moved between tokens.
+            "moved": sum(abs(c) for c in change) / 2,
+            "loss_before": base["losses"][pos],
+            "loss_after": changed["losses"][pos],
+        })
+    return out
+
+
 def capture(roles, word, intervention=None):
     """Attention of every layer and head at every position of `word`, with and without a change.
 
@@ -339,6 +369,7 @@ def capture(roles, word, intervention=None):
     changed = _run(roles, lay, word, iv) if iv else None
     if changed is not None:
         iv = dict(iv, how=changed.pop("how"))
+        changed["effect"] = effect(base, changed)
     first = next((h[0] for layer in base["heads"] for h in layer if h), None)
     vocab = roles.vocab
     return {

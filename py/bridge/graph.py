@@ -205,10 +205,10 @@ def summary(root, roles):
     return dict(entry["summary"])
 
 
-def _describe(entry, node):
+def _describe(entry, node, origin=None):
     nodes = entry["nodes"]
     op = infer_op(node, nodes)
-    return {
+    out = {
         "id": entry["index"][id(node)],
         "data": nodes.value(node),
         "grad": nodes.grad_of(node),
@@ -216,10 +216,14 @@ def _describe(entry, node):
         "label": _label(entry, node, op),
         "n_children": len(nodes.children(node)),
     }
+    if origin is not None:
+        out["origin"] = origin(node)
+    return out
 
 
-def expand(root, node_id, roles):
-    """One node and its direct children (with the local gradient along each edge)."""
+def expand(root, node_id, roles, origin=None):
+    """One node and its direct children (with the local gradient along each edge); `origin`
+    (node -> where the script made it, or None) adds each one's `origin`."""
     entry = _entry(root, roles)
     nodes = entry["nodes"]
     topo = entry["topo"]
@@ -228,9 +232,9 @@ def expand(root, node_id, roles):
     if not isinstance(node_id, int) or not 0 <= node_id < len(topo):
         raise ValueError(f"node_id must be 0..{len(topo) - 1}, not {node_id!r}")
     node = topo[node_id]
-    out = _describe(entry, node)
+    out = _describe(entry, node, origin)
     out["children"] = [
-        dict(_describe(entry, child), local_grad=g)
+        dict(_describe(entry, child, origin), local_grad=g)
         for child, g in zip(nodes.children(node), nodes.local_grads(node), strict=False)
     ]
     return out

@@ -8,6 +8,10 @@ then puts everything back: params data and grads, Adam's m and v, the random sta
 names the loop body bound in the script's namespace (`doc`, `loss`, the loop variable, ...).
 The trainer's step count is never touched.
 
+While the forward part runs, each node's creating line and function are recorded (origins.py:
+the class's `__init__` is wrapped for the build only), so `expand` and `path` say for every node
+which line of the script made it, in which function, and the stage of the model it belongs to.
+
 Two things are kept from the run: the loss Value (its graph of intermediate Values is private
 to it, so their data and grads stay exactly what forward and backward left), and each
 parameter's data and grad right after backward(). Parameters are shared with the model, so
@@ -20,7 +24,7 @@ leaves them after every step, so the grads shown are those of this one loss.
 import collections
 import random
 
-from . import graph
+from . import graph, origins, trace
 from . import params as params_mod
 from .errors import ScriptShapeError
 from .forward import recording_receivers
@@ -73,8 +77,12 @@ def build(trainer, step=None):
     rng = random.getstate()
     names = dict(ns)
     receivers = []
+    chains = {}  # id(node) -> the script's frames that made it (origins.py)
+    with runner.running("run", quiet=True):
+        outline = trace.outline_of(roles)  # traced once per script, before the build records
     try:
-        with runner.running("run", quiet=True), recording_receivers(nodes, receivers):
+        with (runner.running("run", quiet=True), recording_receivers(nodes, receivers),
+              origins.recording(nodes, runner.filename, chains)):
             item = _loop_item(runner, runner.compile_expr(parts.node.iter), step)
             for p in params.nodes_list:
                 setattr(p, nodes.grad, 0)  # as the update leaves them: the grads of this loss alone
@@ -98,8 +106,10 @@ def build(trainer, step=None):
         _restore_names(ns, names)
     record["steps_done"] = trainer.steps_done
     _CURRENT.clear()
+    describe = origins.Describer(runner.source, outline)
     _CURRENT.update(runner=runner, roles=roles, root=root, kept=kept,
-                    labels=_param_labels(roles), record=record)
+                    labels=_param_labels(roles), record=record,
+                    origin=lambda node: describe(chains.get(id(node))))
     record["summary"] = graph.summary(root, roles)
     return record
 
@@ -152,7 +162,7 @@ def _patch(cur, described):
 def expand(trainer, node_id=None):
     """graph.expand on the built graph: one node and its children, with local grads."""
     cur = _current(trainer)
-    out = graph.expand(cur["root"], node_id, cur["roles"])
+    out = graph.expand(cur["root"], node_id, cur["roles"], origin=cur["origin"])
     _patch(cur, out)
     for child in out["children"]:
         _patch(cur, child)

@@ -236,6 +236,22 @@ def check_final(page, trace):
     assert final["top"] == top
 
 
+CODE_FITS = """(sel) => { const card = document.querySelector(sel + ' .arch-step-card');
+  const lines = card.querySelector('.code-lines'); const panel = card.querySelector('.code-panel');
+  return {scroll: lines.scrollWidth, client: lines.clientWidth,
+          inside: panel.getBoundingClientRect().right <= card.getBoundingClientRect().right + 1,
+          marked: [...lines.querySelectorAll('.code-line.marked')].map((l) => l.textContent)}; }"""
+
+
+def check_final_code(page, trace):
+    """The last step lights the line where the loop body turns the scores into probabilities
+    (the softmax runs there, not in the model's `return`), and no line of the code is cut."""
+    code = page.evaluate(CODE_FITS, LIVE)
+    assert code["scroll"] <= code["client"] + 1 and code["inside"], code
+    assert len(code["marked"]) == 2 and "softmax(" in code["marked"][0], code["marked"]
+    assert code["marked"][0].startswith(str(trace["probs_line"])) and "return" not in code["marked"][0]
+
+
 def test_stepping_through_a_position_follows_the_scripts_trace(open_page, built_page, artifacts):
     rec, info = open_section(open_page, built_page.as_uri())
     page = rec.page
@@ -256,6 +272,7 @@ def test_stepping_through_a_position_follows_the_scripts_trace(open_page, built_
     seen = walk(page)
     check_walk(seen, trace, info, outline, diagram)
     check_final(page, trace)
+    check_final_code(page, trace)
     page.screenshot(path=str(artifacts / "architecture-final.png"))
     # Descriptions come from what the statement did: a lookup by token, a distribution over the
     # positions, a vector stored for later positions.
@@ -350,4 +367,10 @@ def test_on_a_phone_the_diagram_fits_the_column(open_page, built_page, artifacts
     go_to(page, 20)
     assert page.evaluate(ACTIVE_SHOWN, LIVE)["shown"]
     page.locator(f"{LIVE} .arch-diagram").screenshot(path=str(artifacts / "architecture-phone.png"))
+    # The last step's code wraps in the phone's column instead of running off its right edge.
+    steps = int(page.evaluate(READ_STEP, LIVE)["steps"])
+    go_to(page, steps - 1)
+    name, pos = picked(page)
+    check_final_code(page, answer(rec, "trace", {"name": name, "pos": pos}))
+    page.locator(f"{LIVE} .arch-step-card").screenshot(path=str(artifacts / "architecture-phone-final.png"))
     assert rec.errors == []

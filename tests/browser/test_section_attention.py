@@ -141,6 +141,80 @@ def test_cell_breakdown_multiplies_out_and_the_slider_changes_the_output(open_pa
 
 
 
+def effect_of(page):
+    """The change card's numbers: the largest signed change shown, its token, the change kind."""
+    return page.evaluate(f"""() => {{ const e = document.querySelector('{SECTION} .at-effect').dataset;
+        const l = document.querySelector('{LIVE}').dataset;
+        return {{change: Number(e.largestChange), token: e.largestToken, kind: l.change}}; }}""")
+
+
+def choose_change(page, kind, every=False):
+    before = counter(page, "scaled")
+    box = page.locator(f"{SECTION} .at-every")
+    if box.is_checked() != every:
+        box.set_checked(every)
+        wait_counter(page, "scaled", before)
+        before = counter(page, "scaled")
+    radio = page.locator(f"{SECTION} .at-kind[data-kind='{kind}'] input")
+    if not radio.is_checked():
+        radio.check()
+        wait_counter(page, "scaled", before)
+
+
+def test_the_change_after_checkpoint_1000_is_visible_and_said(open_page, built_page, artifacts):
+    """After the jump to step 1000, knocking out every head moves a next-token probability by
+    points the page prints as a signed number, the same the bridge computed in its own forward."""
+    rec, _ = open_section(open_page, built_page.as_uri())
+    page = rec.page
+    page.evaluate("() => document.getElementById('training').scrollIntoView({behavior: 'instant'})")
+    jump = '[data-live="training"] .tr-jump-button[data-step="1000"]'
+    wait_until(page, "(s) => document.querySelector(s) && !document.querySelector(s).disabled", jump)
+    refreshes = counter(page, "refreshes")
+    page.click(jump)
+    wait_counter(page, "refreshes", refreshes)
+    assert rec.call("info", {})["result"]["step"] == 1000
+    page.evaluate("() => document.getElementById('attention').scrollIntoView({behavior: 'instant'})")
+    word = "ann"
+    page.locator(f"{SECTION} .at-word").fill(word)
+    refreshes = counter(page, "refreshes")
+    page.locator(f"{SECTION} .at-word").press("Enter")
+    wait_counter(page, "refreshes", refreshes)
+    query = len(word)  # the last query: after the word's last letter
+
+    # Scores x 1: nothing changed, and the card says so with a 0.
+    assert effect_of(page)["change"] == 0
+
+    choose_change(page, "knockout", every=True)
+    shown = effect_of(page)
+    assert shown["kind"] == "zero:every"
+    knockout = {"layer": 0, "head": 0, "kind": "zero", "every": True}
+    bridge = rec.call("attention", {"word": word, "intervention": knockout})
+    eff = bridge["result"]["intervened"]["effect"][query]
+    assert shown["change"] == eff["largest"]["change"] and int(shown["token"]) == eff["largest"]["token"]
+    assert abs(shown["change"]) >= 0.02, shown  # at least 2 points: the bars visibly move
+    sentence = page.text_content(f"{SECTION} .at-effect-sentence")
+    assert sentence.startswith("Knocking out every head moves") and "points" in sentence
+    # Every token's change, signed, largest first: the list has one row per vocabulary entry.
+    changes = texts(page, f"{SECTION} .at-chg", "change")
+    assert len(changes) == rec.call("info", {})["result"]["vocab"]["size"]
+    assert [float(c) for c in changes] == sorted(eff["change"], key=abs, reverse=True)
+    nums = texts(page, f"{SECTION} .at-chg-num")
+    assert nums[0][0] in "+−" and nums[0][1:] == f"{abs(100 * eff['largest']['change']):.1f}"
+    page.locator(f"{SECTION} .at-scale-card").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "attention-knockout-every.png"))
+
+    # One head knocked out: its output row is all zeros, the sentence names the head.
+    choose_change(page, "knockout", every=False)
+    assert set(texts(page, f"{SECTION} .at-compare .at-after")[-4:]) == {"0"}
+    assert page.text_content(f"{SECTION} .at-effect-sentence").startswith("Knocking out head 0")
+    # Hard attention: all weight on the picked key, for the picked query.
+    choose_change(page, "hard")
+    after = texts(page, f"{SECTION} .at-compare .at-after")[: query + 1]
+    assert after.count("100.0%") == 1 and set(after) == {"100.0%", "0"}
+    assert page.text_content(f"{SECTION} .at-effect-sentence").startswith("Putting all of head 0's weight on key")
+    assert not rec.errors, rec.errors
+
+
 def test_two_layers_of_eight_heads(open_page, wide_page, artifacts):
     rec, _ = open_section(open_page, wide_page.as_uri())
     page = rec.page

@@ -237,6 +237,18 @@ def test_loss_graph_explorer_walks_from_the_loss_without_training(chapter, artif
     starts = "([sel, t]) => document.querySelector(sel + ' .ag-node-name')?.textContent.startsWith(t + '[')"
     poll(page, starts, [last, token])
     assert "ag-flow-embed" in page.get_attribute(last, "class")  # coloured by its matrix's role
+    # Each node says which line made it and in which function, as the bridge recorded it.
+    walk = chapter.call("loss_graph_path", {"to": None})["result"]
+    shown = page.evaluate(f"""() => [...document.querySelectorAll('{LOSS} .ag-trail .ag-node')].map((n) => {{
+        const w = n.querySelector('.ag-node-where'); return w ? [Number(w.dataset.line), w.dataset.func,
+        w.querySelector('.ag-node-code').textContent] : null; }})""")
+    want = [[n["origin"]["line"], n["origin"]["func"], n["origin"]["text"]] if n["origin"] else None for n in walk]
+    assert shown == want and shown[-1] is None and all(shown[:-1])
+    funcs = {w[1] for w in shown[:-1]}
+    assert {"training loop", "softmax", "linear", "gpt"} <= funcs
+    stages = texts(page, f"{LOSS} .ag-stages .ag-stage")
+    assert stages[:3] == ["training loop", "softmax", "linear (lm_head)"]
+    assert "residual" in stages and stages[-1] == token
     leaf_grad = float(page.get_attribute(last, "data-grad"))
     assert leaf_grad != 0
     page.screenshot(path=str(artifacts / "autograd-lossgraph.png"))
@@ -317,6 +329,11 @@ def test_a_micrograd_style_value_draws_and_replays(open_page, tmp_path_factory, 
     page.click(f"{LOSS} .ag-walk")
     last = f"{LOSS} .ag-trail li:last-child .ag-node"
     poll(page, "(sel) => document.querySelector(sel + ' .ag-node-name')?.textContent.startsWith('wte[')", last)
+    # Its nodes, made by the micrograd class's operators, still name the script's lines and stages.
+    stages = texts(page, f"{LOSS} .ag-stages .ag-stage")
+    assert stages[:2] == ["training loop", "softmax"] and "residual" in stages and stages[-1] == "wte"
+    assert page.locator(f"{LOSS} .ag-trail .ag-node-where").count() == page.locator(f"{LOSS} .ag-trail li").count() - 1
+    page.screenshot(path=str(artifacts / "autograd-lossgraph-micrograd.png"))
     assert rec.errors == []
 
 

@@ -92,6 +92,28 @@ def test_zero_head_gives_zero_output_and_leaves_other_heads(shared, base):
     assert out["probs"][1] != base["base"]["probs"][1]
 
 
+def test_every_head_knocked_out_and_the_effect_in_numbers(shared, base):
+    hd = base["head_dim"]
+    out = shared.call("attention", word=WORD, intervention={"kind": "zero", "every": True})
+    assert out["intervention"]["every"] is True
+    changed = out["intervened"]
+    for head in changed["heads"][0]:
+        assert all(q["out"] == [0.0] * hd for q in head)
+    # The effect is the script's own probabilities with the change minus without, signed.
+    for pos, eff in enumerate(changed["effect"]):
+        before, after = base["base"]["probs"][pos], changed["probs"][pos]
+        assert eff["pos"] == pos
+        assert eff["change"] == [a - b for a, b in zip(after, before, strict=True)]
+        top = eff["largest"]
+        assert abs(top["change"]) == max(abs(c) for c in eff["change"])
+        assert (top["before"], top["after"]) == (before[top["token"]], after[top["token"]])
+        assert eff["moved"] == pytest.approx(sum(abs(c) for c in eff["change"]) / 2)
+        assert (eff["loss_before"], eff["loss_after"]) == (base["base"]["losses"][pos], changed["losses"][pos])
+    # Without a change there is no effect to report; x1 changes nothing.
+    same = shared.call("attention", word=WORD, intervention={"layer": 0, "head": 0, "kind": "scale", "amount": 1})
+    assert all(e["largest"]["change"] == 0 for e in same["intervened"]["effect"])
+
+
 def test_scale_onehot_and_partial_blend(shared, base):
     def capture(iv):
         return shared.call("attention", word=WORD, intervention=iv)
@@ -125,6 +147,7 @@ def test_one_query_position_only(shared, base):
         ({"layer": 0, "head": 4, "kind": "zero"}, "head must be 0..3"),
         ({"layer": 0, "head": 0, "kind": "uniform", "amount": 2}, "between 0 and 1"),
         ("uniform", "must be"),
+        ({"kind": "zero", "every": "yes"}, "every must be true or false"),
     ],
 )
 def test_bad_interventions(shared, iv, message):
