@@ -2,7 +2,7 @@
 guide, so that a missed boot target can be read against what limits it.
 
 - a trivial page (a heading and a paragraph): the first paint of any page here;
-- the guide's own prose: the built file cut where its first embedded block begins, so the same
+- the guide's own prose: the built file with every script taken out, so the same
   head, stylesheet and chapters' text, and no script, data or runtime;
 - compiling the Pyodide wasm alone, from bytes already in memory (WebAssembly.compile);
 - the guide without its runtime: the built file less its runtime assets (the first frame's
@@ -31,9 +31,8 @@ COMPILE = """async () => {
 
 
 def prose_only(html: str) -> str:
-    """The built page up to its first embedded block (the prose; no scripts, data or runtime)."""
-    cut = html.index("<script", html.index("<body"))
-    return html[:cut] + "</body></html>"
+    """The built page without any of its scripts (the prose and its styles; no JS, data or runtime)."""
+    return re.sub(r"<script\b[^>]*>.*?</script>\n?", "", html, flags=re.DOTALL)
 
 
 def without_runtime(html: str) -> str:
