@@ -14,7 +14,6 @@ import argparse
 import contextlib
 import json
 import os
-import select
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from common import DEFAULT_PAGE, ROOT, figure, median, report, runs_text
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 import engine_scenario as scenario  # noqa: E402
+from xdisplay import private_display  # noqa: E402
 
 FIREFOX = "/usr/bin/firefox-esr"
 FIREFOX_SCRIPT = ROOT / "tests" / "browser" / "engines" / "firefox.mjs"
@@ -52,26 +52,9 @@ def firefox_ready(url):
 
 @contextlib.contextmanager
 def xvfb():
-    """A private X display for MiniBrowser (which has no headless mode), as test_engines.py makes."""
-    binary = shutil.which("Xvfb")
-    if not binary:
-        yield os.environ.get("DISPLAY")
-        return
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen([binary, "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                              pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    try:
-        ready, _, _ = select.select([read_fd], [], [], 30)
-        number = os.read(read_fd, 64).decode().strip() if ready else ""
-        yield f":{number}" if number else None
-    finally:
-        os.close(read_fd)
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    """A private X display for MiniBrowser (tests/browser/xdisplay.py), else the session's own."""
+    with private_display() as display:
+        yield display or os.environ.get("DISPLAY")
 
 
 def webkit_ready(url, display):

@@ -26,3 +26,21 @@ def open_code_panel(page, scope):
     draws nothing, and it draws them on the "toggle" event, a task after the click."""
     page.click(f"{scope} .code-panel summary")
     wait_until(page, "(s) => document.querySelectorAll(`${s} .code-panel .code-line`).length", scope)
+
+
+def type_script(page, source):
+    """Replace the editor's text the way a learner would: select all, paste."""
+    page.evaluate("() => document.getElementById('script').scrollIntoView({behavior: 'instant'})")
+    page.click("#script-workbench .script-editor")  # the real editor replaces the preview on first use
+    page.click("#script-workbench .cm-content")
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(source)
+
+
+def run_script(page, kinds=("ok", "warn"), timeout=WAIT_S):
+    """Press Run; wait for a status of one of `kinds`: [kind, text]."""
+    page.click("#script-workbench .script-run")
+    return wait_until(page, """(kinds) => {
+        const s = document.querySelector('#script-workbench .script-status');
+        return kinds.includes(s.dataset.kind) && [s.dataset.kind, s.textContent];
+    }""", list(kinds), timeout=timeout)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 from builder.paths import DEFAULT_SCRIPT
-from helpers import wait_until
+from helpers import type_script, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +23,6 @@ def status(page):
 def wait_status(page, kinds):
     wait_until(page, f"(kinds) => kinds.includes(document.querySelector('{STATUS}').dataset.kind)", kinds)
     return status(page)
-
-
-def type_script(page, source):
-    """Replace the editor's text the way a learner would: select all, paste."""
-    page.click("#script-workbench .script-editor")  # the real editor replaces the preview on first use
-    page.click("#script-workbench .cm-content")
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(source)
 
 
 def saved_source(page):

@@ -12,7 +12,6 @@ test's junit properties; screenshots to test-artifacts/engine-<engine>-<step>.pn
 
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import engine_scenario as scenario
 import pytest
+from xdisplay import NoDisplay, private_display
 
 pytestmark = pytest.mark.browser
 
@@ -118,37 +118,15 @@ def test_firefox_esr_runs_the_guide_from_file_url(built_page, artifacts, record_
 
 @pytest.fixture(scope="session")
 def x_display():
-    """A DISPLAY for MiniBrowser, which has no headless mode.
-
-    A private Xvfb when installed (CI runs as root with no display; on a desktop it keeps the
-    window off screen), else the session's own DISPLAY. Xvfb picks a free display number itself
-    (-displayfd), which avoids xvfb-run -a's race on lock files when several jobs start at once."""
-    xvfb = shutil.which("Xvfb")
-    if not xvfb:
-        if not os.environ.get("DISPLAY"):
-            pytest.skip("no DISPLAY and Xvfb is not installed (apt-get install xvfb)")
-        yield os.environ["DISPLAY"]
-        return
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    os.close(write_fd)
+    """A DISPLAY for MiniBrowser: a private Xvfb when installed (CI runs as root with no display;
+    on a desktop it keeps the window off screen), else the session's own DISPLAY."""
     try:
-        ready, _, _ = select.select([read_fd], [], [], 30)
-        number = os.read(read_fd, 64).decode().strip() if ready else ""
-        if not number:
-            server.kill()
-            pytest.fail(f"Xvfb did not report a display: {server.communicate()[1][-2000:]!r}")
-        yield f":{number}"
-    finally:
-        os.close(read_fd)
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        with private_display() as display:
+            if display is None and not os.environ.get("DISPLAY"):
+                pytest.skip("no DISPLAY and Xvfb is not installed (apt-get install xvfb)")
+            yield display or os.environ["DISPLAY"]
+    except NoDisplay as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture

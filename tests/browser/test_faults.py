@@ -9,7 +9,7 @@ import time
 
 import pytest
 from builder.paths import DEFAULT_SCRIPT
-from helpers import wait_until
+from helpers import run_script, type_script, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -25,20 +25,8 @@ def in_step(code, at=2):
     return DEFAULT.replace(BODY, f"    if step == {at}:\n{lines}{BODY}", 1)
 
 
-def type_script(page, source):
-    page.evaluate("() => document.getElementById('script').scrollIntoView({behavior: 'instant'})")
-    page.click(f"{PANEL} .script-editor")  # the real editor replaces the preview on first use
-    page.click(f"{PANEL} .cm-content")
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(source)
-
-
 def run(page, kinds=("ok", "warn")):
-    page.click(f"{PANEL} .script-run")
-    return wait_until(page, f"""(kinds) => {{
-        const s = document.querySelector('{PANEL} .script-status');
-        return kinds.includes(s.dataset.kind) && [s.dataset.kind, s.textContent];
-    }}""", list(kinds))
+    return run_script(page, kinds)
 
 
 def train(page, action="10"):

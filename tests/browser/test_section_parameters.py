@@ -6,10 +6,8 @@ its own). What each matrix is for comes from the statements that use it, not fro
 from pathlib import Path
 
 import pytest
-from builder.build import build
-from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
 from helpers import open_code_panel, wait_until
-from variant_pages import open_variant
+from variant_pages import edited_page, open_variant
 
 pytestmark = pytest.mark.browser
 
@@ -208,14 +206,7 @@ def test_the_heatmaps_follow_training_steps(open_page, built_page, artifacts):
 @pytest.fixture(scope="module")
 def two_layer_page(tmp_path_factory) -> Path:
     """The guide built around an edited script: two transformer layers instead of one."""
-    source = DEFAULT_SCRIPT.read_text(encoding="utf-8")
-    assert "n_layer = 1" in source
-    folder = tmp_path_factory.mktemp("two-layers")
-    script = folder / "microgpt.py"
-    script.write_text(source.replace("n_layer = 1", "n_layer = 2", 1), encoding="utf-8")
-    out = folder / "guide.html"
-    build(out, script, DEFAULT_DATASET)
-    return out
+    return edited_page(tmp_path_factory, "two-layers", "n_layer = 1", "n_layer = 2")
 
 
 def test_an_edited_script_with_two_layers_draws_its_own_matrices(open_page, two_layer_page, artifacts):

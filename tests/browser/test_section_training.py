@@ -9,7 +9,7 @@ import time
 import pytest
 from conftest import RecordedPage
 from helpers import wait_until
-from variant_pages import open_variant
+from variant_pages import edited_page, open_variant
 
 pytestmark = pytest.mark.browser
 
@@ -234,16 +234,7 @@ def test_a_separate_eos_token_is_labelled_by_the_script(open_page, tmp_path_fact
 def test_the_loop_is_over_after_its_last_step(open_page, tmp_path_factory):
     """After num_steps steps the page says the loop is over and offers no further step (a short
     loop: the default script edited to 3 steps)."""
-    from builder.build import build
-    from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
-
-    source = DEFAULT_SCRIPT.read_text(encoding="utf-8")
-    assert "num_steps = 1000" in source
-    folder = tmp_path_factory.mktemp("three-steps")
-    script = folder / "microgpt.py"
-    script.write_text(source.replace("num_steps = 1000", "num_steps = 3", 1), encoding="utf-8")
-    out = folder / "guide.html"
-    build(out, script, DEFAULT_DATASET)
+    out = edited_page(tmp_path_factory, "three-steps", "num_steps = 1000", "num_steps = 3")
     rec = open_page(out.as_uri())
     info = rec.wait_ready()
     assert info["hyper"]["num_steps"] == 3

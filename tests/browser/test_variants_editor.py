@@ -6,12 +6,11 @@ waiting for Python — and names what the script names (its tokenizer's labels, 
 
 import pytest
 from builder.paths import ROOT
-from helpers import wait_until
+from helpers import run_script, type_script, wait_until
 
 pytestmark = pytest.mark.browser
 
 VARIANTS = ROOT / "tests" / "variants"
-PANEL = "#script-workbench"
 CHAPTERS = ("dataset", "autograd", "parameters", "architecture", "attention", "training", "inference")
 # A tokenizer named otherwise, a micrograd-style Value, a separate EOS token, the model as classes.
 PASTED = ("tokenizer_stoi_itos", "value_micrograd", "eos_token", "model_classes_gelu")
@@ -27,26 +26,14 @@ DRAWN = """(id) => {
 }"""
 
 
-def paste_and_run(page, source):
-    page.evaluate("() => document.getElementById('script').scrollIntoView({behavior: 'instant'})")
-    page.click(f"{PANEL} .script-editor")  # the real editor replaces the preview on first use
-    page.click(f"{PANEL} .cm-content")
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(source)
-    page.click(f"{PANEL} .script-run")
-    return wait_until(page, f"""() => {{
-        const s = document.querySelector('{PANEL} .script-status');
-        return ['ok', 'warn', 'error'].includes(s.dataset.kind) && [s.dataset.kind, s.textContent];
-    }}""", timeout=180)
-
-
 @pytest.mark.parametrize("name", PASTED)
 def test_a_pasted_variant_draws_every_chapter(open_page, built_page, artifacts, name):
     source = (VARIANTS / f"{name}.py").read_text(encoding="utf-8")
     rec = open_page(built_page.as_uri())
     rec.wait_ready()
     page = rec.page
-    kind, status = paste_and_run(page, source)
+    type_script(page, source)
+    kind, status = run_script(page, ("ok", "warn", "error"), timeout=180)
     assert kind in ("ok", "warn"), status
     info = rec.call("info")["result"]
     assert info["roles"]["missing"] == {}, info["roles"]["missing"]

@@ -29,3 +29,18 @@ def open_variant(open_page, tmp_path_factory, name: str):
     rec = open_page(variant_page(tmp_path_factory, name).as_uri())
     info = rec.wait_ready()
     return rec, info
+
+
+def edited_page(tmp_path_factory, name: str, old: str, new: str) -> Path:
+    """The guide built around the default script with its first `old` replaced by `new` (a
+    learner's one-line edit): the Path of the built file."""
+    from builder.paths import DEFAULT_SCRIPT
+
+    source = DEFAULT_SCRIPT.read_text(encoding="utf-8")
+    assert old in source, f"py/microgpt.py has no {old!r}"
+    folder = tmp_path_factory.mktemp(name)
+    script = folder / "microgpt.py"
+    script.write_text(source.replace(old, new, 1), encoding="utf-8")
+    out = folder / "guide.html"
+    build(out, script, DEFAULT_DATASET)
+    return out
