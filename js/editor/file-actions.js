@@ -1,4 +1,4 @@
-// Files in and out of the editor: open a .py file (button or drop onto the editor) and
+// Files in and out of the editor: open a .py file (button, or drop it anywhere on the page) and
 // download this guide as one HTML file whose default script is the editor's text.
 import { el } from '../ui/dom.js';
 import { pageWithScript, downloadText } from './page-snapshot.js';
@@ -14,7 +14,8 @@ export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow,
     if (/\.py$/i.test(file.name)) onOpen(text, file.name); else onDataset(text, file.name);
   };
   picker.addEventListener('change', () => { read(picker.files[0]); picker.value = ''; });
-  const open = el('button', { type: 'button', className: 'script-open', title: 'Open a .py script or a .txt data set, one name per line (or drop it onto the editor)' }, 'Open…');
+  const open = el('button', { type: 'button', className: 'script-open', title: 'Open a .py script or a .txt data set, one name per line (or drop it anywhere on this page)' }, 'Open…');
+  const hint = el('span', 'script-drop-hint', 'or drop a file on the page');
   open.addEventListener('click', () => picker.click());
   const download = el('button', { type: 'button', className: 'script-download', title: 'Save this guide as one HTML file that starts with your script' }, 'Download guide');
   download.addEventListener('click', async () => {
@@ -24,16 +25,20 @@ export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow,
       onError(error.message);
     }
   });
-  // Capture phase: a dropped file replaces the script instead of CodeMirror inserting its text.
-  dropTarget.addEventListener('dragover', (e) => { if (e.dataTransfer?.types.includes('Files')) { e.preventDefault(); dropTarget.dataset.drop = 'true'; } }, true);
-  dropTarget.addEventListener('dragleave', () => { delete dropTarget.dataset.drop; });
+  // A file dropped anywhere on the page (dropTarget: the document) is opened as the button
+  // opens it; without this the browser would leave the page to show the file. Capture phase: a
+  // file dropped onto the editor replaces the script instead of CodeMirror inserting its text.
+  // `dropTarget.dataset.drop` marks a drag in progress (a CSS outline says where it goes).
+  const mark = dropTarget.documentElement ?? dropTarget;
+  dropTarget.addEventListener('dragover', (e) => { if (e.dataTransfer?.types.includes('Files')) { e.preventDefault(); mark.dataset.drop = 'true'; } }, true);
+  dropTarget.addEventListener('dragleave', (e) => { if (!e.relatedTarget) delete mark.dataset.drop; });
   dropTarget.addEventListener('drop', (e) => {
-    delete dropTarget.dataset.drop;
+    delete mark.dataset.drop;
     const file = e.dataTransfer?.files?.[0];
     if (!file) return;
     e.preventDefault();
     e.stopPropagation();
     read(file);
   }, true);
-  return [open, download, picker];
+  return [open, hint, download, picker];
 }

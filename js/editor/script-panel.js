@@ -54,14 +54,21 @@ export class ScriptPanel {
       onRun: () => this.run(),
       busy: () => this.rpc().streaming,
     });
-    bar.append(...fileActions({
-      dropTarget: frame,
-      onOpen: (text, name) => { this.editor.setText(text); this.say(`Opened ${name}. Press Run to run it (Ctrl+Z in the editor undoes the replacement).`); },
-      onDataset: (text, name) => this.setDataset({ name, text }),
+    const [open, hint, download, picker] = fileActions({
+      dropTarget: document,
+      onOpen: (text, name) => {
+        this.editor.setText(text);
+        this.say(`Opened ${name}. Press Run to run it (Ctrl+Z in the editor undoes the replacement).`);
+        this.reveal();
+      },
+      onDataset: (text, name) => { this.setDataset({ name, text }); this.reveal(); },
       onError: (text) => this.say(text, 'error'),
       scriptNow: () => ({ filename: this.defaultScript.filename, source: this.editor.text }),
       datasetNow: () => this.dataset?.text ?? null,
-    }));
+    });
+    // Download with the run buttons; the file's name, Open… and the drop hint together at the end.
+    file.before(download);
+    bar.append(open, hint, picker);
     root.append(hyperRoot, bar, this.datasetChip, this.status, frame);
     this.showDataset();
     this.root = root;
@@ -99,6 +106,12 @@ export class ScriptPanel {
     if (!initial && !save(text, this.defaultScript.source)) this.badge.textContent = 'modified (not saved)';
     clearTimeout(this.refreshTimer);
     if (!initial) this.refreshTimer = setTimeout(() => this.hyper.refresh(text), 400);
+  }
+
+  // A file dropped elsewhere on the page lands here: bring the bar and its message into view.
+  reveal() {
+    const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.status.scrollIntoView({ block: 'nearest', behavior: smooth ? 'smooth' : 'auto' });
   }
 
   // A data set the learner opened (or null: back to the built-in names); used from the next Run.

@@ -17,7 +17,7 @@ const chrome = EditorView.theme({
   '.cm-gutters': { backgroundColor: 'var(--bg-sunken)', color: 'var(--text-faint)', border: 'none', borderRight: '1px solid var(--line)' },
   '.cm-activeLineGutter': { backgroundColor: 'var(--bg-hover)', color: 'var(--text)' },
   '.cm-foldPlaceholder': { backgroundColor: 'var(--bg-hover)', border: '1px solid var(--line-strong)', color: 'var(--text-dim)' },
-  '.cm-matchingBracket, &.cm-focused .cm-matchingBracket': { backgroundColor: 'rgba(79, 209, 139, 0.18)', outline: '1px solid rgba(79, 209, 139, 0.5)' },
+  '.cm-matchingBracket, &.cm-focused .cm-matchingBracket': { backgroundColor: 'var(--neutral-soft)', outline: '1px solid var(--neutral)' },
   '.cm-searchMatch': { backgroundColor: 'rgba(255, 203, 107, 0.22)', outline: '1px solid rgba(255, 203, 107, 0.5)' },
   '.cm-searchMatch.cm-searchMatch-selected': { backgroundColor: 'rgba(255, 203, 107, 0.4)' },
   '.cm-panels': { backgroundColor: 'var(--bg-raised)', color: 'var(--text)' },

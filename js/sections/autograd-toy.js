@@ -101,7 +101,7 @@ export class AutogradToy {
     this.dagBox = scrollCue(el('div', 'ag-dag', el('p', 'live-status ag-wait', 'Waiting for Python…')));
     this.dag = new DagView(this.dagBox, {
       label: 'The expression as a graph of the script\'s autograd nodes',
-      minScale: 0.72,
+      minScale: 1, // never shrunk: its labels stay at 12 px, a wide graph scrolls sideways
       maxScale: 1.2, // a three-box graph need not look lost in the panel
       onHover: (id) => this.hover(id),
     });
@@ -140,7 +140,10 @@ export class AutogradToy {
     this.setBusy(true); // Backward on the old graph would be undone the moment the new one lands
     let retry = false;
     try {
-      const result = await this.rpc.call('autograd', { ...request, inputs: this.inputs });
+      // A preset starts from its own inputs (the bridge's, which its answer carries); the
+      // reader's own expression keeps the sliders where they are.
+      const result = await this.rpc.call('autograd', request.preset ? request : { ...request, inputs: this.inputs });
+      if (request.preset) this.setInputs(result.inputs);
       this.show(result, true);
       if (request.preset) this.field.value = result.expr;
     } catch (error) {
@@ -153,6 +156,16 @@ export class AutogradToy {
       this.setBusy(false);
     }
     if (retry) await this.build({ preset: DEFAULT_PRESET });
+  }
+
+  // The sliders show `inputs` (the names the sliders have; others are left as they are).
+  setInputs(inputs) {
+    for (const [name, s] of this.sliders) {
+      if (typeof inputs?.[name] !== 'number') continue;
+      this.inputs[name] = inputs[name];
+      s.input.value = String(inputs[name]);
+      s.out.textContent = shortNumber(inputs[name]);
+    }
   }
 
   setBusy(busy) {

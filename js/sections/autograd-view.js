@@ -31,8 +31,10 @@ export function roleOf(node, outputId) {
 }
 
 // What to call a node in words: its text in the expression, or what it is.
+// A node made inside an operation has no text in the expression: it is named by the operator
+// that made it (the bridge's `made_by`), e.g. "**-1 of /".
 export function nodeName(node) {
-  if (node.kind === 'hidden') return `(hidden ${opBadge(node.op) ?? node.op})`;
+  if (node.kind === 'hidden') return `${opBadge(node.op) ?? node.op} of ${node.made_by ?? 'an operation'}`;
   return node.label ?? `#${node.id}`;
 }
 
@@ -44,17 +46,22 @@ export function receiver(node) {
 
 function title(node) {
   if (node.kind === 'const') return `const ${node.label}`;
-  if (node.kind === 'hidden') return '(hidden)';
+  if (node.kind === 'hidden') return node.made_by ? `inside ${node.made_by}` : 'inside an op';
   return node.label ?? `#${node.id}`;
 }
 
 // Three significant digits fit a box; the tooltip and the table have Python's full repr.
 const boxNumber = (x) => shortNumber(x, 3);
 
+function hiddenWords(node) {
+  const where = node.made_in ? `${node.made_by} in ${node.made_in}` : 'an operation';
+  return `made inside ${where}: the class's method for it builds this node (${node.op}) on the way, so the graph has it though the expression does not name it`;
+}
+
 // `grad`: the grad to show (a number), or undefined while backward() has not reached the node.
 export function nodeLines(node, grad) {
   const lines = [
-    { text: title(node), full: node.kind === 'hidden' ? `made inside a method of the class (${node.op})` : title(node), cls: 'dag-title' },
+    { text: title(node), full: node.kind === 'hidden' ? hiddenWords(node) : title(node), cls: 'dag-title' },
     { text: `data ${boxNumber(node.data)}`, full: `data ${pyRepr(node.data)}`, cls: 'dag-data' },
   ];
   if (grad === undefined) lines.push({ text: 'grad ·', full: 'grad: not computed yet', cls: 'dag-grad pending' });

@@ -12,7 +12,9 @@ import { createSample } from './dataset-sample.js';
 import { createVocab } from './dataset-vocab.js';
 import { createTokenizer } from './dataset-tokenize.js';
 
-const CODE = { show: ['dataset', 'tokenizer', 'train.tokens'], highlight: ['tokenizer', 'train.tokens'] };
+// Every part the chapter shows is marked: the lines that make the documents list (the bridge's
+// `dataset` phase: read, clean, shuffle), the tokenizer, and the loop's tokenizing lines.
+const CODE = { show: ['dataset', 'tokenizer', 'train.tokens'], highlight: ['dataset', 'tokenizer', 'train.tokens'] };
 
 // The facts that name a glossary term get its "?" (js/glossary.json).
 const TERM_OF_FACT = { 'vocab size': 'vocabulary', 'BOS id': 'bos', 'max positions': 'block-size' };

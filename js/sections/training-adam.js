@@ -103,7 +103,7 @@ export class TrainingAdam {
     const locals = [];
     for (const row of update?.rows ?? []) for (const name of Object.keys(row.locals ?? {})) if (!locals.includes(name)) locals.push(name);
     const state = (when, bars) => [
-      { key: `${when}-data`, group: when, label: 'data', bar: bars ? 'attn' : null, get: (r) => r[when]?.data, title: `the parameter's value ${when} the update` },
+      { key: `${when}-data`, group: when, label: 'data', bar: bars ? 'update' : null, get: (r) => r[when]?.data, title: `the parameter's value ${when} the update` },
       ...moments.map((name) => ({ key: `${when}-${name}`, group: when, label: name, get: (r) => r[when]?.[name], title: `${name} ${when} the update` })),
     ];
     return [
@@ -208,7 +208,7 @@ class NumberCell {
     this.td = el('td', { dataset: { key: column.key } });
     this.text = el('span', 'tr-num');
     if (column.bar) {
-      this.bar = el('span', `tr-bar flow-${column.bar}`);
+      this.bar = el('span', `tr-bar tr-bar-${column.bar}`); // its colour: section-training.css
       this.box = el('span', 'tr-bar-cell', [el('span', 'tr-bar-track', this.bar), this.text]);
     }
     this.td.append(this.box ?? this.text);

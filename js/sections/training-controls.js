@@ -18,6 +18,7 @@ export class TrainingControls {
       button('100 steps', '100'),
       button('To the end', 'end', 'Run the remaining steps of the training loop'),
     ];
+    this.end = this.buttons[3];
     this.buttons[0].classList.add('primary');
     this.pause = button('Pause', 'pause', 'Stop after the step that is running');
     this.pause.disabled = true;
@@ -37,7 +38,25 @@ export class TrainingControls {
     ]);
     this.progress = el('p', { className: 'tr-progress', 'aria-live': 'polite' });
     this.root = el('div', 'tr-controls', [el('div', 'tr-buttons', [...this.buttons, this.pause, this.stop]), speed]);
-    this.rate = { t0: 0, s0: 0 };
+    this.rate = { t0: 0, s0: 0, delay: 0 };
+    this.perStep = null; // seconds one step takes on this page, measured over the last run
+  }
+
+  // How long the remaining steps take at the page's own measured rate (null: not measured yet,
+  // a first step measures it). The slider's pause between steps is added as it is now.
+  estimate(remaining) {
+    if (this.perStep == null || remaining <= 0) return null;
+    return remaining * (this.perStep + this.delay() / 1000);
+  }
+
+  // "To the end" says how long it would take before it is pressed.
+  showEstimate(remaining) {
+    const seconds = this.estimate(remaining);
+    this.end.textContent = seconds == null || remaining <= 0 ? 'To the end' : `To the end (~${clock(seconds)})`;
+    this.end.dataset.estimate = seconds == null ? '' : String(Math.round(seconds));
+    this.end.title = seconds == null
+      ? 'Run the remaining steps of the training loop (a first step measures how long they take)'
+      : `Run the ${remaining} remaining steps: about ${clock(seconds)} at this page's rate (Pause stops after the step under way)`;
   }
 
   // The pause between steps the slider asks for: quadratic, so the fast end has fine control.
@@ -54,12 +73,34 @@ export class TrainingControls {
       ? this.buttons.includes(focused) && this.pause
       : focused === this.pause && this.root.closest('[tabindex="0"]');
     for (const b of this.buttons) b.disabled = running;
+    if (running) { this.hint = null; this.planned = null; }
     this.pause.disabled = !running;
     this.stop.hidden = !running;
     this.stop.disabled = !running; // hidden and out of reach when there is nothing to stop
     if (handOff) handOff.focus({ preventScroll: true }); // the reader may have scrolled away meanwhile
     this.root.dataset.running = String(running);
-    this.rate = { t0: performance.now(), s0: stepsDone };
+    // The run that ends gives the page's rate: its wall time per step, less the slider's pauses.
+    const done = stepsDone - this.rate.s0;
+    if (!running && done > 0) {
+      const seconds = (performance.now() - this.rate.t0) / 1000;
+      this.perStep = Math.max(0.001, seconds / done - (this.rate.delay / 1000) * Math.max(0, done - 1) / done);
+    }
+    this.rate = { t0: performance.now(), s0: stepsDone, delay: this.delay() };
+  }
+
+  // A long run starts: its length at the page's rate is in the progress line from the start
+  // (before its first step is back), with how to stop it.
+  plan(steps, target) {
+    const seconds = this.estimate(steps);
+    this.planned = seconds == null ? null : { seconds, target };
+  }
+
+  // A first step measured the page's rate for "To the end": say what the rest would take.
+  measured(stepsDone, remaining) {
+    const seconds = this.estimate(remaining);
+    this.hint = seconds == null ? null
+      : `step ${stepsDone} took ${this.perStep.toFixed(2)} s here: the ${remaining} remaining steps take about ${clock(seconds)}. `
+        + 'Press "To the end" again to run them (Pause stops after the step under way)';
   }
 
   setEnabled(enabled) {
@@ -74,8 +115,14 @@ export class TrainingControls {
     const done = stepsDone - this.rate.s0;
     if (running && done > 0 && seconds > 0) {
       const rate = done / seconds;
+      const target = this.planned?.target ?? numSteps;
       parts.push(`${rate.toFixed(rate < 10 ? 1 : 0)} steps/s`);
-      parts.push(`ETA ${clock((numSteps - stepsDone) / rate)} to step ${numSteps}`);
+      parts.push(`ETA ${clock((target - stepsDone) / rate)} to step ${target}`);
+      if (this.planned) parts.push('Pause stops the run');
+    } else if (running && this.planned) {
+      parts.push(`running to step ${this.planned.target}: about ${clock(this.planned.seconds)} at this page's rate · Pause stops the run`);
+    } else if (!running && this.hint) {
+      parts.push(this.hint);
     } else if (!running && (over || stepsDone >= numSteps)) {
       parts.push('the training loop is over: every step of it has run');
     } else if (!running && stepsDone > 0) {

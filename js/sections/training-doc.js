@@ -28,19 +28,26 @@ export class TrainingDoc {
     const note = el('p', 'live-card-note tr-phases-note', 'Click a part to see its lines. While training runs, the code '
       + 'panel marks forward, backward and the update in turn, on the last step\'s timings (the worker reports a step '
       + 'once it is done).');
-    this.card.body.append(this.heading, this.pairs, this.phases, note);
+    // Shown once the loop is over: what ended it and how to train longer (loopOver below).
+    this.over = el('p', { className: 'tr-over', hidden: true, role: 'status' });
+    this.card.body.append(this.heading, this.over, this.pairs, this.phases, note);
     this.replay = 0;
     this.columns = []; // PairColumn per position, reused
   }
 
   // `info`: the script's (its vocab labels every token; roles say how its loss is made).
-  show(record, info) {
+  // `over`: the loop has no step left (its iterable is used up or every step has run).
+  show(record, info, over = false) {
     const stepsDone = info.step ?? 0;
     const vocab = info.vocab;
+    this.over.hidden = !over;
+    this.over.replaceChildren(...(over ? codeSpans(loopOver(info, stepsDone)) : []));
+    this.card.root.dataset.over = String(over);
     if (!record) {
       // No record but steps done: the model came from a checkpoint (training-jump.js).
       this.heading.textContent = stepsDone > 0
-        ? `Steps 1–${stepsDone} came from a checkpoint: press "Train 1 step" to run step ${stepsDone + 1} here and see its document.`
+        ? (over ? `Steps 1–${stepsDone} came from a checkpoint.`
+          : `Steps 1–${stepsDone} came from a checkpoint: press "Train 1 step" to run step ${stepsDone + 1} here and see its document.`)
         : 'No step has run yet: press "Train 1 step".';
       this.pairs.replaceChildren();
       this.showPhases(null);
@@ -130,6 +137,21 @@ class PairColumn {
     this.loss.title = `the loss term of the target at position ${this.pos}: ${loss}`;
     this.loss.textContent = shortNumber(loss, 3);
   }
+}
+
+// The loop is over: say so with the script's own loop and the name that sets its length
+// (info.facts: train_loop, train_length, read from the script), and how to train longer.
+function loopOver(info, stepsDone) {
+  const loop = info.facts?.train_loop;
+  const names = info.facts?.train_length ?? [];
+  const total = info.hyper?.num_steps ?? stepsDone;
+  const ran = loop ? `The script's training loop, \`${loop}\`, is over: all ${total} of its steps have run` : `The script's training loop is over: all ${total} of its steps have run`;
+  if (names.length === 1) {
+    return `${ran} (\`${names[0]}\` is ${total} in the script). To train longer, make \`${names[0]}\` larger in the script `
+      + '(chapter 0) and press Run: the model then trains again from step 0.';
+  }
+  const what = names.length ? names.map((n) => `\`${n}\``).join(', ') : 'its iterable';
+  return `${ran}. To train longer, change ${what} in the script (chapter 0) and press Run: the model then trains again from step 0.`;
 }
 
 // How the step's loss relates to the terms below, as the bridge found the script makes it.

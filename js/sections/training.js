@@ -31,20 +31,20 @@ let frameRequest = 0;
 let drawOnScreen; // draw(), deferred while the chapter is off screen
 let again = false; // a draw was asked for while one was under way
 let jumping = false; // a checkpoint import is under way: no training meanwhile
-let pausing = false; // the running job was paused (not finished): Space can resume it
-let resumeTo = null; // the step a paused run was heading for
+let pausing = false; // the running job was paused (not finished)
 
 function mount(root, context) {
   ctx = context;
   frame = sectionFrame(root, { code: { show: ['adam', 'train'], highlight: ALL_PHASES } });
   root.tabIndex = 0;
-  root.setAttribute('aria-label', 'Training loop: Enter trains one step, Space pauses or resumes');
-  // The chapter's keys (listed in ui/shortcuts.js), unless a control inside has the key.
+  root.setAttribute('aria-label', 'Training loop: Enter trains one step');
+  // The chapter's key (listed in ui/shortcuts.js), unless a control inside has the key. Space is
+  // left to the page (it scrolls): a run is started only by a button, and while one runs the
+  // Pause button has focus, so Space there (a button's own key) pauses it.
   root.addEventListener('keydown', (e) => {
     const control = e.target.closest('button, input, select, textarea, summary, a, canvas');
     if (control || e.repeat || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === 'Enter') { e.preventDefault(); train(1); }
-    if (e.key === ' ') { e.preventDefault(); playPause(); }
   });
   // A step's redraw waits while the chapter is off screen (it catches up when scrolled to).
   drawOnScreen = onScreenOnly(root, draw);
@@ -91,7 +91,6 @@ function update(newInfo) {
   last = null;
   over = false;
   start = null;
-  resumeTo = null;
   view.adam.setScript(info, info.params.layout, null);
   view.curves.setShape(null);
   const mine = info;
@@ -122,7 +121,6 @@ async function jumpTo(step) {
     ctx.keeper?.jumped(jumped.blob, info, runs);
     last = null;
     over = false;
-    resumeTo = null;
     frame.live.dataset.steps = String(runs.steps.length);
     fetchStart();
   } catch (error) {
@@ -176,13 +174,17 @@ function stepsDone() {
 function train(count) {
   if (job || jumping || !view) return;
   const numSteps = info.hyper.num_steps;
-  const steps = Math.min(count === 'end' ? numSteps : count, numSteps - stepsDone());
+  let steps = Math.min(count === 'end' ? numSteps : count, numSteps - stepsDone());
   if (steps <= 0) return;
-  const target = stepsDone() + steps;
-  resumeTo = null;
+  // A long "To the end" says how long it takes before it starts: with no rate measured on this
+  // page yet, it runs one step first, says what the rest would take, and waits for a second
+  // press. A short rest (no more than the "10 steps" button runs) just runs.
+  const measuring = count === 'end' && steps > 10 && view.controls.estimate(steps) == null;
+  if (measuring) steps = 1;
   showError(null);
   delete frame.live.dataset.error;
   view.controls.setRunning(true, stepsDone());
+  if (count === 'end' && !measuring) view.controls.plan(steps, stepsDone() + steps);
   view.jump.setEnabled(false);
   view.jump.clearCurrent();
   // `watch`: the worker's step spells out the update of these parameters in each record.
@@ -196,29 +198,23 @@ function train(count) {
     })
     .finally(() => {
       job = null;
-      resumeTo = pausing && stepsDone() < target ? target : null;
       pausing = false;
       view.controls.setRunning(false, stepsDone());
+      if (measuring) view.controls.measured(stepsDone(), numSteps - stepsDone());
       view.jump.setEnabled(true);
       view.doc.follow(null, false);
       frame.live.dataset.running = 'false';
       draw();
     });
   frame.live.dataset.running = 'true';
+  draw(); // the progress line says how long the run takes before its first step is back
 }
 
-// The worker stops after the step under way; the run's target is kept for playPause.
+// The worker stops after the step under way.
 function pause() {
   if (!job) return;
   pausing = true;
   job.cancel();
-}
-
-// Space: pause a running train; resume a paused one up to where it was heading; with nothing
-// paused, train to the end.
-function playPause() {
-  if (job) pause();
-  else train(resumeTo == null ? 'end' : resumeTo - stepsDone());
 }
 
 function onRecord(record) {
@@ -270,9 +266,13 @@ function drawAdam() {
 function drawProgress() {
   const numSteps = info.hyper.num_steps;
   view.curves.show(runs, { numSteps, vocabSize: info.vocab?.size });
-  view.doc.show(last, { ...info, step: stepsDone() });
+  const ended = !job && (over || stepsDone() >= numSteps);
+  view.doc.show(last, { ...info, step: stepsDone() }, ended);
   view.controls.showProgress(stepsDone(), numSteps, Boolean(job), over);
-  if (!job) view.controls.setEnabled(!over && stepsDone() < numSteps);
+  if (!job) {
+    view.controls.setEnabled(!over && stepsDone() < numSteps);
+    view.controls.showEstimate(over ? 0 : numSteps - stepsDone());
+  }
 }
 
 // A phase of the loop body in the code panel: `open` (a click) opens the panel on it; the

@@ -61,7 +61,11 @@ export class ConsolePanel {
     if (this.body.childNodes.length) this.body.append('\n');
     this.body.append(span);
     this.lines += 1;
-    this.count.textContent = `${this.lines} line${this.lines === 1 ? '' : 's'}`;
+    // The number and its unit apart: a phone's top bar shows the number alone (components.css).
+    const unit = document.createElement('span');
+    unit.className = 'console-unit';
+    unit.textContent = ` line${this.lines === 1 ? '' : 's'}`;
+    this.count.replaceChildren(String(this.lines), unit);
     while (this.body.childNodes.length > MAX_LINES * 2) this.body.firstChild.remove();
     return span;
   }

@@ -15,7 +15,7 @@
 import { layoutDag } from './dag-layout.js';
 import { svg } from './svg.js';
 
-const CHAR_WIDTH = 7.25; // 12px monospace: enough to decide where to cut a long line
+const CHAR_WIDTH = 7.25; // 12px monospace (every text of the drawing): where to cut a long line, how wide a pill
 const LINE_HEIGHT = 17;
 const BADGE_R = 13;
 const PAD = 12;
@@ -73,7 +73,7 @@ export class DagView {
       const tip = svg('title');
       g.append(tip, box);
       // The badge is a circle, stretched into a pill for longer names ("**-1", "relu").
-      const half = n.op ? Math.max(BADGE_R, (n.op.length * 6.4 + 10) / 2) : 0;
+      const half = n.op ? Math.max(BADGE_R, (n.op.length * CHAR_WIDTH + 10) / 2) : 0;
       if (n.op) {
         const badge = svg('g', { class: 'dag-op', transform: `translate(0,${h / 2})` });
         badge.append(svg('rect', { x: -half, y: -BADGE_R, width: 2 * half, height: 2 * BADGE_R, rx: BADGE_R }),
@@ -167,7 +167,7 @@ export class DagView {
     if (!entry) return;
     entry.label.style.display = text ? '' : 'none';
     entry.text.textContent = text ?? '';
-    const width = (text ?? '').length * 6.1 + 12;
+    const width = (text ?? '').length * CHAR_WIDTH + 12;
     entry.pill.setAttribute('x', -width / 2);
     entry.pill.setAttribute('width', width);
   }

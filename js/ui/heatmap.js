@@ -212,9 +212,10 @@ export class Heatmap {
     const style = getComputedStyle(this.canvas);
     const read = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
     const colors = {
-      negative: read('--heat-negative', '#ffcb6b'),
-      zero: read('--heat-zero', '#1d2230'),
-      positive: read('--heat-positive', '#c792ea'),
+      // The scale is heatmap.css's (tokens.css --diverge-*); a grey if a stylesheet is missing.
+      negative: read('--heat-negative', '#888888'),
+      zero: read('--heat-zero', '#222222'),
+      positive: read('--heat-positive', '#888888'),
       ...this.colorOverride,
     };
     this.cachedPalette = Object.assign(new Palette(colors, read('--text', '#d9dee8'), read('--text-dim', '#9aa3b5')), {

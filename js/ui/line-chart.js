@@ -115,7 +115,7 @@ export class LineChart {
 
   drawAxes(ctx, color, font) {
     const { xMin, xMax, yMin, yMax, tick } = this.scale;
-    ctx.font = `11px ${font}`;
+    ctx.font = `12px ${font}`; // no text on the page under 12 px
     ctx.strokeStyle = color('--line');
     ctx.fillStyle = color('--text-dim');
     ctx.lineWidth = 1;
@@ -145,7 +145,7 @@ export class LineChart {
     ctx.setLineDash([]);
     if (label) {
       // On a backing box: the series often runs right along this line.
-      ctx.font = `11px ${font}`;
+      ctx.font = `12px ${font}`; // no text on the page under 12 px
       const w = ctx.measureText(label).width;
       const x = this.width - PAD.right - 2;
       ctx.fillStyle = color('--bg-raised');

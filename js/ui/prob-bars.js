@@ -43,7 +43,7 @@ export function renderProbBars(container, { probs, vocab = null, labels, marks =
       el('span', 'pb-label', labelOf(id)),
       track,
       el('span', 'pb-value', formatProb(values[id])),
-      tags.length ? el('span', 'pb-tags', tags.map((t) => MARK_TEXT[t] ?? t).join(' · ')) : null,
+      tags.length ? el('span', { className: 'pb-tags', title: tags.map((t) => MARK_TEXT[t] ?? t).join(' · ') }, tags.map((t) => MARK_TEXT[t] ?? t).join(' · ')) : null,
     ]);
   });
   const list = el('div', { className: 'prob-bars', role: 'list' }, rows);

@@ -21,7 +21,7 @@ export const SHORTCUTS = [
   [['Ctrl+Enter'], '0 · the script editor', 'Run the script (⌘+Enter on a Mac)'],
   [['←', '→'], '4 · the step-through of gpt()', 'The previous / next statement gpt() ran'],
   [['Enter'], '6 · the training loop', 'Train one step'],
-  [['Space'], '6 · the training loop', 'Pause a running train; press again to resume it (with nothing paused: train to the end)'],
+  [['Space'], '6 · the training loop, while it runs', 'Pause the run (Pause has focus while a run goes; elsewhere Space scrolls the page)'],
   [['←', '↑', '→', '↓'], 'a heatmap with focus', 'Move the cell cursor; its numbers show as on hover'],
   [['Enter', 'Space'], 'a heatmap cell or a graph node', 'Pick it, as a click does'],
 ];

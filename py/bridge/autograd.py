@@ -26,6 +26,16 @@ PRESETS = {
 }
 DEFAULT_PRESET = "a*b+c"
 DEFAULT_INPUTS = {"a": 2.0, "b": -3.0, "c": 10.0}
+# Each preset's own starting inputs, used when a preset is asked for without inputs: the
+# softmax fragment at a=2, b=-3 sits in a corner where its grads are ~1e-5 and look broken;
+# at a=1, b=0.5 every grad is a readable fraction.
+PRESET_INPUTS = {
+    "a*b+c": DEFAULT_INPUTS,
+    "addition": DEFAULT_INPUTS,
+    "multiplication": DEFAULT_INPUTS,
+    "log+exp": {"a": 1.0, "b": 0.5, "c": 0.0},
+    "relu": DEFAULT_INPUTS,
+}
 METHODS = ("exp", "log", "relu")
 MAX_CHARS, MAX_NODES = 400, 2000
 _BINOPS = {
@@ -94,8 +104,31 @@ def validate(tree, names):
             raise _error(f"{what} is not allowed in an expression; allowed: {ALLOWED}", node)
 
 
-def _evaluate(tree, env, text=None, labels=None):
-    """Evaluate with Python's operators (so the script's Value methods build the graph)."""
+_OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.USub: "-"}
+
+
+def _symbol(node):
+    """How the expression wrote an operation: "/", "**", ".exp()"."""
+    if isinstance(node, ast.BinOp | ast.UnaryOp):
+        return _OPERATORS.get(type(node.op), "?")
+    return f".{node.func.attr}()"
+
+
+def _evaluate(tree, env, text=None, labels=None, made_in=None, children=None):
+    """Evaluate with Python's operators (so the script's Value methods build the graph).
+
+    `labels` gets each operation's result: its text in the expression. `made_in` gets the
+    Values an operation made on the way (a / b is a * b**-1 in microgpt's Value): the text of
+    that operation, so the page can say where a node with no text of its own comes from."""
+
+    def hidden_below(out, node):
+        stack = list(children(out))
+        while stack:
+            v = stack.pop()
+            if isinstance(v, (int, float)) or id(v) in labels or id(v) in made_in:
+                continue
+            made_in[id(v)] = (ast.get_source_segment(text, node), _symbol(node))
+            stack.extend(children(v))
 
     def ev(node):
         if isinstance(node, ast.Constant):
@@ -111,6 +144,8 @@ def _evaluate(tree, env, text=None, labels=None):
             out = getattr(ev(node.func.value), node.func.attr)()
         if labels is not None and not isinstance(out, (int, float)) and id(out) not in labels:
             labels[id(out)] = ast.get_source_segment(text, node)
+            if made_in is not None:
+                hidden_below(out, node)
         return out
 
     try:
@@ -254,8 +289,8 @@ def _fd_check(tree, nodes, inputs, grads):
     return checks
 
 
-def _inputs(given):
-    inputs = dict(DEFAULT_INPUTS)
+def _inputs(given, preset=None):
+    inputs = dict(PRESET_INPUTS.get(preset, DEFAULT_INPUTS))
     for name, val in (given or {}).items():
         if not (isinstance(name, str) and name.isidentifier()) or name in METHODS:
             raise _error(f"{name!r} cannot be an input name")
@@ -276,10 +311,14 @@ def run(roles, expr=None, preset=None, inputs=None, source=None):
 
     Returns {expr, preset, presets, inputs, nodes, edges, output_id, order, writes, grads,
     fd_check, backend, autograd}:
-    nodes [{id, data, grad, op, label, kind: input|const|expr|hidden}] in topological order
+    nodes [{id, data, grad, op, label, kind: input|const|expr|hidden, made_in, made_by}] in topological order
+    (made_in, made_by: for a hidden node, the text of the operation of the expression that made
+    it and its operator, "/")
     (id = index), edges [{from: child id, to: parent id, local_grad}], order = node ids in the
     order backward()'s loop visited them, writes = [{v, node, grad}] the grads its chain-rule
     statements wrote (see _observed_backward), fd_check {name: {grad, fd, agree, h}}.
+    A preset asked for without `inputs` starts from its own (PRESET_INPUTS); inputs given
+    override them one by one.
     """
     nodes = roles.need("nodes")
     if isinstance(expr, str) and expr.strip() in PRESETS:
@@ -291,7 +330,7 @@ def run(roles, expr=None, preset=None, inputs=None, source=None):
         expr = PRESETS[preset]
     else:
         preset = None
-    inputs = _inputs(inputs)
+    inputs = _inputs(inputs, preset)
     tree = _parse(expr, inputs)
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and not callable(getattr(nodes.cls, node.attr, None)):
@@ -299,7 +338,8 @@ def run(roles, expr=None, preset=None, inputs=None, source=None):
     text = expr.strip()
     env = {name: nodes.cls(x) for name, x in inputs.items()}
     labels = {id(v): name for name, v in env.items()}
-    out = _evaluate(tree, env, text, labels)
+    made_in = {}
+    out = _evaluate(tree, env, text, labels, made_in, nodes.children)
     topo = graph.topo_order(out, nodes)
     for v in topo:
         # A negative number to a fractional power is complex in Python; exp can reach inf.
@@ -324,7 +364,9 @@ def run(roles, expr=None, preset=None, inputs=None, source=None):
         else:
             kind = "expr" if id(v) in labels else "hidden"  # made inside an operation
         out_nodes.append({"id": i, "data": nodes.value(v), "grad": nodes.grad_of(v), "op": op,
-                          "label": labels.get(id(v)), "kind": kind})
+                          "label": labels.get(id(v)), "kind": kind,
+                          "made_in": made_in.get(id(v), (None, None))[0] if kind == "hidden" else None,
+                          "made_by": made_in.get(id(v), (None, None))[1] if kind == "hidden" else None})
         for child, g in zip(nodes.children(v), nodes.local_grads(v), strict=False):
             edges.append({"from": index[id(child)], "to": i, "local_grad": g})
     grads = {name: nodes.grad_of(v) for name, v in env.items()}

@@ -7,7 +7,10 @@ different script never leaves a sentence that is false. Everything is the script
 (from the AST) or measured from its objects at load, before any training step.
 
 `facts(roles)` -> {model_def, backward_stmt, chain_rule, params_expr, container, init_std,
-schedule_stmt, draw_stmt}; a fact the script does not have is None.
+schedule_stmt, draw_stmt, train_loop, train_length}; a fact the script does not have is None.
+`train_loop` is the training loop's header ("for step in range(num_steps)") and `train_length`
+the names of its iterable that hold a number (["num_steps"]): when the loop is over, the page
+says which name to edit to train longer.
 """
 
 import ast
@@ -29,6 +32,8 @@ def facts(roles):
         "init_std": [],
         "schedule_stmt": None,
         "draw_stmt": None,
+        "train_loop": None,
+        "train_length": [],
     }
     if roles.model is not None:
         node = codes.function_node(tree, roles.model.code)
@@ -37,6 +42,9 @@ def facts(roles):
             out["model_def"] = f"{roles.model.callee}({', '.join(args)})"
     if prog.train is not None:
         out["backward_stmt"] = _text(_backward_call(prog.train.inner))
+        loop = prog.train.node
+        out["train_loop"] = f"for {ast.unparse(loop.target)} in {ast.unparse(loop.iter)}"
+        out["train_length"] = _number_names(loop.iter, runner.ns)
     if roles.nodes is not None:
         out["chain_rule"] = _chain_rule(tree, roles.nodes)
     if roles.params is not None:
@@ -71,6 +79,23 @@ def measure_init_std(roles):
 
 def _text(node):
     return ast.unparse(node) if node is not None else None
+
+
+def _number_names(expr, ns):
+    """The script's globals (or their attributes: `args.num_steps`) read in `expr` that hold a
+    number (a loop's length, say), in order."""
+    names = []
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Name):
+            value = ns.get(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            value = getattr(ns.get(node.value.id), node.attr, None)
+        else:
+            continue
+        text = ast.unparse(node)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and text not in names:
+            names.append(text)
+    return names
 
 
 def _backward_call(stmt):

@@ -189,3 +189,37 @@ def test_an_import_the_page_cannot_have_is_explained_and_the_rest_of_the_stdlib_
     assert "import tkinter" in page.inner_text(".cm-error-line")
     assert "cannot run in a browser page" in page.text_content("#console-body")
     page.screenshot(path=str(artifacts / "editor-missing-module.png"))
+
+
+DROP = """([name, text, selector]) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], name, {type: 'text/plain'}));
+    const target = document.querySelector(selector);
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data}));
+    }
+}"""
+
+
+def test_a_file_dropped_anywhere_on_the_page_opens(open_page, built_page, artifacts):
+    """Next to "Open…", a .py dropped onto any chapter goes into the editor and a .txt becomes the
+    data set (issue 23, point 10); the chapter says where its script comes from."""
+    rec = open_page(built_page.as_uri())
+    rec.wait_ready()
+    page = rec.page
+    assert "drop a file" in page.text_content("#script-workbench .script-drop-hint")
+    origin = page.text_content("#script .script-origin")
+    assert "py/microgpt.py" in origin and "Karpathy" in origin and "your own copy" in origin.lower()
+    mine = DEFAULT_SCRIPT.read_text(encoding="utf-8").replace("num_steps = 1000", "num_steps = 7", 1)
+    page.evaluate(DROP, ["microgpt.py", mine, "#training"])  # dropped onto chapter 6
+    wait_until(page, f"() => document.querySelector('{STATUS}').textContent.includes('Opened microgpt.py')")
+    page.click("#script-workbench .script-run")
+    kind, text = wait_status(page, ["error", "ok"])
+    assert kind == "ok", text
+    assert page.evaluate("() => window.microgptGuide.call('info', {})")["hyper"]["num_steps"] == 7
+    page.evaluate(DROP, ["mine.txt", "ann\nbob\ncy\n", "#dataset"])  # a data set, onto chapter 1
+    wait_until(page, "() => !document.querySelector('#script-workbench .script-dataset').hidden")
+    assert "mine.txt" in page.inner_text("#script-workbench .script-dataset")
+    page.evaluate("() => document.getElementById('script').scrollIntoView()")
+    page.screenshot(path=str(artifacts / "script-drop.png"))
+    assert not rec.errors, rec.errors

@@ -178,14 +178,24 @@ def test_presets_load(chapter):
         page.click(f'{TOY} .ag-preset[data-preset="{preset}"]')
         wait_for_expr(page, expr)
         assert page.input_value(f"{TOY} .ag-expr") == expr
-        direct = bridge_nodes(chapter, {"preset": preset, "inputs": {"a": 2, "b": -3, "c": 10}})
+        direct = bridge_nodes(chapter, {"preset": preset})  # the preset's own inputs
         assert page.locator(f"{TOY} .dag-node").count() == len(direct["nodes"])
         assert page.locator(f"{TOY} .dag-edge").count() == len(direct["edges"])
+    # A slider moved on one preset does not follow to the next: each starts from its own inputs
+    # (the bridge's), so the softmax fragment never opens at a=8.2 with grads of ~1e-5.
+    page.click(f'{TOY} .ag-preset[data-preset="a*b+c"]')
+    wait_for_expr(page, expected["a*b+c"])
+    page.evaluate(f"() => {{ const s = document.querySelector('{TOY} input[data-input=\"a\"]'); s.value = '8.2';"
+                  " s.dispatchEvent(new Event('input')); }")
     page.click(f'{TOY} .ag-preset[data-preset="log+exp"]')
     wait_for_expr(page, expected["log+exp"])
+    direct = bridge_nodes(chapter, {"preset": "log+exp"})
+    sliders = page.evaluate(f"() => Object.fromEntries([...document.querySelectorAll('{TOY} input[data-input]')]"
+                            ".map((s) => [s.dataset.input, Number(s.value)]))")
+    assert sliders == direct["inputs"], (sliders, direct["inputs"])
     run_backward(page)
-    direct = bridge_nodes(chapter, {"preset": "log+exp", "inputs": {"a": 2, "b": -3, "c": 10}})
     assert grads_by_id(page) == {n["id"]: n["grad"] for n in direct["nodes"]}
+    assert all(abs(n["grad"]) > 1e-3 for n in direct["nodes"] if n["kind"] == "input")
 
 
 def test_custom_expression_and_a_bad_one(chapter, artifacts):
@@ -319,7 +329,7 @@ def test_a_micrograd_style_value_draws_and_replays(open_page, tmp_path_factory, 
         expr = bridge_nodes(rec, {"preset": preset})["expr"]
         wait_for_expr(page, expr)
         run_backward(page)
-        answer = bridge_nodes(rec, {"preset": preset, "inputs": {"a": 2, "b": -3, "c": 10}})
+        answer = bridge_nodes(rec, {"preset": preset})  # the preset's own inputs
         assert drawn_pairs(page) == sorted((n["data"], n["grad"]) for n in answer["nodes"]), preset
     page.evaluate(f"() => document.querySelector('{TOY}').scrollIntoView({{behavior: 'instant'}})")
     page.screenshot(path=str(artifacts / "autograd-micrograd.png"))

@@ -160,10 +160,15 @@ def test_code_panel_highlights_the_tokenizer_lines_from_the_ast(ready):
     rec, info = ready
     page = rec.page
     phases = info["phases"]
-    expected = [n for name in ("tokenizer", "train.tokens") for n in range(phases[name][0], phases[name][1] + 1)]
+    expected = [n for name in ("dataset", "tokenizer", "train.tokens")
+                for n in range(phases[name][0], phases[name][1] + 1)]
     open_code_panel(page, "#dataset")
     assert page.evaluate(MARKED) == expected
     source = py_eval(rec, "__source__").split("\n")
+    # The lines that make the documents list are marked, not only the lines that name things.
+    docs = info["roles"]["documents"]
+    making = [n for n, text in enumerate(source, 1) if text.startswith(f"{docs} = ")]
+    assert making and set(making) <= set(page.evaluate(MARKED)), making
     first, last = phases["tokenizer"]
     assert "uchars" in "".join(source[first - 1 : last])
     # A card's code link highlights just its part.

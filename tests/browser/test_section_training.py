@@ -244,6 +244,9 @@ def test_the_loop_is_over_after_its_last_step(open_page, tmp_path_factory):
     page.click(f'{LIVE} button[data-action="end"]')
     wait_until(page, f"() => document.querySelector('{LIVE} .tr-progress').dataset.over === 'true'")
     assert "the training loop is over" in page.text_content(f"{LIVE} .tr-progress")
+    # The document card says what ended it (the script's num_steps) and how to train longer.
+    wait_until(page, f"() => document.querySelector('{LIVE} .tr-over')?.hidden === false")
+    assert "num_steps is 3" in page.text_content(f"{LIVE} .tr-over")
     buttons = f"{LIVE} .tr-button:not([data-action='pause'])"
     assert page.evaluate("(s) => [...document.querySelectorAll(s)].every((b) => b.disabled)", buttons)
     assert rec.errors == []

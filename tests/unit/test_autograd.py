@@ -227,3 +227,26 @@ def test_clearing_the_grads_afterwards_is_not_the_chain_rule(driver):
     assert {k: final[k] for k in "abc"} == {"a": -3.0, "b": 2.0, "c": 1}
     assert out["grads"] == {"a": -3.0, "b": 2.0, "c": 1}
     assert out["nodes"][out["output_id"]]["grad"] == 0  # what the script left
+
+
+def test_a_preset_starts_from_its_own_inputs(shared):
+    # Asked for without inputs, a preset starts where its grads are readable (issue 23): the
+    # softmax fragment at a=2, b=-3 has grads of ~1e-5; at its own inputs every grad is a fraction.
+    out = shared.call("autograd", preset="log+exp")
+    assert out["inputs"] == autograd.PRESET_INPUTS["log+exp"]
+    assert all(0.01 < abs(out["grads"][name]) < 1 for name in ("a", "b")), out["grads"]
+    # The same preset after another: its own inputs again, not the ones the other one left.
+    shared.call("autograd", preset="a*b+c", inputs={"a": 8.2})
+    assert shared.call("autograd", preset="log+exp")["inputs"] == autograd.PRESET_INPUTS["log+exp"]
+    # Inputs given override them, one by one.
+    assert shared.call("autograd", preset="log+exp", inputs={"a": 3.0})["inputs"]["a"] == 3.0
+    assert set(autograd.PRESET_INPUTS) == set(autograd.PRESETS)
+
+
+def test_a_hidden_node_says_which_operation_made_it(shared):
+    out = shared.call("autograd", preset="log+exp")
+    hidden = [n for n in out["nodes"] if n["kind"] == "hidden"]
+    # microgpt's __truediv__ is self * other**-1: the **-1 node has no text of its own.
+    assert hidden and all(n["made_in"] == "a.exp() / (a.exp() + b.exp())" and n["made_by"] == "/"
+                          for n in hidden), hidden
+    assert all(n["made_in"] is None for n in out["nodes"] if n["kind"] != "hidden")

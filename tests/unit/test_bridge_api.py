@@ -8,7 +8,7 @@ import statistics
 from array import array
 
 import pytest
-from _bridgecore import CHECK_LOSSES, CHECK_PARAMS, SCRIPT, loss_text, variant
+from _bridgecore import CHECK_LOSSES, CHECK_PARAMS, SCRIPT, VARIANTS_DIR, loss_text, variant
 
 
 def test_info(loaded):
@@ -37,7 +37,17 @@ def test_info(loaded):
         "moments": ["m", "v"], "schedule": "lr_t",
         "sampling": {"token_var": "token_id", "temperature": "temperature"}, "missing": {}}
     assert {"setup", "train", "train.forward", "gpt", "model", "sample"} <= set(info["phases"])
+    # What the page names when the loop is over: the loop and the constant that sets its length.
+    assert info["facts"]["train_loop"] == "for step in range(num_steps)"
+    assert info["facts"]["train_length"] == ["num_steps"]
     json.dumps(info)  # plain data only
+
+
+def test_train_length_of_argparse_script(driver):
+    driver.load(source=(VARIANTS_DIR / "argparse_hyperparams.py").read_text())
+    facts = driver.call("info")["facts"]
+    assert facts["train_loop"] == "for step in range(args.num_steps)"
+    assert facts["train_length"] == ["args.num_steps"]
 
 
 def test_docs_and_eval(loaded):
