@@ -11,6 +11,7 @@ ends up in the README.
 """
 
 import argparse
+import re
 import time
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def architecture(page, out):
     page.select_option(f"{ARCH} .arch-pos", index=1)
     wait_until(page, f"() => document.querySelector('{ARCH} .arch-counter')?.textContent.startsWith('step 1 /')")
     for _ in range(40):
-        if "Key" in page.text_content(f"{ARCH} .arch-step-title"):
+        if re.search(r"\bkey\b", page.text_content(f"{ARCH} .arch-step-title"), re.IGNORECASE):
             break
         page.click(f"{ARCH} .arch-next")
     scroll_to(page, f"{ARCH} .arch-controls")
