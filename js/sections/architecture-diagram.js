@@ -11,12 +11,15 @@
 import { el } from '../ui/dom.js';
 import { svg } from '../ui/svg.js';
 import { scrollCue } from '../ui/scroll-cue.js';
-import { layOut } from './architecture-layout.js';
+import { CHAR_W, TITLE_H, layOut } from './architecture-layout.js';
 
-const WIDTH = 320;
+// The drawing is laid out for its box's width, its text at 12 px, and never scaled: a box
+// narrower than MIN_WIDTH scrolls sideways instead (a 320 px phone), and a wide column (a
+// tablet's, where the diagram sits over the step panel) gets a diagram no wider than MAX_WIDTH.
+const MIN_WIDTH = 300;
+const MAX_WIDTH = 460;
 const PAD = 4; // around the drawing
-const TITLE_CHAR_W = 5.8; // px per character of a frame title's 9.5px code font
-const NOW_W = 66; // room for "now layer 12" at a loop frame's right
+const NOW_W = 13 * CHAR_W; // room for "now layer 12" at a loop frame's right
 
 export class ArchDiagram {
   constructor(container) {
@@ -28,6 +31,21 @@ export class ArchDiagram {
     this.spans = new Map(); // key -> {top, bottom}: where it is, in the diagram's pixels
     this.frames = []; // {node, counter, kind, top, bottom, left, right}
     this.order = []; // box keys top to bottom, for tests
+    this.width = 320; // until the box is laid out and its width is known
+    this.args = null; // the last draw's, to draw again at a new width
+    // The box's width, read when the browser lays it out (never asked for, which would lay out a
+    // chapter the browser skips); a new width draws the diagram again, a frame later (drawing
+    // inside the observer's callback would change the box it watches in the same frame).
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(([entry]) => {
+        const width = Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, entry.contentRect.width)));
+        if (!entry.contentRect.width || width === this.width) return;
+        requestAnimationFrame(() => {
+          this.width = width;
+          if (this.args) this.draw(...this.args);
+        });
+      }).observe(this.scroller);
+    }
     // Whether the diagram is on screen (or near): only then is the lit box scrolled to. Off
     // screen, asking where a box is would make the browser lay out a chapter it skips.
     this.onScreen = true;
@@ -41,14 +59,16 @@ export class ArchDiagram {
   }
 
   draw(outline, options = {}) {
-    const layout = layOut(outline, { width: WIDTH - 2 * PAD, ...options });
+    this.args = [outline, options];
+    const width = this.width;
+    const layout = layOut(outline, { width: width - 2 * PAD, ...options });
     this.blocks.clear();
     this.spans.clear();
     this.frames = [];
     this.order = [];
     const height = layout.height + 2 * PAD;
     const root = svg('svg', {
-      class: 'arch-svg', role: 'img', viewBox: `${-PAD} ${-PAD} ${WIDTH} ${height}`, width: WIDTH, height,
+      class: 'arch-svg', role: 'img', viewBox: `${-PAD} ${-PAD} ${width} ${height}`, width, height,
       'aria-label': `Block diagram of ${outline?.model ?? 'the model'}: ${layout.boxes.length} statements`
         + (options.layers?.count ? `, in ${options.layers.count} layer(s) of ${options.layers.heads} head(s)` : ''),
     });
@@ -68,24 +88,24 @@ export class ArchDiagram {
     g.append(svg('rect', { x: f.x, y: f.y, width: f.w, height: f.h, rx: f.kind === 'layer' ? 8 : 5 }));
     let counter = null;
     if (f.count != null || f.title) {
-      const title = svg('text', { x: f.x + 6, y: f.y + 11, class: 'arch-frame-title' });
+      const title = svg('text', { x: f.x + 6, y: f.y + 12.5, class: 'arch-frame-title' });
       const count = f.count != null ? `× ${f.count} ${{ heads: 'head', layer: 'layer' }[f.kind] ?? ''}${f.count === 1 ? '' : 's'}` : '';
       if (count) title.append(svg('tspan', { class: 'arch-count' }, count));
       if (f.title) {
         // The loop's own header, cut to leave room for the count and for "now layer 1" at the right.
-        const room = Math.floor((f.w - 12 - (count.length + 1) * TITLE_CHAR_W - (f.count != null ? NOW_W : 0)) / TITLE_CHAR_W);
+        const room = Math.floor((f.w - 12 - (count.length + 1) * CHAR_W - (f.count != null ? NOW_W : 0)) / CHAR_W);
         const code = f.title.length <= room ? f.title : `${f.title.slice(0, Math.max(1, room - 1))}…`;
         title.append(svg('tspan', { class: 'arch-frame-code', dx: count ? 6 : 0 }, code));
       }
       g.append(svg('title', {}, f.title ?? count), title);
       if (f.count != null) {
-        counter = svg('text', { x: f.x + f.w - 6, y: f.y + 11, class: 'arch-now' });
+        counter = svg('text', { x: f.x + f.w - 6, y: f.y + 12.5, class: 'arch-now' });
         g.append(counter);
       }
     }
     if (f.key) {
       g.dataset.block = f.key;
-      this.register(f.key, g, f.y, f.y + 16);
+      this.register(f.key, g, f.y, f.y + TITLE_H);
     }
     this.frames.push({ node: g, counter, kind: f.kind, left: f.x, right: f.x + f.w, top: f.y, bottom: f.y + f.h });
     return g;
@@ -95,7 +115,7 @@ export class ArchDiagram {
     const g = svg('g', { class: `arch-block ${b.flow}${b.minor ? ' minor' : ''}`, 'data-block': b.key });
     g.append(svg('title', {}, b.full || b.label));
     g.append(svg('rect', { x: b.x, y: b.y, width: b.w, height: b.h, rx: b.minor ? 3 : 4 }));
-    const mid = b.y + b.h / 2 + (b.minor ? 3 : 3.5);
+    const mid = b.y + b.h / 2 + 4; // the baseline that centres 12 px text
     g.append(svg('text', { x: b.x + 5, y: mid, class: 'arch-label' }, b.label));
     if (b.size) g.append(svg('text', { x: b.x + b.w - 4, y: mid, class: 'arch-size' }, b.size));
     this.register(b.key, g, b.y, b.y + b.h);
@@ -131,10 +151,8 @@ export class ArchDiagram {
     const span = this.active && this.spans.get(this.active);
     if (!span) return;
     const view = this.scroller;
-    // On a phone the drawing is scaled to the column's width: its pixels are not the layout's.
-    const scale = (view.firstChild?.getBoundingClientRect().width || WIDTH) / WIDTH;
-    const top = (span.top + PAD) * scale;
-    const bottom = (span.bottom + PAD) * scale;
+    const top = span.top + PAD;
+    const bottom = span.bottom + PAD;
     if (top < view.scrollTop + 10 || bottom > view.scrollTop + view.clientHeight - 10) {
       view.scrollTop = Math.max(0, top - view.clientHeight / 3);
     }

@@ -47,12 +47,14 @@ export function shortFunc(name) {
 }
 
 // The longest common start of names, cut after a '.' (else a '_') so what is left reads as a name.
-export function commonPrefix(names) {
+// `deep`: cut after the last '.' or '_', whichever is later ('layer0.attn_' of 'layer0.attn_wq'
+// and 'layer0.attn_wk'), for boxes too narrow to say more.
+export function commonPrefix(names, { deep = false } = {}) {
   if (names.length < 2) return '';
   let prefix = names[0];
   for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
   const dot = prefix.lastIndexOf('.');
-  const cut = dot >= 0 ? dot : prefix.lastIndexOf('_');
+  const cut = deep ? Math.max(dot, prefix.lastIndexOf('_')) : dot >= 0 ? dot : prefix.lastIndexOf('_');
   return cut >= 0 ? prefix.slice(0, cut + 1) : '';
 }
 

@@ -19,15 +19,17 @@
 
 import { boxLabel, boxSize, codeShape, commonPrefix, isBareReturn, isLoopHeader, isMinor, statementText, targetOf } from './architecture-labels.js';
 
-const BOX_H = 20;
-const MINOR_H = 14;
-const GAP = 5; // between rows
-const TITLE_H = 15; // a frame's title line
+// Laid out for 12 px text (no text on the page is smaller), drawn at its natural size: the
+// diagram is never scaled down to fit (architecture-diagram.js gives the width).
+export const FONT_PX = 12;
+export const CHAR_W = 7.25; // px per character of the 12 px code font (a monospace advance is ~0.6 em)
+const BOX_H = 21;
+const MINOR_H = 17;
+const GAP = 4; // between rows
+export const TITLE_H = 17; // a frame's title line
 const PAD = 5; // inside a frame, under its last row
 const INDENT = 6; // a nested frame's inset on each side
 const SIDE_GAP = 3; // between boxes of one row
-const CHAR_W = 6.0; // px per character of the boxes' 10px code font
-const SIZE_CHAR_W = 5.5; // px per character of the sizes' 9px font, at the box's right
 
 const keyOf = (item) => `${item.func}:${item.line}`;
 
@@ -155,15 +157,22 @@ export function layOut(outline, { width = 320, seen = new Map(), layers = outlin
     // The matrix each box names: the one the trace saw in the layer drawn, else the outline's.
     const matrices = nodes.map((n) => seen.get(n.key)?.calls.find((c) => c.matrix && !c.lookup)?.matrix
       ?? n.item.matrices?.[0] ?? n.item.lookups?.[0]?.matrix ?? '');
-    const strip = nodes.length > 1 && matrices.every(Boolean) ? commonPrefix(matrices) : '';
+    const named = nodes.length > 1 && matrices.every(Boolean);
+    // The names the row's boxes share are said once, by the frame around them: first down to a
+    // '.', then, where a label would still be cut, down to the last '_' as well.
+    const strips = named ? [...new Set([commonPrefix(matrices), commonPrefix(matrices, { deep: true })])] : [''];
     const sizes = nodes.map((node) => boxSize(node.item, seen.get(node.key)));
     // Side by side with the same size: said once, on the last box. The row's labels all take the
     // form that fits the narrowest room, so they read alike.
     const same = sizes.every((z) => z === sizes[0]);
-    const room = each - 9 - Math.max(...sizes.map((z) => (z ? z.length * SIZE_CHAR_W + 8 : 0)));
+    const room = each - 9 - Math.max(...sizes.map((z) => (z ? z.length * CHAR_W + 8 : 0)));
+    const chars = Math.floor(room / CHAR_W);
+    const labelsWith = (strip) => nodes.map((node) => boxLabel(node.item, seen.get(node.key), { chars, strip }));
+    const tries = strips.map(labelsWith);
+    const labels = tries.find((t) => !t.some((l) => l.label.endsWith('…'))) ?? tries.at(-1);
     nodes.forEach((node, i) => {
       const size = same && i < nodes.length - 1 ? '' : sizes[i];
-      const { label, full } = boxLabel(node.item, seen.get(node.key), { chars: Math.floor(room / CHAR_W), strip });
+      const { label, full } = labels[i];
       boxes.push({
         key: node.key, item: node.item, flow: node.item.flow, minor: h === MINOR_H, label, full, size,
         x: x + i * (each + SIDE_GAP), y, w: each, h, residual: Boolean(node.item.residual && node.item.in_layer),

@@ -275,3 +275,45 @@ def test_a_model_of_classes_shows_its_attention_method(open_page, tmp_path_facto
     assert "def __call__(self, x, cache)" in page.locator(f"{SECTION} .code-panel").inner_text()
     page.screenshot(path=str(artifacts / "attention-classes.png"))
     assert not rec.errors, rec.errors
+
+
+ARROWS = """() => {
+    const box = document.querySelector('.at-arrows-scroll');
+    const view = box.getBoundingClientRect();
+    const px = [...box.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize)
+        * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b));
+    const picked = box.querySelector('.at-arrow-label.is-on').getBoundingClientRect();
+    return {scroll: box.scrollWidth, client: box.clientWidth, tabindex: box.getAttribute('tabindex'),
+            label: box.getAttribute('aria-label'), labels: box.querySelectorAll('.at-arrow-label').length,
+            minPx: Math.min(...px), pickedShown: picked.left >= view.left && picked.right <= view.right};
+}"""
+
+
+def test_on_a_phone_the_arrows_keep_their_text_size_and_scroll_when_the_word_is_long(open_page, built_page, artifacts):
+    """The arrows are never scaled down (issue 23, point 5: no text under 12 px): a short word's
+    arrows are spaced to fit the phone's card; a long word's scroll sideways in a box that takes
+    keyboard focus, scrolled to the picked query."""
+    rec = open_page(built_page.as_uri(), (390, 844))
+    rec.wait_ready()
+    page = rec.page
+    wait_counter(page, "refreshes", 0)
+    page.locator(f"{SECTION} .at-arrows-card").scroll_into_view_if_needed()
+    # Drawn again for the card's width once the card is laid out (a frame after it shows).
+    wait_until(page, "() => { const b = document.querySelector('.at-arrows-scroll');"
+                     " return b.scrollWidth <= b.clientWidth + 1; }")
+    short = page.evaluate(ARROWS)
+    assert short["scroll"] <= short["client"] + 1 and short["tabindex"] is None, short
+    assert short["minPx"] >= 12, short
+    word = "christopher"
+    page.fill(f"{SECTION} .at-word", word)
+    page.press(f"{SECTION} .at-word", "Enter")
+    wait_until(page, "(n) => document.querySelectorAll('.at-arrows-scroll .at-arrow-label').length === n",
+               2 * (len(word) + 1))
+    page.locator(f"{SECTION} .at-arrows-card").scroll_into_view_if_needed()
+    page.wait_for_timeout(200)
+    long = page.evaluate(ARROWS)
+    assert long["scroll"] > long["client"] + 1, long
+    assert long["tabindex"] == "0" and long["label"], long
+    assert long["minPx"] >= 12 and long["pickedShown"], long
+    page.locator(f"{SECTION} .at-arrows-card").screenshot(path=str(artifacts / "attention-arrows-phone-long-word.png"))
+    assert rec.errors == []
