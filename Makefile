@@ -53,7 +53,7 @@ pyodide-tests: setup
 	node tests/pyodide/run_bridge_tests.mjs
 
 browser-tests: build browsers
-	$(PY) -m pytest tests/browser -q -ra  # -ra: an engine that cannot be installed says so
+	$(PY) -m pytest tests/browser -q -ra --durations=12  # -ra: an engine that cannot be installed says so; the slowest tests are listed
 
 # The CPython unit tests and the bridge tests in Pyodide under Node each keep one core busy and
 # share no files (the Pyodide run copies the tests into memory): they run side by side, each

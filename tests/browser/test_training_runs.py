@@ -70,7 +70,8 @@ def test_to_the_end_says_how_long_first_and_stops_in_one_click(open_page, built_
 
     page.click(end)
     wait_until(page, lambda_running())
-    assert "Pause stops the run" in page.text_content(f"{LIVE} .tr-progress")
+    # The progress line is redrawn on the next frame after the run starts.
+    wait_until(page, f"() => document.querySelector('{LIVE} .tr-progress').textContent.includes('Pause stops the run')")
     assert page.evaluate("() => document.activeElement.dataset.action") == "pause"
     wait_until(page, f"() => Number(document.querySelector('{LIVE} .live-body').dataset.steps) >= 2")
     page.click(f'{LIVE} button[data-action="pause"]')  # one click

@@ -53,7 +53,8 @@ async (step, args = {}) => {
 
     // The chapter list's link to the Glossary, the page's longest jump, taken before any chapter
     // below the first has been drawn (they stand in at an estimated height until then): how far
-    // from its landing place the chapter's top is once it has stayed put for half a second.
+    // from its landing place the chapter's top is once it has stayed put for 1.5 s (the lazy chapters
+    // above it draw as they come on screen: on a loaded machine that takes a while).
     async glossaryLink() {
       const target = $('#glossary');
       const px = (element, property) => parseFloat(getComputedStyle(element)[property]) || 0;
@@ -63,7 +64,7 @@ async (step, args = {}) => {
       const seen = [];
       await until('the jump to settle', () => {
         seen.push(off());
-        return seen.length >= 6 && new Set(seen.slice(-6)).size === 1;
+        return seen.length >= 15 && new Set(seen.slice(-15)).size === 1;
       }, 10_000);
       return { off: seen.at(-1), polls: seen.length };
     },
