@@ -45,8 +45,9 @@ export function eachRuntimeAsset(onPiece) {
   return parsed().then(() => { observer.disconnect(); report(true); });
 }
 
+// The bridge's sources as the worker decodes them (js/worker/worker.js): {encoding, text}.
 export function readPythonSources() {
-  return JSON.parse(block('python-sources'));
+  return { encoding: 'gzip+text7', text: block('python-sources') };
 }
 
 export function readDefaultScript() {

@@ -94,7 +94,11 @@ function mountSections(ctx) {
 // long; a newer script's info supersedes an older round that has not finished.
 let showRound = 0;
 let sectionRpc = null; // the sections' channel to Python (the first frame's, then the worker's)
-const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+// Where the browser has task priorities, the next section comes before the parser's next piece of
+// the runtime (which would otherwise take turns with every section).
+const nextTask = globalThis.scheduler?.postTask
+  ? () => globalThis.scheduler.postTask(() => {}, { priority: 'user-blocking' })
+  : () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function showSections(info) {
   const round = ++showRound;

@@ -7,7 +7,7 @@
 import { assetText, assetBytes, assetPacked, piecesStream, packedPiecesStream } from './asset-decode.js';
 import { importSource } from './import-source.js';
 import { LAZY_STDLIB, installLazyStdlib } from './lazy-stdlib.js';
-import { SNAPSHOT, readSnapshot, applyDataImage, localize } from './snapshot.js';
+import { SNAPSHOT, readSnapshot, snapshotDecoder, applyDataImage, localize } from './snapshot.js';
 
 // A URL with a scheme no browser fetches: every request under it is answered by `answerFetch`.
 const INDEX_URL = 'embedded:/pyodide/';
@@ -34,9 +34,10 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   compiled.catch(() => {}); // awaited below; this only avoids an "unhandled" report in the meantime
 
   progress('decode', 'running');
-  // The snapshot, read as its pieces come (before the wasm's), decoded once whole; or null: a page
+  // The snapshot, read as its pieces come (after the wasm's), decoded once whole; or null: a page
   // without one starts Python itself (its wasm then has its data segments).
   const decoded = reuse.stdlib?.zip ? reuse.stdlib : null;
+  if (!decoded) snapshotDecoder().catch(() => {}); // compiled now; a failure is seen by readSnapshot
   const snapshot = decoded ? Promise.resolve(decoded.snapshot)
     : assets.pieces(SNAPSHOT).then((pieces) => readSnapshot(packedPiecesStream(pieces)), () => null);
   snapshot.catch(() => {});
@@ -52,7 +53,7 @@ export async function bootPyodide(assets, progress, reuse = {}) {
     need('pyodide.mjs').then(assetText), need('pyodide.asm.mjs').then(assetText),
   ]);
   const [loader, asm] = await Promise.all([importSource(loaderSource), importSource(asmSource)]);
-  // Whether the page carries a snapshot is known at its first piece, right after the lock file's.
+  // Whether the page carries a snapshot is known at its first piece, right after the wasm's.
   const restoring = decoded ? Boolean(decoded.snapshot) : await assets.pieces(SNAPSHOT).then(() => true, () => false);
   progress('decode', 'done', performance.now() - t0);
 

@@ -5,6 +5,7 @@ import { bootPyodide } from './pyodide-boot.js';
 import { AssetInbox } from './asset-inbox.js';
 import { createSession, transferables } from './session.js';
 import { base64ToBytes, gunzipText } from './decode.js';
+import { assetText } from './asset-decode.js';
 
 let session = null;
 let booted = null; // resolves when the session exists
@@ -41,12 +42,14 @@ function describe(error) {
 // last visit) is imported after its setup, so Python is ready where the learner left it.
 async function boot({ pythonSources, script, dataset, runtime: reuse, fallback, restore }) {
   const t0 = performance.now();
+  const sources = readSources(pythonSources);
+  sources.catch(() => {}); // awaited once Python is up; this only avoids an "unhandled" report
   const { pyodide, runtime } = await bootPyodide(assets, progress, reuse ?? {});
   assets.close();
   shareRuntime(runtime);
   progress('setup', 'running');
   const tSetup = performance.now();
-  session = createSession(pyodide, pythonSources, (kind, payload) => post({ kind: MSG.EVENT, id: null, name: kind, payload }));
+  session = createSession(pyodide, await sources, (kind, payload) => post({ kind: MSG.EVENT, id: null, name: kind, payload }));
   // The embedded names list is gzip+base64; a data set the learner opened comes as plain text.
   const datasetText = dataset.encoding === 'text' ? dataset.text : await gunzipText(base64ToBytes(dataset.text));
   let answer = session.handle('load', { source: script.source, filename: script.filename, dataset: datasetText });
@@ -67,11 +70,22 @@ async function boot({ pythonSources, script, dataset, runtime: reuse, fallback, 
   post({ kind: MSG.READY, ok: answer.ok, info: answer.result, error: answer.error, timings, fellBack, restored });
 }
 
+// The bridge's sources, {path: text}: the page sends them as embedded (gzip+text7, see
+// py/builder/build.py); a test may send the object itself.
+async function readSources(sources) {
+  if (typeof sources?.encoding !== 'string') return sources;
+  return JSON.parse(await assetText({ name: 'python-sources', ...sources }));
+}
+
 // The page keeps the compiled wasm and the decoded stdlib for the next worker (Stop restarts
 // one). An engine that cannot post a WebAssembly.Module simply boots the next one in full.
+// The decoded snapshot (~35 MB) is handed over, not copied: Python has been restored from it and
+// this worker never reads it again, and copying it took ~0.15-0.2 s of the boot (bench/boot.py).
 function shareRuntime(runtime) {
+  const snapshot = runtime.stdlib.snapshot;
+  const buffers = snapshot ? [...new Set([snapshot.image.buffer, snapshot.bytes.buffer])] : [];
   try {
-    post({ kind: MSG.RUNTIME, module: runtime.module, stdlib: runtime.stdlib });
+    post({ kind: MSG.RUNTIME, module: runtime.module, stdlib: runtime.stdlib }, buffers);
   } catch {
     // DataCloneError: nothing to share
   }

@@ -9,8 +9,9 @@ every boot of the page reaches before it loads a script, whatever the script (th
 an edit). No script has run in it: the worker still creates its bridge Session, loads the script
 and runs its setup after restoring it, as after a cold start.
 
-What the page carries (`pack`), zstd-compressed (~3.4 MB; gzip would be ~4.5 MB, and the page
-has a 10 MB budget):
+What the page carries (`pack`), zstd-compressed (~3.6 MB; gzip would be ~4.5 MB, and the page
+has a 10 MB budget), in FRAMES frames after their table ("MGF1", count, then per frame its packed
+and raw length), which together hold:
 
     magic "MGS2" | u32 length of the data image | u32 length of Pyodide's snapshot | u32 0
     | the data image: what the wasm's data segments put in its memory, from address 0
@@ -19,7 +20,7 @@ has a 10 MB budget):
 The page's wasm then carries no data segments (`strip_data`: 1.5 MB less gzip): the worker writes
 the data image into the fresh instance's memory itself, before anything runs, then Pyodide
 restores the snapshot over it. zstd rather than gzip because the data and the heap compress
-~25 % better with its long window; the worker decompresses it with fzstd (js/worker/snapshot.js).
+~25 % better with its long window; the worker decompresses it with zstddec (js/worker/snapshot.js).
 
 The modules the snapshot has imported need no file in the page: `page_boot_zip` leaves them out
 of the boot zip (their code is in the snapshot's memory; the lazy finder's manifest is unchanged).
@@ -52,6 +53,14 @@ WASM = PYODIDE_DIR / "pyodide.asm.wasm"
 MAKER_SOURCES = (MAKER, HERE / "snapshot.py", PYODIDE_DIR / "package.json", WASM, PYODIDE_DIR / "pyodide.asm.mjs")
 MAKE_TIMEOUT_S = 300
 ZSTD_LEVEL = 22
+# The packed snapshot is cut into frames that the worker decompresses one by one as the page's
+# parser delivers them, so that only the last one is left once the page is parsed (one frame
+# was ~0.4 s of decoding after the last byte, bench/boot.py). Four frames cost ~0.15 MB (the heap
+# compresses worse cut off from what precedes it); more cost far more (six: +1 MB).
+FRAMES = 4
+FRAMED = struct.Struct("<4sI")  # magic "MGF1", the number of frames
+FRAMED_MAGIC = b"MGF1"
+FRAME = struct.Struct("<II")  # per frame: its packed length, its raw length
 
 
 class Snapshot(NamedTuple):
@@ -120,25 +129,42 @@ def strip_data(wasm: bytes) -> bytes:
                                if section not in (DATA, DATACOUNT))
 
 
-def pack(snapshot: bytes, wasm: bytes) -> bytes:
-    """Pyodide's snapshot and the wasm's data image as the page carries them, zstd-compressed."""
+def _zstd(data: bytes) -> bytes:
     import zstandard
 
+    params = zstandard.ZstdCompressionParameters.from_level(
+        ZSTD_LEVEL, window_log=max(20, (len(data) - 1).bit_length()), enable_ldm=True, source_size=len(data),
+        write_content_size=True)
+    return zstandard.ZstdCompressor(compression_params=params).compress(data)
+
+
+def pack(snapshot: bytes, wasm: bytes) -> bytes:
+    """Pyodide's snapshot and the wasm's data image as the page carries them: FRAMES zstd frames
+    of equal raw size, after a table of their packed and raw lengths."""
     if struct.unpack_from("<I", snapshot)[0] != PYODIDE_MAGIC:
         raise ValueError("not a Pyodide memory snapshot")
     image = data_image(wasm)
     raw = PREFIX.pack(MAGIC, len(image), len(snapshot), 0) + image + snapshot.rstrip(b"\0")
-    params = zstandard.ZstdCompressionParameters.from_level(
-        ZSTD_LEVEL, window_log=max(20, (len(raw) - 1).bit_length()), enable_ldm=True, source_size=len(raw),
-        write_content_size=True)
-    return zstandard.ZstdCompressor(compression_params=params).compress(raw)
+    step = -(-len(raw) // FRAMES)
+    parts = [raw[i:i + step] for i in range(0, len(raw), step)]
+    frames = [_zstd(part) for part in parts]
+    table = FRAMED.pack(FRAMED_MAGIC, len(frames)) + b"".join(
+        FRAME.pack(len(frame), len(part)) for frame, part in zip(frames, parts, strict=True))
+    return table + b"".join(frames)
 
 
 def unpack(packed: bytes) -> tuple[bytes, bytes]:
     """(data image, Pyodide's snapshot): the inverse, as the page does it; used by the tests."""
     import zstandard
 
-    raw = zstandard.ZstdDecompressor().decompress(packed)
+    magic, count = FRAMED.unpack_from(packed)
+    if magic != FRAMED_MAGIC:
+        raise ValueError("not a packed snapshot")
+    at, raw = FRAMED.size + FRAME.size * count, b""
+    for k in range(count):
+        length, _ = FRAME.unpack_from(packed, FRAMED.size + FRAME.size * k)
+        raw += zstandard.ZstdDecompressor().decompress(packed[at:at + length])
+        at += length
     magic, image_length, snapshot_length, _ = PREFIX.unpack_from(raw)
     if magic != MAGIC:
         raise ValueError("not a packed snapshot")

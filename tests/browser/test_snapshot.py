@@ -11,6 +11,7 @@ import json
 import pytest
 from builder.build import build
 from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT
+from settle import settle
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +64,11 @@ def answers(open_page, url, calls):
     """(info at ready, canonical answer of each call, Python's state) of a fresh page at `url`."""
     rec = open_page(url)
     info = rec.wait_ready()
+    # The page's own calls first, all of them: the inference chapter's batch of samples advances
+    # the sampler's count (which of the script's sample lines a draw is), so a call of the test's
+    # that lands amid the batch answers for another line; the faster a page boots, the more of
+    # the batch is still to come at ready. Settled, both pages have made the same calls.
+    settle(rec)
     rec.page.evaluate(CANONICAL)
     answered = rec.page.evaluate("""async (calls) => {
         const out = [];

@@ -74,8 +74,8 @@ def test_page_script_runs_before_the_runtime_is_parsed(blocks):
     assert before == {"worker-source", "text/javascript", "build-info", "default-script", "dataset", "first-frame",
                       "python-sources"}
     runtime = list(dict.fromkeys(after[:-2]))  # a large asset's pieces are consecutive blocks
-    assert runtime == ["pyodide.mjs", "pyodide.asm.mjs", "pyodide-lock.json", "pyodide-snapshot.bin",
-                       "pyodide.asm.wasm", "python_stdlib.zip", "python_stdlib_lazy.zip"]
+    assert runtime == ["pyodide.mjs", "pyodide.asm.mjs", "pyodide-lock.json", "pyodide.asm.wasm",
+                       "pyodide-snapshot.bin", "python_stdlib.zip", "python_stdlib_lazy.zip"]
     assert after[-2:] == ["checkpoints", "editor-module"]  # read once the page is parsed
 
 
@@ -157,7 +157,8 @@ def test_lockfile_is_minimal_and_matches_the_package(blocks):
 
 
 def test_python_sources_and_data_are_embedded_unchanged(blocks):
-    assert json.loads(block(blocks, **{"data-embedded": "python-sources"})) == python_sources()
+    sources = block(blocks, **{"data-embedded": "python-sources"})
+    assert json.loads(decode_asset("gzip+text7", sources)) == python_sources()
     script = json.loads(block(blocks, **{"data-embedded": "default-script"}))
     assert script == {"filename": "microgpt.py", "source": DEFAULT_SCRIPT.read_text(encoding="utf-8")}
     dataset = decode_gzip_base64(block(blocks, **{"data-embedded": "dataset"}))
