@@ -67,7 +67,8 @@ GROW_ABOVE = """async () => {
     const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     const top = () => Math.round(document.getElementById('training').getBoundingClientRect().top);
     document.getElementById('training').scrollIntoView({behavior: 'instant'});
-    await frame();
+    // A frame that scrolled only records sizes (js/ui/scroll-anchor.js): let it pass first.
+    await frame(); await frame(); await frame();
     const seen = [top()];
     const filler = Object.assign(document.createElement('div'), {style: 'height: 500px'});
     document.querySelector('#attention').append(filler);
