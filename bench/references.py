@@ -46,10 +46,10 @@ def pages(built: Path):
     """file:// URLs of the trivial page, of the guide's prose only and of the guide without its runtime."""
     with tempfile.TemporaryDirectory() as folder:
         trivial, prose, frame = (Path(folder, name) for name in ("trivial.html", "prose.html", "frame.html"))
-        html = built.read_text(encoding="utf-8")
+        html = built.read_text(encoding="latin-1")  # windows-1252 bytes, as they are (builder/charset.py)
         trivial.write_text(TRIVIAL, encoding="utf-8")
-        prose.write_text(prose_only(html), encoding="utf-8")
-        frame.write_text(without_runtime(html), encoding="utf-8")
+        prose.write_text(prose_only(html), encoding="latin-1")
+        frame.write_text(without_runtime(html), encoding="latin-1")
         yield trivial.as_uri(), prose.as_uri(), frame.as_uri()
 
 

@@ -19,7 +19,7 @@ export function parsed() {
   return new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }));
 }
 
-// Calls onPiece({name, encoding: e.g. 'lzma+text7' | 'text', text, last}) for each piece of
+// Calls onPiece({name, encoding: e.g. 'gzip+text8' | 'text', text, last}) for each piece of
 // each runtime asset (a large one is split over several elements in a row, see the build), in
 // order, as soon as the parser has read it; `last` marks an asset's final piece. Resolves once
 // the page is parsed and every piece was reported.
@@ -47,14 +47,14 @@ export function eachRuntimeAsset(onPiece) {
 
 // The bridge's sources as the worker decodes them (js/worker/worker.js): {encoding, text}.
 export function readPythonSources() {
-  return { encoding: 'gzip+text7', text: block('python-sources') };
+  return { encoding: 'gzip+text8', text: block('python-sources') };
 }
 
 export function readDefaultScript() {
   return JSON.parse(block('default-script'));
 }
 
-// The CodeMirror editor's module, gzip+text7 (js/editor/load-code-editor.js).
+// The CodeMirror editor's module, gzip+text8 (js/editor/load-code-editor.js).
 export async function readEditorModule() {
   await parsed();
   return block('editor-module');

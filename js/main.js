@@ -200,7 +200,7 @@ function start(rpc) {
   // Out of memory, Python may not be able to go on: a fresh worker takes over (js/python-stop.js).
   rpc.on('call-failed', (error) => { if (error?.type === 'MemoryError') stopper.stop('memory'); });
   // The boot card follows the first worker; a spare's boot (js/python-stop.js) is not news.
-  rpc.on('progress', ({ stage, status: stageStatus, ms }) => { if (!booted) progress.stage(stage, stageStatus, ms); });
+  rpc.on('progress', ({ stage, status: stageStatus, ms, label }) => { if (!booted) progress.stage(stage, stageStatus, ms, label); });
   rpc.on('stdout', ({ text, phase }) => consolePanel.write(text, 'stdout', phase));
   rpc.on('runtime', ({ module, stdlib }) => { runtimeCache = { module, stdlib }; });
   rpc.on('fatal', (error) => {

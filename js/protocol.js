@@ -9,7 +9,7 @@ export const MSG = Object.freeze({
   CANCEL: 'cancel',     // {id}: stop a streaming job (training) after the step that is running
   TUNE: 'tune',         // {id, args: {delay_ms}}: change a running streaming job's pace between steps
   // worker -> page
-  PROGRESS: 'progress', // {stage, status, ms}: boot stages (decode, compile, python, setup)
+  PROGRESS: 'progress', // {stage, status, ms, label?}: boot stages (decode, compile, python, setup); label renames one
   READY: 'ready',       // {ok, info | error, timings}: the script's setup has run (or failed)
   RESULT: 'result',     // {id, ok, result | error}
   EVENT: 'event',       // {id, name, payload}: streamed output (stdout lines, training steps)

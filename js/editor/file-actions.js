@@ -1,7 +1,8 @@
 // Files in and out of the editor: open a .py file (button, or drop it anywhere on the page) and
 // download this guide as one HTML file whose default script is the editor's text.
 import { el } from '../ui/dom.js';
-import { pageWithScript, downloadText } from './page-snapshot.js';
+import { pageWithScript, download as save } from './page-snapshot.js';
+import { windows1252Blob } from '../worker/text8.js';
 
 // A .py file is a script (onOpen puts it in the editor); any other text file is a data set, one
 // document per line (onDataset). scriptNow() -> {filename, source}; datasetNow() -> text or null.
@@ -20,7 +21,8 @@ export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow,
   const download = el('button', { type: 'button', className: 'script-download', title: 'Save this guide as one HTML file that starts with your script' }, 'Download guide');
   download.addEventListener('click', async () => {
     try {
-      downloadText(await pageWithScript(scriptNow(), datasetNow()), 'microgpt-guide.html', 'text/html');
+      // The page is windows-1252 (py/builder/charset.py): its binary blocks are bytes as characters.
+      save(windows1252Blob(await pageWithScript(scriptNow(), datasetNow()), 'text/html'), 'microgpt-guide.html');
     } catch (error) {
       onError(error.message);
     }

@@ -25,11 +25,13 @@ async function whole() {
 }
 
 // The page's HTML with the default-script block holding `script` ({filename, source}). JSON with
-// every "<" escaped can never close the <script> element early (as py/builder/embed.py does).
+// every "<" escaped can never close the <script> element early, and in ASCII it reads the same in
+// the page's windows-1252 (as py/builder/embed.py writes it).
 // datasetText (optional): a data set to embed instead of the built-in one.
 export async function pageWithScript(script, datasetText = null) {
   pristine ??= whole();
-  let page = replaceBlock(await pristine, 'default-script', JSON.stringify(script).replace(/</g, '\\u003c'));
+  const json = JSON.stringify(script).replace(/[<\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  let page = replaceBlock(await pristine, 'default-script', json);
   if (datasetText != null) page = replaceBlock(page, 'dataset', await gzipBase64(datasetText));
   return page;
 }
@@ -51,8 +53,9 @@ async function gzipBase64(text) {
   return bytesToBase64(bytes);
 }
 
-export function downloadText(text, filename, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+// `content`: text (saved as UTF-8) or a Blob.
+export function download(content, filename, type) {
+  const url = URL.createObjectURL(content instanceof Blob ? content : new Blob([content], { type }));
   const link = Object.assign(document.createElement('a'), { href: url, download: filename });
   document.body.append(link);
   link.click();

@@ -10,10 +10,12 @@ export class BootProgress {
     this.started = performance.now();
   }
 
-  stage(name, status, ms) {
+  // `label` (optional) renames the stage: what it turned out to be (a setup run at build time).
+  stage(name, status, ms, label) {
     const row = this.card.querySelector(`[data-stage="${name}"]`);
     if (!row) return;
     row.dataset.status = status;
+    if (label) row.querySelector('.stage-name').textContent = label;
     if (ms != null) row.querySelector('.stage-time').textContent = formatMs(ms);
     // Stages overlap (the wasm compiles while the rest unpacks): the badge names one still running.
     const running = this.card.querySelector('[data-status="running"] .stage-name');

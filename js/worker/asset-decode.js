@@ -3,16 +3,16 @@
 //   compression: gzip (undone natively by DecompressionStream), or xz, which the page never
 //                undoes itself: it hands the packed bytes to a consumer that does (the lazy
 //                stdlib: Python's own lzma);
-//   text form:   text7 (7 bits per character, js/worker/text7.js) or base64.
+//   text form:   text8 (one byte of the page per byte, js/worker/text8.js) or base64.
 import { base64ToBytes, gunzipStream, gunzipBytes } from './decode.js';
-import { text7ToBytes, Text7Decoder } from './text7.js';
+import { text8ToBytes, Text8Decoder } from './text8.js';
 
 function parse(asset) {
   const [compression, form] = asset.encoding.split('+');
-  if (!form || !['gzip', 'xz'].includes(compression) || !['text7', 'base64'].includes(form)) {
+  if (!form || !['gzip', 'xz'].includes(compression) || !['text8', 'base64'].includes(form)) {
     throw new Error(`The embedded ${asset.name} has an unknown encoding "${asset.encoding}".`);
   }
-  const packed = form === 'text7' ? text7ToBytes(asset.text) : base64ToBytes(asset.text);
+  const packed = form === 'text8' ? text8ToBytes(asset.text) : base64ToBytes(asset.text);
   return { compression, packed };
 }
 
@@ -39,15 +39,18 @@ export function piecesStream({ encoding, next }) {
 // The still-compressed bytes of such an asset, piece by piece, whatever its compression.
 export function packedPiecesStream({ encoding, next }) {
   const [compression, form] = encoding.split('+');
-  if (!['gzip', 'zst'].includes(compression) || !['text7', 'base64'].includes(form)) {
+  if (!['gzip', 'zst'].includes(compression) || !['text8', 'base64'].includes(form)) {
     throw new Error(`An embedded asset has an unknown encoding "${encoding}".`);
   }
-  const text7 = form === 'text7' ? new Text7Decoder() : null;
+  const text8 = form === 'text8' ? new Text8Decoder() : null;
   return new ReadableStream({
     async pull(controller) {
       const text = await next();
-      if (text === null) controller.close();
-      else controller.enqueue(text7 ? text7.push(text) : base64ToBytes(text));
+      if (text === null) {
+        if (text8?.escaped) throw new Error('An embedded asset is corrupt: it ends in the middle of an escape.');
+        controller.close();
+      }
+      else controller.enqueue(text8 ? text8.push(text) : base64ToBytes(text));
     },
   });
 }

@@ -1,5 +1,6 @@
 // The worker's handle on the Python side: writes the bridge's sources into Pyodide's file
-// system, creates one bridge `Session`, and turns every answer into plain JavaScript data.
+// system, creates one bridge `Session` (or adopts the one the page's memory snapshot holds, with
+// the default script loaded: py/bridge/preload.py), and turns every answer into plain data.
 
 const PY_ROOT = '/home/pyodide/guide';
 const WORKDIR = '/home/pyodide/run';
@@ -16,10 +17,24 @@ export function createSession(pyodide, pythonSources, emit) {
   // Python calls `emit(kind, payload)`; the payload proxy lives only for the call, so it is
   // converted to plain data right away.
   const onEmit = (kind, payload) => emit(kind, toPlain(payload));
-  const session = api.Session.callKwargs({ emit: onEmit, workdir: WORKDIR });
+  let session = api.Session.callKwargs({ emit: onEmit, workdir: WORKDIR });
   api.destroy();
 
   return {
+    // The snapshot's session if it has run exactly this script ({source, filename}) on this
+    // data set: its `load` answer ({ok, result}), what the script printed replayed through
+    // `emit`; or null (any other script, or a page without the snapshot): load it yourself.
+    adopt(script, dataset) {
+      const preload = pyodide.pyimport('bridge.preload');
+      const adopted = preload.adopt(script.source, script.filename, dataset, onEmit);
+      preload.destroy();
+      if (!adopted) return null;
+      session.destroy();
+      session = adopted.get(0);
+      const info = toPlain(adopted.get(1));
+      adopted.destroy();
+      return { ok: true, result: info };
+    },
     // Runs one bridge method. Returns {ok, result | error}; never throws for script errors.
     handle(method, args) {
       const answer = session.handle(method, JSON.stringify(args ?? {}));

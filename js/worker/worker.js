@@ -28,7 +28,7 @@ WebAssembly.Memory.prototype.grow = function growWithinLimit(pages) {
   }
   return grow.call(this, pages);
 };
-const progress = (stage, status, ms) => post({ kind: MSG.PROGRESS, stage, status, ms });
+const progress = (stage, status, ms, label) => post({ kind: MSG.PROGRESS, stage, status, ms, label });
 
 // Every failure is posted to the page: an exception that escapes a worker's boot is otherwise
 // an invisible hang in some engines.
@@ -36,6 +36,9 @@ function describe(error) {
   if (error && typeof error === 'object' && 'type' in error && 'message' in error) return error;
   return { type: error?.name ?? 'Error', message: String(error?.message ?? error), traceback: String(error?.stack ?? '') };
 }
+
+// The setup stage's name when the snapshot held the script already loaded: it ran at build time.
+const PRELOADED_SETUP = "The script's setup, run when this page was built (restored with Python)";
 
 // `script` runs first; if its setup fails and `fallback` (the built-in script) is given, that
 // runs instead and READY says why (`fellBack`). `restore` (a checkpoint blob of the script's
@@ -52,7 +55,10 @@ async function boot({ pythonSources, script, dataset, runtime: reuse, fallback, 
   session = createSession(pyodide, await sources, (kind, payload) => post({ kind: MSG.EVENT, id: null, name: kind, payload }));
   // The embedded names list is gzip+base64; a data set the learner opened comes as plain text.
   const datasetText = dataset.encoding === 'text' ? dataset.text : await gunzipText(base64ToBytes(dataset.text));
-  let answer = session.handle('load', { source: script.source, filename: script.filename, dataset: datasetText });
+  // The default script comes already loaded in the snapshot; any other one is loaded here.
+  let answer = session.adopt(script, datasetText);
+  const adopted = Boolean(answer);
+  answer ??= session.handle('load', { source: script.source, filename: script.filename, dataset: datasetText });
   let fellBack = null;
   if (!answer.ok && fallback) {
     fellBack = { error: answer.error, script };
@@ -65,12 +71,12 @@ async function boot({ pythonSources, script, dataset, runtime: reuse, fallback, 
     restored = imported.ok ? { step: imported.result.step } : { error: imported.error };
   }
   const setupMs = performance.now() - tSetup;
-  progress('setup', answer.ok ? 'done' : 'failed', setupMs);
+  progress('setup', answer.ok ? 'done' : 'failed', setupMs, adopted ? PRELOADED_SETUP : undefined);
   const timings = { total: performance.now() - t0, setup: setupMs, pyodideVersion: pyodide.version };
   post({ kind: MSG.READY, ok: answer.ok, info: answer.result, error: answer.error, timings, fellBack, restored });
 }
 
-// The bridge's sources, {path: text}: the page sends them as embedded (gzip+text7, see
+// The bridge's sources, {path: text}: the page sends them as embedded (gzip+text8, see
 // py/builder/build.py); a test may send the object itself.
 async function readSources(sources) {
   if (typeof sources?.encoding !== 'string') return sources;

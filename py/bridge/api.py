@@ -30,7 +30,7 @@ DATA_FILE_TRIES = 3
 
 class Session:
     def __init__(self, emit=None, workdir=None):
-        self.emit = emit or (lambda kind, payload: None)
+        self.listener = emit or (lambda kind, payload: None)
         self.base = workdir or tempfile.mkdtemp(prefix="microgpt-")
         os.makedirs(self.base, exist_ok=True)
         self.runs = itertools.count(1)
@@ -40,6 +40,11 @@ class Session:
         self.runner = None
         self.roles = None
         self.trainer = None
+
+    def emit(self, kind, payload):
+        # The runner and the sampler hold this method, not the listener: a session restored from
+        # the page's memory snapshot (preload.py) gets the worker's listener after it was made.
+        self.listener(kind, payload)
 
     # ---- dispatch ----
 

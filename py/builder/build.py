@@ -13,7 +13,7 @@ import hashlib
 import time
 from pathlib import Path
 
-from builder import checkpoints, compress, csp, first_frame, runtime
+from builder import charset, checkpoints, compress, csp, first_frame, runtime
 from builder.bundle import bundle
 from builder.embed import check_embeddable, json_for_html, script_block
 from builder.first_frame import ScriptSetupError
@@ -49,19 +49,19 @@ def first_frame_block(script_text: str, filename: str, dataset_bytes: bytes, dat
 
 
 def python_sources_block() -> str:
-    """The bridge's sources (~0.27 MB of Python), gzip+text7 (~0.07 MB): only the worker reads
+    """The bridge's sources (~0.27 MB of Python), gzip+text8 (~0.07 MB): only the worker reads
     them (js/worker/session.js), and the room pays for the snapshot's frames (builder/snapshot.py)."""
-    packed = compress.encode_asset("gzip+text7", json_for_html(python_sources()).encode())
+    packed = compress.encode_asset("gzip+text8", json_for_html(python_sources()).encode())
     return script_block(None, packed, type_="application/octet-stream",
-                        attrs={"data-embedded": "python-sources", "data-encoding": "gzip+text7"})
+                        attrs={"data-embedded": "python-sources", "data-encoding": "gzip+text8"})
 
 
 def editor_block(minify: bool) -> str:
     """The CodeMirror editor as its own module, compressed: the page imports it on first use
     (js/editor/load-code-editor.js), so it is neither in the page's bundle nor evaluated at boot."""
     source = bundle("editor/code-editor.js", minify=minify)
-    return script_block(None, compress.encode_asset("gzip+text7", source.encode()), type_="application/octet-stream",
-                        attrs={"data-embedded": "editor-module", "data-encoding": "gzip+text7"})
+    return script_block(None, compress.encode_asset("gzip+text8", source.encode()), type_="application/octet-stream",
+                        attrs={"data-embedded": "editor-module", "data-encoding": "gzip+text8"})
 
 
 # Starts the worker from its source, the element just before (js/embedded.js: spawnWorker). The
@@ -108,7 +108,10 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True, snapshot:
     dataset_bytes = dataset.read_bytes()
     dataset_block = compress.gzip_base64(dataset_bytes)
     stdlib = runtime.stdlib_zips()
-    assets = runtime.runtime_assets(stdlib, python_sources() if snapshot else None)
+    # The worker decodes the data set as TextDecoder does (a BOM dropped): the same text here.
+    default = {"filename": script.name, "source": script_text}
+    assets = runtime.runtime_assets(stdlib, python_sources() if snapshot else None, default,
+                                    dataset_bytes.decode("utf-8-sig", errors="replace"))
     info = {
         "pyodideVersion": runtime.pyodide_version(),
         "script": {"filename": script.name, "sha256": hashlib.sha256(script_text.encode()).hexdigest()},
@@ -142,7 +145,7 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True, snapshot:
     ])
     page_js = script_block(None, bundle("main.js", minify=minify), type_="module", attrs={"async": "", "data-page": ""})
 
-    html = TEMPLATE.read_text(encoding="utf-8")
+    html = charset.declare(TEMPLATE.read_text(encoding="utf-8"))
     if any(a.name == runtime.SNAPSHOT for a in assets):
         html = say_python_is_restored(html)
     for marker, content in {
@@ -158,7 +161,7 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True, snapshot:
         html = html.replace(marker, content)
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
+    out.write_bytes(charset.encode_page(html))
     return {"out": str(out), "bytes": out.stat().st_size, "seconds": time.perf_counter() - started}
 
 

@@ -2,7 +2,7 @@
 
 gzip because the browser can undo it natively (DecompressionStream); xz for what Python itself
 decompresses in the page (its lzma, in the wasm: the lazy stdlib), ~25 % smaller; text (base64 or
-the denser text7, see text7.py) because the result must live inside an HTML text node.
+one byte of the file per byte, see text8.py) because the result must live inside an HTML text node.
 The gzip streams are made with zopfli when it is installed (a few per cent smaller than gzip -9,
 and slow, so results are cached by content in build-cache/, as are the xz ones); all are
 deterministic, so the same inputs always give the same file."""
@@ -13,7 +13,7 @@ import hashlib
 import lzma
 import os
 
-from builder import text7
+from builder import text8
 from builder.paths import CACHE_DIR
 
 try:
@@ -73,16 +73,16 @@ _COMPRESSORS = {"gzip": gzip_bytes, "xz": xz_bytes}
 
 
 def encode_asset(encoding: str, data: bytes) -> str:
-    """data as page text, for an encoding "<gzip|xz>+<base64|text7>"."""
+    """data as page text, for an encoding "<gzip|xz>+<base64|text8>"."""
     compression, text = encoding.split("+")
     packed = _COMPRESSORS[compression](data)
-    return to_base64(packed) if text == "base64" else text7.encode(packed)
+    return to_base64(packed) if text == "base64" else text8.encode(packed)
 
 
 def decode_asset(encoding: str, text: str) -> bytes:
     """The inverse, as the page does it; used by the tests."""
     compression, form = encoding.split("+")
-    packed = base64.b64decode(text) if form == "base64" else text7.decode(text)
+    packed = base64.b64decode(text) if form == "base64" else text8.decode(text)
     return gzip.decompress(packed) if compression == "gzip" else lzma.decompress(packed)
 
 

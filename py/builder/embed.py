@@ -18,8 +18,9 @@ def check_embeddable(name: str, text: str) -> str:
 
 
 def json_for_html(value) -> str:
-    """JSON whose text never contains `<`, so it is safe in any script element."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    """JSON in ASCII (the page is windows-1252, builder/charset.py) whose text never contains `<`,
+    so it is safe in any script element."""
+    return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def script_block(element_id: str | None, text: str, *, type_: str, attrs: dict | None = None) -> str:

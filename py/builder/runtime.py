@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 
-from builder import compress, snapshot, stdlib, text7
+from builder import compress, snapshot, stdlib, text8
 from builder.paths import CACHE_DIR, PYODIDE_DIR
 from builder.stdlib import StdlibZips
 
@@ -16,7 +16,7 @@ SNAPSHOT = "pyodide-snapshot.bin"
 @dataclass(frozen=True)
 class Asset:
     name: str  # the file name Pyodide's loader asks for
-    encoding: str  # "<compression>+text7" (see compress.encode_asset) or "text"
+    encoding: str  # "<compression>+text8" (see compress.encode_asset) or "text"
     text: str  # what goes into the page
     raw: bytes  # the bytes it decodes to (for the snapshot: its zstd stream)
 
@@ -45,11 +45,11 @@ def stdlib_zips() -> StdlibZips:
 # it, Python does, with its own lzma (in the wasm), on the first import of one of its modules
 # (~0.15-0.3 s for its 5.5 MB under Node, against ~0.05 s for zlib).
 ENCODINGS = {
-    "pyodide.mjs": "gzip+text7",
-    "pyodide.asm.mjs": "gzip+text7",
-    "pyodide.asm.wasm": "gzip+text7",
-    "python_stdlib.zip": "gzip+text7",
-    LAZY_STDLIB: "xz+text7",
+    "pyodide.mjs": "gzip+text8",
+    "pyodide.asm.mjs": "gzip+text8",
+    "pyodide.asm.wasm": "gzip+text8",
+    "python_stdlib.zip": "gzip+text8",
+    LAZY_STDLIB: "xz+text8",
 }
 
 
@@ -58,15 +58,17 @@ def _packed(name: str, raw: bytes) -> Asset:
     return Asset(name, encoding, compress.encode_asset(encoding, raw), raw)
 
 
-def runtime_assets(zips: StdlibZips | None = None, sources: dict | None = None) -> list[Asset]:
-    """The runtime's assets in page order. With `sources` (the bridge package) the page restores
-    Python from a memory snapshot (builder/snapshot.py) when the build can make one: then the
-    wasm carries no data segments and the boot zip no module the snapshot has imported."""
+def runtime_assets(zips: StdlibZips | None = None, sources: dict | None = None, script: dict | None = None,
+                   dataset: str | None = None) -> list[Asset]:
+    """The runtime's assets in page order. With `sources` (the bridge package), `script`
+    ({filename, source}) and `dataset` (text), the page restores Python from a memory snapshot
+    with that script loaded (builder/snapshot.py) when the build can make one: then the wasm
+    carries no data segments and the boot zip no module the snapshot has imported."""
     if not PYODIDE_DIR.exists():
         raise SystemExit("node_modules/pyodide is missing: run `npm ci` (or `make setup`) first.")
     zips = zips or stdlib_zips()
     files = {name: (PYODIDE_DIR / name).read_bytes() for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")}
-    snap = snapshot.snapshot_asset(zips.boot, sources) if sources is not None else None
+    snap = snapshot.snapshot_asset(zips.boot, sources, script, dataset) if sources is not None else None
     boot = zips.boot
     # In the order the worker needs them (the page hands each over as soon as it is parsed): the
     # two loader modules (and the lock file) are small and must be imported before Python can
@@ -83,7 +85,7 @@ def runtime_assets(zips: StdlibZips | None = None, sources: dict | None = None) 
         boot = snapshot.page_boot_zip(zips.boot, snap.imported)
     assets.append(_packed("pyodide.asm.wasm", files["pyodide.asm.wasm"]))
     if snap is not None:
-        assets.append(Asset(SNAPSHOT, "zst+text7", text7.encode(snap.packed), snap.packed))
+        assets.append(Asset(SNAPSHOT, "zst+text8", text8.encode(snap.packed), snap.packed))
     assets.append(_packed("python_stdlib.zip", boot))
     assets.append(_packed(LAZY_STDLIB, zips.lazy))
     return assets

@@ -1,13 +1,14 @@
-"""The page's memory snapshot of Python: the interpreter as it is once Pyodide has started and
-the bridge is imported, computed at build time, so that the page's worker restores it instead of
-starting Python and importing the bridge itself (~1-1.5 s of WebAssembly on the machines we
-measure, bench/boot_compare.py).
+"""The page's memory snapshot of Python: the interpreter as it is once Pyodide has started, the
+bridge is imported and the default script's setup has run, computed at build time, so that the
+page's worker restores it instead of starting Python, importing the bridge and running the setup
+itself (~1.5-2 s of WebAssembly on the machines we measure, bench/boot_compare.py).
 
 It is Pyodide's own snapshot (`makeMemorySnapshot` / `loadPyodide({_loadSnapshot})`), made by the
 same Pyodide under Node (snapshot.mjs) with the page's own standard library: the real state that
-every boot of the page reaches before it loads a script, whatever the script (the default one or
-an edit). No script has run in it: the worker still creates its bridge Session, loads the script
-and runs its setup after restoring it, as after a cold start.
+the page's boot reaches, with the bridge imported and the page's default script loaded in a
+bridge Session (its setup run: py/bridge/preload.py). The worker adopts that session only for the
+very same script text and data set; for any other (an edit, a downloaded guide with the
+learner's script) it gives it up and loads that script after restoring, as after a cold start.
 
 What the page carries (`pack`), zstd-compressed (~3.6 MB; gzip would be ~4.5 MB, and the page
 has a 10 MB budget), in FRAMES frames after their table ("MGF1", count, then per frame its packed
@@ -25,7 +26,7 @@ restores the snapshot over it. zstd rather than gzip because the data and the he
 The modules the snapshot has imported need no file in the page: `page_boot_zip` leaves them out
 of the boot zip (their code is in the snapshot's memory; the lazy finder's manifest is unchanged).
 
-    snapshot_asset(stdlib_boot, sources) -> Snapshot(packed, imported) | None
+    snapshot_asset(stdlib_boot, sources, script, dataset) -> Snapshot(packed, imported) | None
 """
 
 import hashlib
@@ -190,7 +191,7 @@ def _cache_key(stdlib_boot: bytes, sources: dict) -> str:
     return digest.hexdigest()[:32]
 
 
-def make(stdlib_boot: bytes, sources: dict) -> tuple[bytes, list[str]]:
+def make(stdlib_boot: bytes, sources: dict, script: dict, dataset: str) -> tuple[bytes, list[str]]:
     """Pyodide's snapshot, made under Node by snapshot.mjs, and the boot zip's entries it imported."""
     node = os.environ.get("NODE") or shutil.which("node")
     if not node:
@@ -199,9 +200,12 @@ def make(stdlib_boot: bytes, sources: dict) -> tuple[bytes, list[str]]:
         tmp = Path(tmp)
         (tmp / "stdlib.zip").write_bytes(stdlib_boot)
         (tmp / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+        (tmp / "script.json").write_text(json.dumps(script), encoding="utf-8")
+        (tmp / "dataset.txt").write_text(dataset, encoding="utf-8")
         out, modules = tmp / "snapshot.bin", tmp / "modules.json"
         proc = subprocess.run(
             [node, str(MAKER), "--stdlib", str(tmp / "stdlib.zip"), "--sources", str(tmp / "sources.json"),
+             "--script", str(tmp / "script.json"), "--dataset", str(tmp / "dataset.txt"),
              "--out", str(out), "--modules", str(modules)],
             cwd=HERE.parents[1], capture_output=True, text=True, timeout=MAKE_TIMEOUT_S,
             env={**os.environ, "TZ": "UTC"})
@@ -210,15 +214,17 @@ def make(stdlib_boot: bytes, sources: dict) -> tuple[bytes, list[str]]:
         return out.read_bytes(), json.loads(modules.read_text())
 
 
-def snapshot_asset(stdlib_boot: bytes, sources: dict) -> Snapshot | None:
+def snapshot_asset(stdlib_boot: bytes, sources: dict, script: dict, dataset: str) -> Snapshot | None:
     """The packed snapshot and what it imported (cached in build-cache/ on everything that decides
-    them), or None when this machine cannot make one (no Node): the page then starts Python itself."""
-    key = _cache_key(stdlib_boot, sources)
+    them), or None when this machine cannot make one (no Node): the page then starts Python itself.
+    `script` ({filename, source}) and `dataset` (text): the page's default script and data set,
+    whose setup the snapshot has run (py/bridge/preload.py)."""
+    key = _cache_key(stdlib_boot, {"sources": sources, "script": script, "dataset": dataset})
     cached, listed = CACHE_DIR / f"snapshot-{key}.zst", CACHE_DIR / f"snapshot-{key}.json"
     if cached.exists() and listed.exists():
         return Snapshot(cached.read_bytes(), json.loads(listed.read_text()))
     try:
-        snapshot, imported = make(stdlib_boot, sources)
+        snapshot, imported = make(stdlib_boot, sources, script, dataset)
     except (OSError, RuntimeError, subprocess.TimeoutExpired) as exc:
         print(f"no memory snapshot (the page will start Python itself): {exc}", file=sys.stderr)
         return None

@@ -182,13 +182,13 @@ def test_first_frame_before_ready_then_identical_live(held_page, artifacts):
 def test_recording_not_used_for_another_script(chromium, built_page, tmp_path):
     """(4) A page whose default script is not the recorded one (a downloaded guide with the
     learner's edit) waits for the worker: no recorded content, no mark."""
-    html = built_page.read_text(encoding="utf-8")
+    html = built_page.read_text(encoding="latin-1")  # the page is windows-1252: bytes as they are (builder/charset.py)
     block = re.search(r'(<script [^>]*data-embedded="default-script"[^>]*>)(.*?)(</script>)', html, re.S)
     script = json.loads(block.group(2))
     script["source"] = script["source"].replace("n_embd = 16", "n_embd = 24", 1)
-    text = json.dumps(script, ensure_ascii=False).replace("<", "\\u003c")
+    text = json.dumps(script).replace("<", "\\u003c")
     edited = tmp_path / "edited.html"
-    edited.write_text(html[:block.start(2)] + text + html[block.end(2):], encoding="utf-8")
+    edited.write_text(html[:block.start(2)] + text + html[block.end(2):], encoding="latin-1")
     context, recorded = open_held(chromium, edited.as_uri())
     try:
         page = recorded.page

@@ -7,6 +7,7 @@ The cold page is the same build with `--no-snapshot`."""
 
 import ast
 import json
+import re
 
 import pytest
 from builder.build import build
@@ -85,9 +86,9 @@ def answers(open_page, url, calls):
 
 
 def test_a_page_restored_from_the_snapshot_answers_like_a_cold_page(open_page, built_page, cold_page):
-    html = built_page.read_text(encoding="utf-8")
+    html = built_page.read_text(encoding="latin-1")
     assert 'data-asset="pyodide-snapshot.bin"' in html
-    assert 'data-asset="pyodide-snapshot.bin"' not in cold_page.read_text(encoding="utf-8")
+    assert 'data-asset="pyodide-snapshot.bin"' not in cold_page.read_text(encoding="latin-1")
     # The chapters' first calls: the ones the build recorded for the first frame.
     probe = open_page(built_page.as_uri())
     probe.wait_ready()
@@ -106,3 +107,37 @@ def test_a_page_restored_from_the_snapshot_answers_like_a_cold_page(open_page, b
     assert not different, f"answers that differ between the snapshot page and the cold page: {different}"
     assert warm_state == cold_state
     assert set(warm.errors) == set(cold.errors)  # the snapshot adds none (the chapters' own are the same on both)
+    # The snapshot page said that the setup ran when the page was built; both consoles show what it printed.
+    assert setup_stage(warm) == PRELOADED and setup_stage(cold) != PRELOADED
+    assert "num docs: 32033" in console_text(warm) and "num docs: 32033" in console_text(cold)
+
+
+PRELOADED = "The script's setup, run when this page was built (restored with Python)"
+
+
+SETUP_STAGE = "() => document.querySelector('#boot-stages [data-stage=setup] .stage-name').textContent"
+
+
+def setup_stage(rec):
+    return rec.page.evaluate(SETUP_STAGE)
+
+
+def console_text(rec):
+    return rec.page.evaluate("() => document.querySelector('#console-body')?.textContent ?? ''")
+
+
+def test_another_script_is_loaded_not_taken_from_the_snapshot(open_page, built_page, tmp_path):
+    """The snapshot's session is the built-in script's: a page whose default script differs (a
+    downloaded guide with the learner's edit) runs that script's setup itself."""
+    html = built_page.read_text(encoding="latin-1")
+    block = re.search(r'(<script [^>]*data-embedded="default-script"[^>]*>)(.*?)(</script>)', html, re.S)
+    script = json.loads(block.group(2))
+    script["source"] = script["source"].replace("n_embd = 16", "n_embd = 24", 1)
+    edited = tmp_path / "edited.html"
+    edited.write_text(html[:block.start(2)] + json.dumps(script).replace("<", "\\u003c") + html[block.end(2):],
+                      encoding="latin-1")
+    rec = open_page(edited.as_uri())
+    info = rec.wait_ready()
+    assert info["hyper"]["n_embd"] == 24 and info["params"]["shapes"][0] == [27, 24]
+    assert setup_stage(rec) == "Run the script's setup"
+    assert "num docs: 32033" in console_text(rec)

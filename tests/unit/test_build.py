@@ -11,7 +11,7 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from builder import csp, runtime, snapshot, text7
+from builder import csp, runtime, snapshot, text8
 from builder.build import build, python_sources
 from builder.compress import decode_asset, decode_gzip_base64
 from builder.first_frame import ScriptSetupError
@@ -23,6 +23,7 @@ pytestmark = [
                        reason="node_modules/pyodide or node is missing (run `npm ci`)"),
 ]
 
+DEFAULT_SCRIPT_BLOCK = {"filename": DEFAULT_SCRIPT.name, "source": DEFAULT_SCRIPT.read_text(encoding="utf-8")}
 SCRIPT_RE = re.compile(r"<script ([^>]*)>(.*?)</script>", re.DOTALL)
 ATTR_RE = re.compile(r'([\w-]+)="([^"]*)"')
 
@@ -31,7 +32,7 @@ ATTR_RE = re.compile(r'([\w-]+)="([^"]*)"')
 def page(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist") / "guide.html"
     build(out, DEFAULT_SCRIPT, DEFAULT_DATASET)
-    return out.read_text(encoding="utf-8")
+    return out.read_text(encoding="latin-1")  # windows-1252 bytes, as they are (builder/charset.py)
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +102,8 @@ def test_the_wasm_is_the_pinned_one_and_its_data_is_in_the_snapshot(blocks):
     assert encoding == runtime.ENCODINGS["pyodide.asm.wasm"]
     assert decode_asset(encoding, text) == snapshot.strip_data(wasm)
     encoding, text = asset(blocks, "pyodide-snapshot.bin")
-    assert encoding == "zst+text7"
-    image, pyodide_snapshot = snapshot.unpack(text7.decode(text))
+    assert encoding == "zst+text8"
+    image, pyodide_snapshot = snapshot.unpack(text8.decode(text))
     assert image == snapshot.data_image(wasm)
     assert pyodide_snapshot[:4] == snapshot.PYODIDE_MAGIC.to_bytes(4, "little")
 
@@ -113,20 +114,20 @@ MAX_BYTES = 10_000_000
 
 
 def test_the_file_fits_the_size_budget(page):
-    size = len(page.encode("utf-8"))
+    size = len(page.encode("latin-1"))
     assert size <= MAX_BYTES, f"the built page is {size / 1e6:.2f} MB, over {MAX_BYTES / 1e6:.0f} MB"
 
 
 def test_the_editor_is_its_own_module_and_not_in_the_page_bundle(blocks):
-    editor = decode_asset("gzip+text7", block(blocks, **{"data-embedded": "editor-module"})).decode()
+    editor = decode_asset("gzip+text8", block(blocks, **{"data-embedded": "editor-module"})).decode()
     assert "CodeEditor" in editor and "cm-content" in editor
     page_js = block(blocks, type="module")
     assert "cm-content" not in page_js  # CodeMirror is embedded once, in the editor's module
 
 
 def test_no_character_the_html_parser_would_change(page):
-    # Binary assets are text7 (builder/text7.py), which may use any character but these: the
-    # parser turns NUL into U+FFFD and CR into LF, and the page would read other bytes back.
+    # Binary assets are text8 (builder/text8.py), which may use any byte but these: the parser
+    # turns NUL into U+FFFD and CR into LF, and the page would read other bytes back.
     assert "\x00" not in page and "\r" not in page
 
 
@@ -144,7 +145,8 @@ def test_the_boot_stages_say_python_is_restored_from_the_snapshot(page):
 def test_stdlib_is_the_one_the_build_made(blocks):
     """The lazy zip whole; the boot zip without what the snapshot has imported."""
     zips = runtime.stdlib_zips()
-    made = snapshot.snapshot_asset(zips.boot, python_sources())
+    made = snapshot.snapshot_asset(zips.boot, python_sources(), DEFAULT_SCRIPT_BLOCK,
+                                   DEFAULT_DATASET.read_text(encoding="utf-8-sig"))
     assert made is not None and "json/__init__.pyc" in made.imported
     assert decode_asset(*asset(blocks, "python_stdlib.zip")) == snapshot.page_boot_zip(zips.boot, made.imported)
     assert decode_asset(*asset(blocks, "python_stdlib_lazy.zip")) == zips.lazy
@@ -158,7 +160,7 @@ def test_lockfile_is_minimal_and_matches_the_package(blocks):
 
 def test_python_sources_and_data_are_embedded_unchanged(blocks):
     sources = block(blocks, **{"data-embedded": "python-sources"})
-    assert json.loads(decode_asset("gzip+text7", sources)) == python_sources()
+    assert json.loads(decode_asset("gzip+text8", sources)) == python_sources()
     script = json.loads(block(blocks, **{"data-embedded": "default-script"}))
     assert script == {"filename": "microgpt.py", "source": DEFAULT_SCRIPT.read_text(encoding="utf-8")}
     dataset = decode_gzip_base64(block(blocks, **{"data-embedded": "dataset"}))
