@@ -1,5 +1,6 @@
-// Python's memory snapshot, made by the build (py/builder/snapshot.py: Pyodide started and the
-// bridge imported, no script run), which the worker restores instead of starting Python itself.
+// Python's memory snapshot, made by the build (py/builder/snapshot.py: Pyodide started, the bridge
+// imported and the default script's setup run in a bridge session, py/bridge/preload.py), which
+// the worker restores instead of starting Python itself.
 // The page carries it zstd-compressed in a few frames (a table "MGF1", their count and each one's
 // packed and raw length, then the frames), each decompressed in one call as soon as its bytes are
 // here, so that only the last frame is left to do once the page is parsed. The decoder is zstd's
