@@ -16,16 +16,22 @@ same, bit for bit.
 import os
 
 from .api import Session
+from .errors import ScriptError
 
 _prepared = None  # (session, its load answer, {relative path: bytes} the setup left, [(kind, payload) emitted])
 
 
 def prepare(source, filename, dataset, workdir):
-    """At build time: a session with `source` loaded (its setup run) on `dataset`."""
+    """At build time: a session with `source` loaded (its setup run) on `dataset`. A script whose
+    setup fails prepares nothing (the build refuses it with the script's own error elsewhere,
+    builder/first_frame.py)."""
     global _prepared
     emitted = []
     session = Session(emit=lambda kind, payload: emitted.append((kind, payload)), workdir=workdir)
-    info = session.do_load(source, dataset, filename)
+    try:
+        info = session.do_load(source, dataset, filename)
+    except ScriptError:
+        return
     files = {}
     for folder, _, names in os.walk(session.workdir):
         for name in names:

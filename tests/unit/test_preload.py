@@ -67,6 +67,12 @@ def test_nothing_prepared_gives_nothing(tmp_path):
     assert adopted_driver(tmp_path, SCRIPT, "microgpt.py", NAMES) == (None, None)
 
 
+def test_a_script_whose_setup_fails_prepares_nothing(tmp_path):
+    broken = SCRIPT.replace("num_steps = ", "raise ValueError('no')\nnum_steps = ", 1)
+    preload.prepare(broken, "microgpt.py", NAMES, str(tmp_path / "snapshot"))
+    assert adopted_driver(tmp_path, broken, "microgpt.py", NAMES) == (None, None)
+
+
 def test_the_probe_graph_is_let_go(loaded):
     """Discovery keeps no node of the probe's step: memory (and the snapshot) hold the script's state."""
     roles = loaded.roles
