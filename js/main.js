@@ -23,7 +23,7 @@ import { ModelKeeper } from './model-keeper.js';
 import { copyKey, textHash } from './copy-storage.js';
 import { createStopper } from './python-stop.js';
 import { showScriptFacts } from './script-facts.js';
-import { base64ToBytes, bytesToBase64, gunzipText } from './worker/decode.js';
+import { base64ToBytes, bytesToBase64, gunzipText } from './codec/bytes.js';
 
 const $ = (selector) => document.querySelector(selector);
 

@@ -16,7 +16,7 @@
 //   keeper.saved(script, datasetKey)            the stored state of the last visit, if it is
 //                                               for this script and data set
 import { readJson, writeJson } from './copy-storage.js';
-import { base64ToBytes, bytesToBase64 } from './worker/decode.js';
+import { base64ToBytes, bytesToBase64 } from './codec/bytes.js';
 
 const RUN_KEY = 'run';
 const WRITE_EVERY_MS = 250; // a burst of fast steps is written once, then flushed on pagehide

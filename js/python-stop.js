@@ -14,7 +14,7 @@
 //   stopper.stop(reason)       -> Promise of {ms, step} once Python is back
 //   stopper.scriptChanged()    the spare must boot with the new script
 import { el } from './ui/dom.js';
-import { bytesToBase64 } from './worker/decode.js';
+import { bytesToBase64 } from './codec/bytes.js';
 
 const BUSY_AFTER_MS = 700;
 const SPARE_AFTER_IDLE_MS = 1000; // the spare boots once Python has been idle this long,

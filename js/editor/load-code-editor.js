@@ -3,7 +3,7 @@
 // page's JavaScript, and evaluating it at boot would hold up the page's first paint.
 import { readEditorModule } from '../embedded.js';
 import { text7ToBytes } from '../worker/text7.js';
-import { gunzipText } from '../worker/decode.js';
+import { gunzipText } from '../codec/bytes.js';
 import { importSource } from '../worker/import-source.js';
 
 let loading = null;

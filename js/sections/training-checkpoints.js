@@ -6,7 +6,7 @@
 // exactly the sha256 the manifest names. An edited script, another data set, or a downloaded
 // guide with the learner's script as its default never gets them.
 import { readDataset } from '../embedded.js';
-import { base64ToBytes, bytesToBase64, gunzipBytes, gunzipText } from '../worker/decode.js';
+import { base64ToBytes, bytesToBase64, gunzipBytes, gunzipText } from '../codec/bytes.js';
 
 let embedded = null; // the parsed block, once it has been found
 let nativeSteps = null; // Promise of {loss, lr_t, doc}

@@ -4,7 +4,7 @@
 //                undoes itself: it hands the packed bytes to a consumer that does (the lazy
 //                stdlib: Python's own lzma);
 //   text form:   text7 (7 bits per character, js/worker/text7.js) or base64.
-import { base64ToBytes, gunzipStream, gunzipBytes } from './decode.js';
+import { base64ToBytes, gunzipStream, gunzipBytes } from '../codec/bytes.js';
 import { text7ToBytes, Text7Decoder } from './text7.js';
 
 function parse(asset) {
