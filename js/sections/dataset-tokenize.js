@@ -9,8 +9,8 @@ import { tokenChip, chipForId } from '../ui/token-chip.js';
 import { termMarker } from '../ui/glossary.js';
 import { tokenLabel } from '../ui/vocab.js';
 import { renderPairs } from './dataset-pairs.js';
+import { FIRST_TEXT } from './dataset-first-calls.js';
 
-const FIRST_TEXT = 'emma';
 // Inputs worth trying: a long name (longer than microgpt's context of 16 positions) and text
 // with capitals, an accent, a space, a digit and an emoji. The longest document is added from Python.
 const EXAMPLES = ['maximilianalexander', 'Zoë 2🙂'];
@@ -72,7 +72,6 @@ export function createTokenizer({ rpc, showLines, action }) {
   function request() {
     if (!vocab) return;
     rpc.latest('dataset.tokenize', 'tokenize', { text: input.value }).then(draw, (error) => {
-      if (error?.type === 'Superseded') return; // a newer keystroke's answer is on its way
       fail(error?.message ?? String(error));
     });
   }
