@@ -9,9 +9,9 @@ import { codeLink, showLines } from '../ui/code-link.js';
 import { tokenLabel } from '../ui/vocab.js';
 import { sectionFrame } from './section.js';
 import { firstCalls } from './dataset-first-calls.js';
-import { createSample } from './dataset-sample.js';
-import { createVocab } from './dataset-vocab.js';
-import { createTokenizer } from './dataset-tokenize.js';
+import { DocumentSample } from './dataset-sample.js';
+import { VocabTable } from './dataset-vocab.js';
+import { Tokenizer } from './dataset-tokenize.js';
 
 // Every part the chapter shows is marked: the lines that make the documents list (the bridge's
 // `dataset` phase: read, clean, shuffle), the tokenizer, and the loop's tokenizing lines.
@@ -31,7 +31,7 @@ export function createSection(root, ctx) {
     tokenizer: codeLink(frame.panel, ['tokenizer']),
     tokens: codeLink(frame.panel, ['train.tokens']),
   };
-  const tokenize = createTokenizer({
+  const tokenize = new Tokenizer({
     rpc: ctx.rpc,
     showLines: (marked) => showLines(frame.panel, marked),
     action: links.tokens.button,
@@ -39,8 +39,8 @@ export function createSection(root, ctx) {
   const parts = {
     facts: el('div', 'dataset-facts'),
     longest: el('p', 'longest-note'),
-    sample: createSample({ rpc: ctx.rpc, onPick: (text) => tokenize.setText(text), action: links.dataset.button }),
-    vocab: createVocab({ action: links.tokenizer.button }),
+    sample: new DocumentSample({ rpc: ctx.rpc, onPick: (text) => tokenize.setText(text), action: links.dataset.button }),
+    vocab: new VocabTable({ action: links.tokenizer.button }),
     tokenize,
   };
 

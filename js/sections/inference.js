@@ -14,9 +14,9 @@ import { liveCard } from '../ui/live-card.js';
 import { codeLink, showLines } from '../ui/code-link.js';
 import { sectionFrame, disposer } from './section.js';
 import { SEED_STRIDE, scriptTemperature, firstCalls } from './inference-first-calls.js';
-import { createGenerator } from './inference-generate.js';
-import { createBatch } from './inference-batch.js';
-import { createModelNote } from './inference-model.js';
+import { SampleGenerator } from './inference-generate.js';
+import { SampleBatch } from './inference-batch.js';
+import { ModelNote } from './inference-model.js';
 
 const CODE = { show: ['inference'], highlight: ['sample.position'] };
 const BATCH_SIZE = 20;
@@ -49,8 +49,8 @@ export function createSection(root, ctx) {
     inference: codeLink(frame.panel, ['inference']),
   };
   const parts = {
-    note: createModelNote(),
-    generator: createGenerator({
+    note: new ModelNote(),
+    generator: new SampleGenerator({
       action: links.position.button,
       temperatureLink: links.inference.button,
       onTemperature(value) {
@@ -63,7 +63,7 @@ export function createSection(root, ctx) {
       },
       onPick: () => showLines(frame.panel, ['sample.position']),
     }),
-    batch: createBatch({ action: links.sample.button }),
+    batch: new SampleBatch({ action: links.sample.button }),
     missing: liveCard({ title: 'Sampling', term: 'sampling', className: 'inf-missing' }),
   };
   parts.generator.body.prepend(parts.note.root);
