@@ -196,7 +196,7 @@ function start(rpc) {
   });
   firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => { if (info) store.load(info); });
   const stopper = createStopper({
-    rpc, keeper: store.keeper, badge: $('#runtime-badge'), consolePanel,
+    rpc, store, badge: $('#runtime-badge'), consolePanel,
     onStopping: () => Object.assign(status, { state: 'restarting' }),
     onRestored: (info) => { Object.assign(status, { state: 'ready', error: null, bootMs: performance.now() }); store.restored(info); },
   });
@@ -239,13 +239,13 @@ function start(rpc) {
     const alreadyShown = firstFrame.end(msg.ok ? msg.info : null);
     Object.assign(status, { state: msg.ok ? 'ready' : 'failed', error: msg.ok ? null : msg.error, bootMs: performance.now() });
     if (msg.ok) {
-      store.keeper.loaded(script, datasetKey(), msg.info);
-      if (msg.restored?.step != null && lastVisit) {
-        store.jumped(lastVisit.checkpoint, msg.info, lastVisit.history);
+      const run = { script, datasetKey: datasetKey() };
+      const restored = msg.restored?.step != null && lastVisit ? lastVisit : null;
+      if (restored) {
         consolePanel.system(`Back where you left off: step ${msg.restored.step}, restored from this browser's storage.`, 'system');
       }
       progress.ready(performance.now());
-      if (alreadyShown) store.adopt(msg.info); else store.load(msg.info);
+      if (alreadyShown) store.adopt(msg.info, run, restored); else store.load(msg.info, run, restored);
     } else {
       progress.fail(`The script's setup failed: ${describeError(msg.error)}`);
       consolePanel.system(msg.error?.traceback || describeError(msg.error), 'error');

@@ -16,8 +16,10 @@
 //     'model'  another call changed the parameters (a direct `step`, a checkpoint import); the
 //              store asked Python for the new info first: {reason, method, info, step, version}
 //
-// The page tells the store what it did (load, restored, jumped); the worker's 'step' and
-// 'model-changed' events it hears itself.
+// The page tells the store what it did (load, adopt, restored, jumped); the worker's 'step' and
+// 'model-changed' events it hears itself. A load that starts a run (`run`: {script, datasetKey})
+// becomes the kept state, with the last visit's checkpoint and history when Python restored them
+// (`restored`: {checkpoint, history}), before any section hears of it.
 import { ModelKeeper } from './model-keeper.js';
 
 export class ModelStore {
@@ -42,19 +44,25 @@ export class ModelStore {
     return () => this.listeners.delete(fn);
   }
 
-  // A script's setup ran: its start is the state the keeper keeps (`run`: {script, datasetKey}),
-  // or, without `run`, the info is only shown (the build's recording before Python is up).
-  load(info, run = null) {
-    if (run) this.keeper.loaded(run.script, run.datasetKey, info);
+  // A script's setup ran. Without `run` the info is only shown (the build's recording before
+  // Python is up; a restore after a Stop, whose run is kept already).
+  load(info, run = null, restored = null) {
+    this.keep(info, run, restored);
     this.set(info);
     this.emit({ reason: 'load', info });
   }
 
   // The live worker's info, the very one already on screen (the build's recording of this run):
   // the same model, so no change and no new version.
-  adopt(info) {
+  adopt(info, run = null, restored = null) {
+    this.keep(info, run, restored);
     this.info = info;
     this.step = info?.step ?? 0;
+  }
+
+  keep(info, run, restored) {
+    if (run) this.keeper.loaded(run.script, run.datasetKey, info);
+    if (run && restored) this.keeper.jumped(restored.checkpoint, info, restored.history);
   }
 
   // A fresh worker got the kept state back (js/python-stop.js): the same run, redrawn.
