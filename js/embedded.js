@@ -68,6 +68,14 @@ export function readBuildInfo() {
   return JSON.parse(block('build-info'));
 }
 
+// The build's checkpoints of the default script (py/builder/checkpoints.py), parsed, once the
+// file is parsed (they come after the page's script); null when this page has none.
+export async function readCheckpoints() {
+  await parsed();
+  const el = document.querySelector('script[data-embedded="checkpoints"]');
+  return el ? JSON.parse(el.textContent) : null;
+}
+
 // A module worker from a data: URL: the only kind that starts from file:// in every engine we
 // test (a blob: URL module worker fails on file:// in Chromium; Pyodide refuses classic workers).
 // The first one was started by the page's head (py/builder/build.py), ~0.2-0.4 s before this

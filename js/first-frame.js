@@ -8,7 +8,7 @@
 // swallow a click the learner made meanwhile). A call that was not recorded waits for the worker.
 import { el } from './ui/dom.js';
 import { helpMarker } from './ui/tooltip.js';
-import { base64ToBytes, gunzipBytes } from './worker/decode.js';
+import { base64ToBytes, gunzipBytes } from './codec/bytes.js';
 import { pack, unpack, callKey } from './first-frame-codec.js';
 
 const MARK_EXPLANATION = 'this page was built by running this same script in the same Python (Pyodide) it runs in your '

@@ -4,7 +4,7 @@ import './editor/page-snapshot.js'; // first: it copies the page before anything
 import { MSG } from './protocol.js';
 import { createRpc } from './rpc.js';
 import { missingFeatures } from './support.js';
-import { eachRuntimeAsset, readPythonSources, readDefaultScript, readDataset, readBuildInfo, spawnWorker } from './embedded.js';
+import { eachRuntimeAsset, readPythonSources, readDefaultScript, readDataset, readBuildInfo, readCheckpoints, spawnWorker } from './embedded.js';
 import { BootProgress } from './ui/boot-progress.js';
 import { ConsolePanel } from './ui/console-panel.js';
 import { initScrollSpy } from './ui/scroll-spy.js';
@@ -19,11 +19,13 @@ import { sections } from './sections/index.js';
 import { FirstFrame } from './first-frame.js';
 import { ScriptPanel } from './editor/script-panel.js';
 import { loadSaved, loadSavedDataset } from './editor/saved-script.js';
+import { ModelStore } from './model-store.js';
 import { ModelKeeper } from './model-keeper.js';
 import { copyKey, textHash } from './copy-storage.js';
 import { createStopper } from './python-stop.js';
 import { showScriptFacts } from './script-facts.js';
-import { base64ToBytes, bytesToBase64, gunzipText } from './worker/decode.js';
+import { BuiltCheckpoints } from './sections/training-checkpoints.js';
+import { base64ToBytes, bytesToBase64, gunzipText } from './codec/bytes.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -45,12 +47,12 @@ const buildInfo = readBuildInfo();
 const savedSource = loadSaved(defaultScript.source);
 let script = savedSource != null ? { filename: defaultScript.filename, source: savedSource } : defaultScript;
 let datasetText = loadSavedDataset()?.text ?? null; // a data set the learner opened, else null: the embedded one
-// What Python did is kept: the last good state, restored after a Stop, a reload or a crash.
-const keeper = new ModelKeeper();
 const datasetKey = () => (datasetText == null ? `built-in:${buildInfo.dataset?.sha256}` : `text:${textHash(datasetText)}`);
 // The last visit's trained state, if it is for this very script and data set.
-const lastVisit = keeper.saved(script, datasetKey());
+const lastVisit = ModelKeeper.saved(script, datasetKey());
 let launches = 0;
+// The build's checkpoints of the default script (chapter 6's jump, the prose's figures).
+const checkpoints = new BuiltCheckpoints({ read: readCheckpoints, datasetBlock: () => readDataset().text });
 // The first worker's compiled wasm and decoded stdlib: a restarted worker skips decoding them.
 let runtimeCache = null;
 
@@ -86,32 +88,47 @@ function decodeDataset(dataset) {
   return defaultDatasetText;
 }
 
+// The sections, as created (see js/sections/index.js): {id, root, update(change), dispose()}.
+let mounted = [];
 function mountSections(ctx) {
-  for (const section of sections) section.mount(liveRoots.get(section.id), ctx);
+  mounted = sections.map((section) => {
+    const root = liveRoots.get(section.id);
+    return { id: section.id, root, ...section.createSection(root, ctx) };
+  });
 }
 
-// Each section redraws in a task of its own, so drawing them all never blocks the page for
-// long; a newer script's info supersedes an older round that has not finished.
+// Every change of the model reaches every section through the store, as one call of update().
+function onModelChange(change) {
+  if (change.reason === 'load') { showSections(change); return; }
+  for (const section of mounted) updateSection(section, change);
+}
+
+function updateSection(section, change) {
+  try {
+    section.update(change);
+  } catch (error) {
+    const live = section.root.querySelector('.live-body') ?? section.root;
+    renderStatus(live, `This section could not draw the script's data: ${error.message}`, true);
+  }
+}
+
+// After a load, each section redraws in a task of its own, so drawing them all never blocks the
+// page for long; a newer script's info supersedes an older round that has not finished.
 let showRound = 0;
 let sectionRpc = null; // the sections' channel to Python (the first frame's, then the worker's)
+let store = null; // the model store (js/model-store.js), once the worker is launched
 // Where the browser has task priorities, the next section comes before the parser's next piece of
 // the runtime (which would otherwise take turns with every section).
 const nextTask = globalThis.scheduler?.postTask
   ? () => globalThis.scheduler.postTask(() => {}, { priority: 'user-blocking' })
   : () => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function showSections(info) {
+async function showSections(change) {
   const round = ++showRound;
-  showScriptFacts(info, { rpc: sectionRpc, filename: script.filename }).catch(() => {}); // the prose's figures
-  for (const section of sections) {
+  showScriptFacts(change.info, { rpc: sectionRpc, filename: script.filename, checkpoints }).catch(() => {}); // the prose's figures
+  for (const section of mounted) {
     if (round !== showRound) return;
-    try {
-      section.update(info);
-    } catch (error) {
-      const root = liveRoots.get(section.id);
-      const live = root.querySelector('.live-body') ?? root;
-      renderStatus(live, `This section could not draw the script's data: ${error.message}`, true);
-    }
+    updateSection(section, change);
     await nextTask();
   }
 }
@@ -171,15 +188,17 @@ function start(rpc) {
   }
   // Until the worker is ready, the sections may draw from the build's recording of this script.
   sectionRpc = firstFrame.wrap(rpc);
+  store = new ModelStore(rpc);
+  store.subscribe(onModelChange);
   mountSections({
-    rpc: sectionRpc, script: () => script, dataset: () => datasetText, keeper, reportError,
-    stop: () => stopPython('chapter'),
+    rpc: sectionRpc, store, script: () => script, dataset: () => datasetText, reportError,
+    stop: () => stopPython('chapter'), checkpoints,
   });
-  firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => { if (info) showSections(info); });
+  firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => { if (info) store.load(info); });
   const stopper = createStopper({
-    rpc, keeper, badge: $('#runtime-badge'), consolePanel,
+    rpc, store, badge: $('#runtime-badge'), consolePanel,
     onStopping: () => Object.assign(status, { state: 'restarting' }),
-    onRestored: (info) => { Object.assign(status, { state: 'ready', error: null, bootMs: performance.now() }); showSections(info); },
+    onRestored: (info) => { Object.assign(status, { state: 'ready', error: null, bootMs: performance.now() }); store.restored(info); },
   });
   stopPython = (reason) => stopper.stop(reason);
   panel = new ScriptPanel($('#script-workbench'), {
@@ -190,13 +209,11 @@ function start(rpc) {
     onLoaded: (ran, info, ranDataset) => {
       script = ran;
       datasetText = ranDataset;
-      keeper.loaded(script, datasetKey(), info);
       stopper.scriptChanged();
-      showSections(info);
+      store.load(info, { script, datasetKey: datasetKey() });
     },
     stop: () => stopper.stop('editor'),
   });
-  rpc.on('step', (record) => keeper.stepped(record));
   // Out of memory, Python may not be able to go on: a fresh worker takes over (js/python-stop.js).
   rpc.on('call-failed', (error) => { if (error?.type === 'MemoryError') stopper.stop('memory'); });
   // The boot card follows the first worker; a spare's boot (js/python-stop.js) is not news.
@@ -222,13 +239,13 @@ function start(rpc) {
     const alreadyShown = firstFrame.end(msg.ok ? msg.info : null);
     Object.assign(status, { state: msg.ok ? 'ready' : 'failed', error: msg.ok ? null : msg.error, bootMs: performance.now() });
     if (msg.ok) {
-      keeper.loaded(script, datasetKey(), msg.info);
-      if (msg.restored?.step != null && lastVisit) {
-        keeper.jumped(lastVisit.checkpoint, msg.info, lastVisit.history);
+      const run = { script, datasetKey: datasetKey() };
+      const restored = msg.restored?.step != null && lastVisit ? lastVisit : null;
+      if (restored) {
         consolePanel.system(`Back where you left off: step ${msg.restored.step}, restored from this browser's storage.`, 'system');
       }
       progress.ready(performance.now());
-      if (!alreadyShown) showSections(msg.info);
+      if (alreadyShown) store.adopt(msg.info, run, restored); else store.load(msg.info, run, restored);
     } else {
       progress.fail(`The script's setup failed: ${describeError(msg.error)}`);
       consolePanel.system(msg.error?.traceback || describeError(msg.error), 'error');
@@ -246,7 +263,7 @@ let stopPython = () => Promise.reject(new Error('Python is not running.'));
 // An error the script raised anywhere (a training step, a sample...): its traceback goes to the
 // console and its line is marked in the editor, where they stay until the learner acts.
 function reportError(error) {
-  if (!error || error.type === 'Superseded' || error.type === 'WorkerRestarted') return;
+  if (!error || error.type === 'WorkerRestarted') return;
   consolePanel.system(error.traceback || describeError(error), 'error');
   if (error.line && error.phase !== 'bridge') panel?.markError(error);
 }

@@ -13,10 +13,10 @@
 //   keeper.stepped(record)                      a step finished: its checkpoint is the state
 //   keeper.jumped(blob, info, history)          a checkpoint was imported (chapter 6's jump)
 //   keeper.state                                {script, datasetKey, checkpoint, step, history}
-//   keeper.saved(script, datasetKey)            the stored state of the last visit, if it is
+//   ModelKeeper.saved(script, datasetKey)       the stored state of the last visit, if it is
 //                                               for this script and data set
 import { readJson, writeJson } from './copy-storage.js';
-import { base64ToBytes, bytesToBase64 } from './worker/decode.js';
+import { base64ToBytes, bytesToBase64 } from './codec/bytes.js';
 
 const RUN_KEY = 'run';
 const WRITE_EVERY_MS = 250; // a burst of fast steps is written once, then flushed on pagehide
@@ -59,7 +59,7 @@ export class ModelKeeper {
   }
 
   // The state of the last visit, if it belongs to this script and data set.
-  saved(script, datasetKey) {
+  static saved(script, datasetKey) {
     const stored = readJson(RUN_KEY);
     if (!stored || stored.script?.source !== script.source || stored.datasetKey !== datasetKey) return null;
     try {

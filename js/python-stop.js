@@ -3,24 +3,24 @@
 //
 // A page opened from file:// cannot interrupt a running Python (that needs a SharedArrayBuffer,
 // which needs cross-origin isolation), so Stop ends the worker. A spare worker, booted in the
-// background with the current script, takes its place at once, and the model keeper's last
-// good state (js/model-keeper.js) is imported into it. The same happens, without being asked,
+// background with the current script, takes its place at once, and the model store's last
+// good state (js/model-store.js) is imported into it. The same happens, without being asked,
 // when Python runs out of memory.
 //
 // While a call has waited for Python longer than BUSY_AFTER_MS, the runtime badge says so and
 // offers Stop; Escape does the same (when no dialog is open), and window.microgptGuide.stop().
 //
-//   const stopper = createStopper({ rpc, keeper, badge, consolePanel, onStopping, onRestored });
+//   const stopper = createStopper({ rpc, store, badge, consolePanel, onStopping, onRestored });
 //   stopper.stop(reason)       -> Promise of {ms, step} once Python is back
 //   stopper.scriptChanged()    the spare must boot with the new script
 import { el } from './ui/dom.js';
-import { bytesToBase64 } from './worker/decode.js';
+import { bytesToBase64 } from './codec/bytes.js';
 
 const BUSY_AFTER_MS = 700;
 const SPARE_AFTER_IDLE_MS = 1000; // the spare boots once Python has been idle this long,
 const SPARE_WHEN_BUSY_MS = 150; // or once a call has run this long (it may never return)
 
-export function createStopper({ rpc, keeper, badge, consolePanel, onStopping, onRestored }) {
+export function createStopper({ rpc, store, badge, consolePanel, onStopping, onRestored }) {
   const text = badge.querySelector('.runtime-text');
   const button = el('button', { type: 'button', className: 'runtime-stop', hidden: true,
     title: 'Stop Python now (Esc): it restarts with the model as it was after the last completed step' }, 'Stop');
@@ -69,7 +69,7 @@ export function createStopper({ rpc, keeper, badge, consolePanel, onStopping, on
   async function stop(reason) {
     if (stopping) return stopping;
     const t0 = performance.now();
-    const state = keeper.state;
+    const state = store.state;
     onStopping?.();
     stopping = (async () => {
       badge.dataset.state = 'busy';

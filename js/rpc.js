@@ -4,7 +4,8 @@
 //                                      {type, message, traceback, line, col, phase}
 //   rpc.latest(key, method, args)   -> like call, but while a request with the same key is in
 //                                      flight only the newest waiting one is sent (sliders);
-//                                      the ones it replaces reject with {type: 'Superseded'}
+//                                      the ones it replaces never settle: their callers have
+//                                      nothing to filter (a newer answer is on its way)
 //   rpc.stream(method, args, onEvent) -> {promise, cancel(), tune(args)} for long jobs such as
 //                                      training; tune({delay_ms}) changes its pace while it runs
 //   rpc.on(name, handler)           -> subscribe to events that belong to no call (stdout, progress),
@@ -133,7 +134,7 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
     let lane = lanes.get(key);
     if (!lane) { lane = { busy: false, waiting: null }; lanes.set(key, lane); }
     return new Promise((resolve, reject) => {
-      if (lane.waiting) lane.waiting.reject({ type: 'Superseded', message: 'A newer request replaced this one.' });
+      // The request it replaces is dropped unsettled: nobody waits for an answer that is stale.
       lane.waiting = { method, args, resolve, reject };
       pump(lane);
     });

@@ -9,7 +9,7 @@
 // another script never leaves a sentence that is false. A fact this script does not have hides
 // the sentence part that needs it.
 import { tokenLabel } from './ui/vocab.js';
-import { checkpointSteps } from './sections/training-checkpoints.js';
+import { PROSE_SCHEDULE_EVERY } from './sections/training-first-calls.js';
 
 const count = (n) => (n == null ? null : Number(n).toLocaleString('en-US'));
 const short = (x) => (x == null ? null : Number(x.toPrecision(3)).toString());
@@ -138,15 +138,16 @@ function apply(values, showing) {
   }
 }
 
-// Data changed: a script (re)loaded. `rpc` answers `outline` and `schedule` for it.
-export async function showScriptFacts(info, { rpc, filename }) {
+// Data changed: a script (re)loaded. `rpc` answers `outline` and `schedule` for it; `checkpoints`
+// are the build's (js/sections/training-checkpoints.js).
+export async function showScriptFacts(info, { rpc, filename, checkpoints }) {
   const values = { ...infoFacts(info), 'script-file': filename };
-  const steps = checkpointSteps();
+  const steps = checkpoints.steps();
   values['checkpoint-steps'] = steps.length ? `${steps.slice(0, -1).join(', ')} or ${steps.at(-1)}` : null;
   apply(values, shows(info, values));
   const [outline, schedule] = await Promise.all([
     rpc.call('outline', {}).catch(() => null),
-    info.facts?.schedule_stmt ? rpc.call('schedule', { every: 1000 }).catch(() => null) : null,
+    info.facts?.schedule_stmt ? rpc.call('schedule', { every: PROSE_SCHEDULE_EVERY }).catch(() => null) : null,
   ]);
   if (outline) Object.assign(values, outlineFacts(outline, info));
   Object.assign(values, scheduleFacts(schedule));

@@ -2,7 +2,7 @@
 // download this guide as one HTML file whose default script is the editor's text.
 import { el } from '../ui/dom.js';
 import { pageWithScript, download as save } from './page-snapshot.js';
-import { windows1252Blob } from '../worker/text8.js';
+import { windows1252Blob } from '../codec/text8.js';
 
 // A .py file is a script (onOpen puts it in the editor); any other text file is a data set, one
 // document per line (onDataset). scriptNow() -> {filename, source}; datasetNow() -> text or null.

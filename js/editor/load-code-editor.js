@@ -2,8 +2,8 @@
 // the build and embedded gzip+text8), decoded and imported on first use: it is a third of the
 // page's JavaScript, and evaluating it at boot would hold up the page's first paint.
 import { readEditorModule } from '../embedded.js';
-import { text8ToBytes } from '../worker/text8.js';
-import { gunzipText } from '../worker/decode.js';
+import { text8ToBytes } from '../codec/text8.js';
+import { gunzipText } from '../codec/bytes.js';
 import { importSource } from '../worker/import-source.js';
 
 let loading = null;

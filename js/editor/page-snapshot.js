@@ -4,7 +4,7 @@
 // The copy is a detached clone of the DOM (~7 ms: the embedded runtime's text is shared, not
 // copied); it is serialised to HTML (~6 MB, ~40 ms) only when a download asks for it.
 import { gzipStored } from './gzip-stored.js';
-import { bytesToBase64 } from '../worker/decode.js';
+import { bytesToBase64 } from '../codec/bytes.js';
 import { parsed } from '../embedded.js';
 
 const clone = document.documentElement.cloneNode(true);

@@ -9,6 +9,7 @@ import { shortNumber } from '../ui/short-number.js';
 import { pyRepr } from '../ui/py-number.js';
 import { BackwardAnimation } from './autograd-backward.js';
 import { dagGraph, nodeName, opMethod } from './autograd-view.js';
+import { DEFAULT_PRESET } from './autograd-first-calls.js';
 
 // The bridge's preset names (bridge/autograd.py PRESETS) with the words the page shows. Only
 // those the script's class supports are offered (the answer's `presets`); a preset the page
@@ -20,7 +21,6 @@ const PRESETS = [
   ['log+exp', 'Log + Exp (softmax fragment)'],
   ['relu', 'ReLU'],
 ];
-const DEFAULT_PRESET = 'a*b+c';
 const INPUTS = ['a', 'b', 'c'];
 const RANGE = { min: -10, max: 10, step: 0.1 };
 const START = { a: 2, b: -3, c: 10 };
@@ -185,7 +185,7 @@ export class AutogradToy {
       this.show(result, false);
       this.root.dataset.roundtripMs = (performance.now() - sent).toFixed(1);
     } catch (error) {
-      if (error?.type !== 'Superseded') this.showError(error);
+      this.showError(error);
     }
   }
 

@@ -7,30 +7,27 @@ import { el } from '../ui/dom.js';
 import { AutogradToy } from './autograd-toy.js';
 import { LossGraphPanel } from './autograd-lossgraph.js';
 import { whyMissing } from './parameters-roles.js';
+import { firstCalls } from './autograd-first-calls.js';
 
-let ctx;
-let toy;
-let lossGraph;
-let panel;
-let live;
+export const id = 'autograd';
+export { firstCalls };
 
-export default {
-  id: 'autograd',
-  mount(root, context) {
-    ctx = context;
-    live = el('div', 'live-body ag-live');
-    root.append(live);
-    toy = new AutogradToy(live, {
-      rpc: ctx.rpc,
-      onCode: (phases) => panel?.highlight(phases),
-    });
-    // The class sits with the playground it explains, before the bigger graph.
-    panel = new CodePanel(toy.root.querySelector('.live-card-body'), { show: ['autograd'], highlight: ['autograd.backward'] });
-    lossGraph = new LossGraphPanel(live, { rpc: ctx.rpc });
-    ctx.rpc.on('step', (record) => lossGraph.modelChanged(record?.step));
-    ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') lossGraph.modelChanged(); });
-  },
-  update(info) {
+export function createSection(root, ctx) {
+  const live = el('div', 'live-body ag-live');
+  root.append(live);
+  let panel = null;
+  const toy = new AutogradToy(live, {
+    rpc: ctx.rpc,
+    onCode: (phases) => panel?.highlight(phases),
+  });
+  // The class sits with the playground it explains, before the bigger graph.
+  panel = new CodePanel(toy.root.querySelector('.live-card-body'), { show: ['autograd'], highlight: ['autograd.backward'] });
+  const lossGraph = new LossGraphPanel(live, { rpc: ctx.rpc });
+
+  function update(change) {
+    // Trained or otherwise changed: the loss graph on show was built from the model as it was.
+    if (change.reason !== 'load') { lossGraph.modelChanged(change.step); return; }
+    const { info } = change;
     panel.setScript(ctx.script().source, info.phases);
     lossGraph.reset(info);
     toy.setScript(info);
@@ -40,5 +37,7 @@ export default {
       return;
     }
     toy.build(toy.request);
-  },
-};
+  }
+
+  return { update, dispose() {} };
+}

@@ -9,95 +9,122 @@ import { tokenChip, chipForId } from '../ui/token-chip.js';
 import { termMarker } from '../ui/glossary.js';
 import { tokenLabel } from '../ui/vocab.js';
 import { renderPairs } from './dataset-pairs.js';
+import { FIRST_TEXT } from './dataset-first-calls.js';
 
-const FIRST_TEXT = 'emma';
 // Inputs worth trying: a long name (longer than microgpt's context of 16 positions) and text
 // with capitals, an accent, a space, a digit and an emoji. The longest document is added from Python.
 const EXAMPLES = ['maximilianalexander', 'Zoë 2🙂'];
 
-export function createTokenizer({ rpc, showLines, action }) {
-  const card = liveCard({
-    title: 'Tokenize a document',
-    term: 'token',
-    action,
-    className: 'dataset-tokenize',
-  });
-  const input = el('input', {
-    type: 'text', id: 'tokenize-input', className: 'tokenize-input', value: FIRST_TEXT,
-    maxlength: 64, spellcheck: 'false', autocomplete: 'off', autocapitalize: 'off',
-  });
-  input.value = FIRST_TEXT;
-  const docName = el('code', 'doc-var', 'doc');
-  const examples = el('div', 'tokenize-examples', [el('span', 'examples-label', 'Try')]);
-  const exampleButtons = new Map();
-  for (const text of [FIRST_TEXT, ...EXAMPLES]) addExample(text);
-  const line = el('div', 'tokenize-line');
-  const charRow = el('div', { className: 'token-row chars', 'aria-live': 'polite' });
-  const tokenRow = el('div', 'token-row tokens');
-  const tokensName = el('code', 'tokens-var', 'tokens');
-  const literal = el('p', 'tokens-literal');
-  const bosNote = el('p', 'bos-note');
-  const errorNote = el('div', { className: 'token-error', role: 'status', hidden: true });
-  const pairs = el('div', 'pairs');
-  const rows = el('div', 'token-rows', [
-    el('span', 'row-label', ['each character', el('span', 'row-sub', 'alone, through the lines above')]), charRow,
-    el('span', 'row-label', ['the sequence', tokensName]), el('div', 'token-cell', [tokenRow, literal]),
-  ]);
-  card.body.append(
-    el('div', 'tokenize-field', [el('label', { for: 'tokenize-input' }, [docName, ' =']), input]),
-    examples,
-    line,
-    rows,
-    errorNote, bosNote,
-    el('h4', 'pairs-title', 'What the training loop makes of it: (input → target) pairs'),
-    pairs,
-  );
+export class Tokenizer {
+  constructor({ rpc, showLines, action }) {
+    this.rpc = rpc;
+    this.showLines = showLines;
+    this.card = liveCard({
+      title: 'Tokenize a document',
+      term: 'token',
+      action,
+      className: 'dataset-tokenize',
+    });
+    this.root = this.card.root;
+    this.input = el('input', {
+      type: 'text', id: 'tokenize-input', className: 'tokenize-input', value: FIRST_TEXT,
+      maxlength: 64, spellcheck: 'false', autocomplete: 'off', autocapitalize: 'off',
+    });
+    this.input.value = FIRST_TEXT;
+    this.docName = el('code', 'doc-var', 'doc');
+    this.examples = el('div', 'tokenize-examples', [el('span', 'examples-label', 'Try')]);
+    this.exampleButtons = new Map();
+    for (const text of [FIRST_TEXT, ...EXAMPLES]) this.addExample(text);
+    this.line = el('div', 'tokenize-line');
+    this.charRow = el('div', { className: 'token-row chars', 'aria-live': 'polite' });
+    this.tokenRow = el('div', 'token-row tokens');
+    this.tokensName = el('code', 'tokens-var', 'tokens');
+    this.literal = el('p', 'tokens-literal');
+    this.bosNote = el('p', 'bos-note');
+    this.errorNote = el('div', { className: 'token-error', role: 'status', hidden: true });
+    this.pairs = el('div', 'pairs');
+    this.rows = el('div', 'token-rows', [
+      el('span', 'row-label', ['each character', el('span', 'row-sub', 'alone, through the lines above')]), this.charRow,
+      el('span', 'row-label', ['the sequence', this.tokensName]), el('div', 'token-cell', [this.tokenRow, this.literal]),
+    ]);
+    this.card.body.append(
+      el('div', 'tokenize-field', [el('label', { for: 'tokenize-input' }, [this.docName, ' =']), this.input]),
+      this.examples,
+      this.line,
+      this.rows,
+      this.errorNote, this.bosNote,
+      el('h4', 'pairs-title', 'What the training loop makes of it: (input → target) pairs'),
+      this.pairs,
+    );
+    this.vocab = null; // info.vocab, from the `vocab` answer: labels and special tokens
+    this.longestButton = null; // the loaded data set's longest document, among the examples
+    this.input.addEventListener('input', () => this.request());
+  }
 
-  let vocab = null; // info.vocab, from the `vocab` answer: labels and special tokens
-  let longestButton = null; // the loaded data set's longest document, among the examples
+  // A (re)loaded script: its names, before the vocabulary arrives.
+  prepare(info) {
+    this.vocab = null;
+    this.docName.textContent = info.roles?.doc_var ?? 'doc';
+    this.tokensName.textContent = info.roles?.tokens_var ?? 'tokens';
+  }
 
-  function addExample(text, title, before = null) {
-    if (exampleButtons.has(text)) return;
+  // Its vocabulary and its longest document: now the text can be tokenized.
+  show(vocabInfo) {
+    this.vocab = vocabInfo;
+    const longest = vocabInfo.longest?.[0];
+    if (this.longestButton && this.longestButton.textContent !== longest) {
+      this.exampleButtons.delete(this.longestButton.textContent); // another data set's
+      this.longestButton.remove();
+      this.longestButton = null;
+    }
+    if (longest && !this.exampleButtons.has(longest)) {
+      this.addExample(longest, 'the longest document', this.exampleButtons.get(EXAMPLES[0]));
+      this.longestButton = this.exampleButtons.get(longest);
+    }
+    this.request();
+  }
+
+  addExample(text, title, before = null) {
+    if (this.exampleButtons.has(text)) return;
     const button = el('button', { type: 'button', className: 'example', title }, text);
-    button.addEventListener('click', () => setText(text));
-    exampleButtons.set(text, button);
-    examples.insertBefore(button, before);
+    button.addEventListener('click', () => this.setText(text));
+    this.exampleButtons.set(text, button);
+    this.examples.insertBefore(button, before);
   }
 
-  function setText(text) {
-    input.value = text;
-    request();
+  setText(text) {
+    this.input.value = text;
+    this.request();
   }
 
-  function request() {
-    if (!vocab) return;
-    rpc.latest('dataset.tokenize', 'tokenize', { text: input.value }).then(draw, (error) => {
-      if (error?.type === 'Superseded') return; // a newer keystroke's answer is on its way
-      fail(error?.message ?? String(error));
+  request() {
+    if (!this.vocab) return;
+    this.rpc.latest('dataset.tokenize', 'tokenize', { text: this.input.value }).then((result) => this.draw(result), (error) => {
+      this.fail(error?.message ?? String(error));
     });
   }
 
-  function draw(result) {
-    card.root.dataset.state = result.error ? 'error' : 'ok';
-    rows.hidden = false;
-    docName.textContent = result.doc_var;
-    tokensName.textContent = result.tokens_var;
-    drawLine(result);
-    charRow.replaceChildren(...result.chars.map((c, i) => (c.id == null
+  draw(result) {
+    this.root.dataset.state = result.error ? 'error' : 'ok';
+    this.rows.hidden = false;
+    this.docName.textContent = result.doc_var;
+    this.tokensName.textContent = result.tokens_var;
+    this.drawLine(result);
+    this.charRow.replaceChildren(...result.chars.map((c, i) => (c.id == null
       ? tokenChip({ label: c.ch, kind: 'unknown', note: '!', title: `'${c.ch}' (character ${i + 1}) alone: the script's line raises ${c.error}` })
       : tokenChip({ label: c.ch, id: c.id, title: `'${c.ch}' alone → id ${c.id}` }))));
-    if (!result.chars.length) charRow.append(el('span', 'row-empty', 'no characters: an empty document'));
-    drawTokens(result);
-    drawError(result);
-    renderPairs(pairs, result, vocab);
+    if (!result.chars.length) this.charRow.append(el('span', 'row-empty', 'no characters: an empty document'));
+    this.drawTokens(result);
+    this.drawError(result);
+    renderPairs(this.pairs, result, this.vocab);
   }
 
   // The script's own statements that made the tokens, and the text they ran on.
-  function drawLine(result) {
+  drawLine(result) {
     const [first, last] = result.lines ?? [];
     const where = el('button', { type: 'button', className: 'code-link' }, first === last ? `line ${first}` : `lines ${first}–${last}`);
-    where.addEventListener('click', () => showLines([[first, last]]));
-    line.replaceChildren(
+    where.addEventListener('click', () => this.showLines([[first, last]]));
+    this.line.replaceChildren(
       el('p', null, [
         'The training loop\'s own ', where, ', run with ',
         el('code', null, `${result.doc_var} = ${pyRepr(result.text)}`), ':',
@@ -106,24 +133,26 @@ export function createTokenizer({ rpc, showLines, action }) {
     );
   }
 
-  function drawTokens(result) {
-    if (!vocab) return; // an answer for the script before: the new vocabulary redraws it
+  drawTokens(result) {
+    if (!this.vocab) return; // an answer for the script before: the new vocabulary redraws it
     const { tokens } = result;
+    const { tokenRow, literal, bosNote } = this;
     if (!tokens) {
       tokenRow.replaceChildren(el('span', 'row-empty', `none: the lines above raise before ${result.tokens_var} is made`));
       literal.hidden = true;
       bosNote.hidden = true;
       return;
     }
-    tokenRow.replaceChildren(...tokens.map((id) => chipForId(id, vocab)));
+    tokenRow.replaceChildren(...tokens.map((id) => chipForId(id, this.vocab)));
     literal.hidden = false;
     literal.replaceChildren(el('code', null, `${result.tokens_var} = [${tokens.join(', ')}]`), `  ${tokens.length} ids`);
     bosNote.hidden = !tokens.length;
-    if (tokens.length) bosNote.replaceChildren(...endsNote(tokens));
+    if (tokens.length) bosNote.replaceChildren(...this.endsNote(tokens));
   }
 
   // What the tokens at the ends are for, as this script's tokens have them.
-  function endsNote(tokens) {
+  endsNote(tokens) {
+    const { vocab } = this;
     const { bos, eos } = vocab;
     const tag = (id) => el('span', 'bos-tag', tokenLabel(vocab, id));
     const first = tokens[0];
@@ -138,17 +167,17 @@ export function createTokenizer({ rpc, showLines, action }) {
         tag(bos), ' alone the model predicts the first character; ', tag(eos),
         ' is the target after the last one, so the model learns where a document is over.'];
     }
-    return [`This script's ${tokensName.textContent} starts with `, tag(first), ' and ends with ', tag(last), '.'];
+    return [`This script's ${this.tokensName.textContent} starts with `, tag(first), ' and ends with ', tag(last), '.'];
   }
 
-  function drawError(result) {
+  drawError(result) {
     const unknown = result.chars.filter((c) => c.id == null);
     const chars = [...new Set(unknown.map((c) => c.ch))];
     if (!result.error && !chars.length) {
-      errorNote.hidden = true;
+      this.errorNote.hidden = true;
       return;
     }
-    errorNote.hidden = false;
+    this.errorNote.hidden = false;
     const parts = [];
     if (chars.length) {
       const many = chars.length > 1;
@@ -162,52 +191,23 @@ export function createTokenizer({ rpc, showLines, action }) {
         el('code', 'python-error', `${result.error.type}: ${result.error.message}`), '.');
       if (result.error.line) {
         const button = el('button', { type: 'button', className: 'code-link' }, `line ${result.error.line}`);
-        button.addEventListener('click', () => showLines([[result.error.line, result.error.line]]));
+        button.addEventListener('click', () => this.showLines([[result.error.line, result.error.line]]));
         parts.push(' ', button);
       }
     }
-    errorNote.replaceChildren(el('p', null, parts));
+    this.errorNote.replaceChildren(el('p', null, parts));
   }
 
   // No tokenizing at all (the bridge's sentence of what it looked for, or its error).
-  function fail(message) {
-    card.root.dataset.state = 'error';
-    line.replaceChildren();
-    rows.hidden = true;
-    bosNote.hidden = true;
-    pairs.replaceChildren();
-    errorNote.hidden = false;
-    errorNote.replaceChildren(el('p', null, `The bridge could not run this script's tokenizer: ${message}`));
+  fail(message) {
+    this.root.dataset.state = 'error';
+    this.line.replaceChildren();
+    this.rows.hidden = true;
+    this.bosNote.hidden = true;
+    this.pairs.replaceChildren();
+    this.errorNote.hidden = false;
+    this.errorNote.replaceChildren(el('p', null, `The bridge could not run this script's tokenizer: ${message}`));
   }
-
-  input.addEventListener('input', request);
-
-  return {
-    root: card.root,
-    setText,
-    // A (re)loaded script: its names, before the vocabulary arrives.
-    prepare(info) {
-      vocab = null;
-      docName.textContent = info.roles?.doc_var ?? 'doc';
-      tokensName.textContent = info.roles?.tokens_var ?? 'tokens';
-    },
-    // Its vocabulary and its longest document: now the text can be tokenized.
-    show(vocabInfo) {
-      vocab = vocabInfo;
-      const longest = vocabInfo.longest?.[0];
-      if (longestButton && longestButton.textContent !== longest) {
-        exampleButtons.delete(longestButton.textContent); // another data set's
-        longestButton.remove();
-        longestButton = null;
-      }
-      if (longest && !exampleButtons.has(longest)) {
-        addExample(longest, 'the longest document', exampleButtons.get(EXAMPLES[0]));
-        longestButton = exampleButtons.get(longest);
-      }
-      request();
-    },
-    fail,
-  };
 }
 
 // How Python's repr shows a short string, for the text of notes.

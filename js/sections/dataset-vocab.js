@@ -8,51 +8,52 @@ import { scrollCue } from '../ui/scroll-cue.js';
 import { showTooltip, hideTooltip } from '../ui/tooltip.js';
 import { isSpecial, specialNote, tokenKind, tokenLabel } from '../ui/vocab.js';
 
-export function createVocab({ action }) {
-  const card = liveCard({
-    title: 'The vocabulary',
-    term: 'vocabulary',
-    action,
-    className: 'dataset-vocab',
-  });
-  const intro = el('p', 'live-card-note');
-  // On a phone the table scrolls sideways: a named tab stop, so the keyboard can scroll it too.
-  const scroller = scrollCue(el('div', { className: 'vocab-scroll', tabindex: '0', role: 'region', 'aria-label': 'Vocabulary table' }));
-  const legend = el('p', 'live-card-note vocab-legend');
-  card.body.append(intro, scroller, legend);
+export class VocabTable {
+  constructor({ action }) {
+    const card = liveCard({
+      title: 'The vocabulary',
+      term: 'vocabulary',
+      action,
+      className: 'dataset-vocab',
+    });
+    this.root = card.root;
+    this.intro = el('p', 'live-card-note');
+    // On a phone the table scrolls sideways: a named tab stop, so the keyboard can scroll it too.
+    this.scroller = scrollCue(el('div', { className: 'vocab-scroll', tabindex: '0', role: 'region', 'aria-label': 'Vocabulary table' }));
+    this.legend = el('p', 'live-card-note vocab-legend');
+    card.body.append(this.intro, this.scroller, this.legend);
+  }
 
-  return {
-    root: card.root,
-    show(vocab, info) {
-      card.root.dataset.state = 'ok';
-      const docsName = info.roles?.documents ?? 'the documents';
-      const specials = [vocab.bos, vocab.eos].filter((id) => id != null);
-      const specialIds = specials.map((id) => el('code', 'special-text', `${tokenLabel(vocab, id)} = ${id}`));
-      const others = vocab.size - vocab.chars.length - specials.length; // ids no character maps to
-      const extra = specials.length === 1
-        ? [' One more id, ', ...specialIds, ', stands for no character']
-        : specials.length ? [' Two more ids, ', ...join(specialIds), ', stand for no character'] : [];
-      const unused = others > 0 ? `${extra.length ? ', and' : ''} ${others} id${others > 1 ? 's' : ''} no character maps to` : '';
-      intro.replaceChildren(
-        `${vocab.chars.length} characters occur in `, el('code', null, docsName),
-        ', each with the id the script\'s own tokenizing lines give it',
-        ...(vocab.decoder ? ['; ', el('code', null, `${vocab.decoder}[id]`), ' gives an id back its character'] : []),
-        '.', ...extra, unused,
-        extra.length || unused ? `: ${vocab.size} token ids in all.` : ` ${vocab.size} token ids in all.`,
-      );
-      scroller.replaceChildren(vocabTable(vocab, docsName));
-      const labels = specials.map((id) => tokenLabel(vocab, id));
-      legend.textContent = `Bar height: how often the character occurs in ${docsName} (${vocab.total_chars} characters in all).`
-        + (labels.length ? ` ${labels.join(' and ')} ${labels.length > 1 ? 'occur' : 'occurs'} in no document: the training loop's own line adds ${labels.length > 1 ? 'them' : 'it'}.` : '');
-    },
-    // The vocabulary cannot be read: the bridge's sentence of what it looked for.
-    fail(message) {
-      card.root.dataset.state = 'error';
-      intro.textContent = `The bridge could not read this script's vocabulary: ${message}`;
-      scroller.replaceChildren();
-      legend.textContent = '';
-    },
-  };
+  show(vocab, info) {
+    this.root.dataset.state = 'ok';
+    const docsName = info.roles?.documents ?? 'the documents';
+    const specials = [vocab.bos, vocab.eos].filter((id) => id != null);
+    const specialIds = specials.map((id) => el('code', 'special-text', `${tokenLabel(vocab, id)} = ${id}`));
+    const others = vocab.size - vocab.chars.length - specials.length; // ids no character maps to
+    const extra = specials.length === 1
+      ? [' One more id, ', ...specialIds, ', stands for no character']
+      : specials.length ? [' Two more ids, ', ...join(specialIds), ', stand for no character'] : [];
+    const unused = others > 0 ? `${extra.length ? ', and' : ''} ${others} id${others > 1 ? 's' : ''} no character maps to` : '';
+    this.intro.replaceChildren(
+      `${vocab.chars.length} characters occur in `, el('code', null, docsName),
+      ', each with the id the script\'s own tokenizing lines give it',
+      ...(vocab.decoder ? ['; ', el('code', null, `${vocab.decoder}[id]`), ' gives an id back its character'] : []),
+      '.', ...extra, unused,
+      extra.length || unused ? `: ${vocab.size} token ids in all.` : ` ${vocab.size} token ids in all.`,
+    );
+    this.scroller.replaceChildren(vocabTable(vocab, docsName));
+    const labels = specials.map((id) => tokenLabel(vocab, id));
+    this.legend.textContent = `Bar height: how often the character occurs in ${docsName} (${vocab.total_chars} characters in all).`
+      + (labels.length ? ` ${labels.join(' and ')} ${labels.length > 1 ? 'occur' : 'occurs'} in no document: the training loop's own line adds ${labels.length > 1 ? 'them' : 'it'}.` : '');
+  }
+
+  // The vocabulary cannot be read: the bridge's sentence of what it looked for.
+  fail(message) {
+    this.root.dataset.state = 'error';
+    this.intro.textContent = `The bridge could not read this script's vocabulary: ${message}`;
+    this.scroller.replaceChildren();
+    this.legend.textContent = '';
+  }
 }
 
 // "a", "a and b", "a, b and c", for nodes.

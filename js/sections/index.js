@@ -1,10 +1,11 @@
-// The guide's sections, in page order. Each is {id, mount(root, ctx), update(info)}; see section.js.
-import dataset from './dataset.js';
-import autograd from './autograd.js';
-import parameters from './parameters.js';
-import architecture from './architecture.js';
-import attention from './attention.js';
-import training from './training.js';
-import inference from './inference.js';
+// The guide's sections, in page order. Each module exports {id, firstCalls, createSection}; see
+// section.js.
+import * as dataset from './dataset.js';
+import * as autograd from './autograd.js';
+import * as parameters from './parameters.js';
+import * as architecture from './architecture.js';
+import * as attention from './attention.js';
+import * as training from './training.js';
+import * as inference from './inference.js';
 
 export const sections = [dataset, autograd, parameters, architecture, attention, training, inference];

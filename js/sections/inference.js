@@ -12,48 +12,45 @@
 import { el } from '../ui/dom.js';
 import { liveCard } from '../ui/live-card.js';
 import { codeLink, showLines } from '../ui/code-link.js';
-import { sectionFrame } from './section.js';
-import { createGenerator } from './inference-generate.js';
-import { createBatch } from './inference-batch.js';
-import { createModelNote } from './inference-model.js';
+import { sectionFrame, disposer } from './section.js';
+import { SEED_STRIDE, scriptTemperature, firstCalls } from './inference-first-calls.js';
+import { SampleGenerator } from './inference-generate.js';
+import { SampleBatch } from './inference-batch.js';
+import { ModelNote } from './inference-model.js';
 
 const CODE = { show: ['inference'], highlight: ['sample.position'] };
-const SEED_STRIDE = 1000;
 const BATCH_SIZE = 20;
 const NOTE_DELAY_MS = 250; // training can step many times a second: redraw the note at most this often
 
-let ctx;
-let frame;
-let links;
-let parts;
-let vocab = null; // info.vocab
-let temperature = null; // the slider's value; null: the script's sampling divides by no temperature
-let temperatureName = 'temperature'; // the script's own expression for it (`temperature`, `args.temperature`)
-let draw = 1;
-let modelStep = 0;
-// Every step event or model change bumps the version, synchronously. The worker posts those
-// events before the answers it computes afterwards, so an answer is from the model of the
-// version current when it arrives, and a batch line arriving after a change is a newer model's.
-let modelVersion = 0;
-let shown = null; // the live sample on screen: {version, step}
-let generation = 0; // answers for a replaced script or an older draw are dropped
-let batchRun = 0;
-let batchTimer = null;
-let noteTimer = null;
-let capture = null; // the batch line being drawn: what the script prints meanwhile
-let canSample = false; // the script has a sampling loop (and a vocabulary to read it by)
+export const id = 'inference';
+export { firstCalls };
 
-function mount(root, context) {
-  ctx = context;
-  frame = sectionFrame(root, { code: CODE });
-  links = {
+export function createSection(root, ctx) {
+  const frame = sectionFrame(root, { code: CODE });
+  const { store } = ctx;
+  const ends = disposer();
+  let vocab = null; // info.vocab
+  let temperature = null; // the slider's value; null: the script's sampling divides by no temperature
+  let temperatureName = 'temperature'; // the script's own expression for it (`temperature`, `args.temperature`)
+  let draw = 1;
+  // Which model an answer is from: the store's version when it arrives (the worker posts a
+  // change before the answers it computes afterwards), so a batch line arriving after a change
+  // is a newer model's.
+  let shown = null; // the live sample on screen: {version, step}
+  let generation = 0; // answers for a replaced script or an older draw are dropped
+  let batchRun = 0;
+  let batchTimer = null;
+  let noteTimer = null;
+  let capture = null; // the batch line being drawn: what the script prints meanwhile
+  let canSample = false; // the script has a sampling loop (and a vocabulary to read it by)
+  const links = {
     position: codeLink(frame.panel, ['sample.position']),
     sample: codeLink(frame.panel, ['sample']),
     inference: codeLink(frame.panel, ['inference']),
   };
-  parts = {
-    note: createModelNote(),
-    generator: createGenerator({
+  const parts = {
+    note: new ModelNote(),
+    generator: new SampleGenerator({
       action: links.position.button,
       temperatureLink: links.inference.button,
       onTemperature(value) {
@@ -66,136 +63,128 @@ function mount(root, context) {
       },
       onPick: () => showLines(frame.panel, ['sample.position']),
     }),
-    batch: createBatch({ action: links.sample.button }),
+    batch: new SampleBatch({ action: links.sample.button }),
     missing: liveCard({ title: 'Sampling', term: 'sampling', className: 'inf-missing' }),
   };
   parts.generator.body.prepend(parts.note.root);
   // The script's own print for a batch line arrives (as stdout) before that call's answer.
-  ctx.rpc.on('stdout', ({ text, phase }) => {
+  ends.add(ctx.rpc.on('stdout', ({ text, phase }) => {
     if (capture && phase === 'sample') capture.push(text);
-  });
-  // The model moved on: say so, but never resample by itself (training may step many times a second).
-  ctx.rpc.on('step', (record) => {
-    modelVersion += 1;
-    modelStep = Math.max(modelStep, record?.step ?? modelStep + 1);
-    scheduleNote();
-  });
-  ctx.rpc.on('model-changed', ({ method }) => {
-    if (method === 'load') return; // update() follows with the new info
-    const version = ++modelVersion;
-    drawNote();
-    // The step count comes from the bridge (a `step` or `checkpoint_import` call moved it).
-    ctx.rpc.call('info', {}).then((info) => {
-      modelStep = info.step ?? modelStep;
-      if (shown?.version === version) shown.step = modelStep; // drawn from this model, before its count was known
+  }));
+  ends.add(() => { clearTimeout(batchTimer); clearTimeout(noteTimer); });
+
+  function update(change) {
+    if (change.reason === 'load') load(change.info);
+    // The model moved on: say so, but never resample by itself (training may step many times a second).
+    else if (change.reason === 'step') scheduleNote();
+    else {
+      // Another call changed the model (the store brought its step count from the bridge).
+      if (shown?.version === change.version) shown.step = change.step; // drawn from this model, before its count was known
       drawNote();
       // A jump to a checkpoint (chapter 6) is one change, not a stream of steps: sample from it now.
-      if (method === 'checkpoint_import' && version === modelVersion && canSample) sampleNow();
-    }, () => {});
-  });
-}
-
-function update(info) {
-  generation += 1;
-  frame.showScript(ctx, info);
-  for (const link of Object.values(links)) link.refresh();
-  vocab = info.vocab;
-  modelStep = info.step ?? 0;
-  modelVersion += 1;
-  shown = null;
-  clearTimeout(batchTimer);
-  batchRun += 1; // a batch of the previous script stops
-  const missing = info.roles?.missing?.sample ?? (info.roles?.sampling && vocab ? null : 'no sampling loop was found');
-  if (missing) {
-    showMissing(missing);
-    return;
+      if (change.method === 'checkpoint_import' && change.version === store.version && canSample) sampleNow();
+    }
   }
-  const t = info.hyper?.temperature;
-  temperature = typeof t === 'number' ? t : null;
-  temperatureName = info.roles.sampling.temperature ?? 'temperature';
-  canSample = true;
-  parts.generator.setTemperature({ name: temperatureName, value: temperature });
-  parts.note.setTotal(info.hyper?.num_steps);
-  drawNote();
-  frame.live.replaceChildren(parts.generator.root, parts.batch.root);
-  sampleNow();
-}
 
-// The bridge's sentence of what it looked for, where the script has no sampling loop.
-function showMissing(sentence) {
-  canSample = false;
-  parts.missing.body.replaceChildren(
-    el('p', 'inf-missing-text', [el('strong', null, 'Nothing to draw from this script.'), ' The bridge says:']),
-    el('blockquote', 'inf-missing-sentence', `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`),
-  );
-  frame.live.replaceChildren(parts.missing.root);
-}
-
-// {name, value} of the script's temperature for a draw at `t`, or null when it has none.
-const temperatureOf = (t) => (t == null ? null : { name: temperatureName, value: t });
-
-function sampleNow() {
-  const mine = ++generation;
-  const args = { temperature, seed: draw * SEED_STRIDE };
-  parts.generator.setBusy(true);
-  clearTimeout(batchTimer);
-  batchRun += 1; // a running batch stops after its current line
-  ctx.rpc.latest('inference:sample', 'sample', args).then((result) => {
-    if (mine !== generation) return;
-    shown = { version: modelVersion, step: modelStep };
-    parts.generator.show(result, { ...args, draw, vocab });
+  function load(info) {
+    generation += 1;
+    frame.showScript(ctx, info);
+    for (const link of Object.values(links)) link.refresh();
+    vocab = info.vocab;
+    shown = null;
+    clearTimeout(batchTimer);
+    batchRun += 1; // a batch of the previous script stops
+    const missing = info.roles?.missing?.sample ?? (info.roles?.sampling && vocab ? null : 'no sampling loop was found');
+    if (missing) {
+      showMissing(missing);
+      return;
+    }
+    temperature = scriptTemperature(info);
+    temperatureName = info.roles.sampling.temperature ?? 'temperature';
+    canSample = true;
+    parts.generator.setTemperature({ name: temperatureName, value: temperature });
+    parts.note.setTotal(info.hyper?.num_steps);
     drawNote();
-    // Slider drags come in bursts: start the twenty only once the temperature has settled.
-    batchTimer = setTimeout(() => runBatch(args.temperature, draw, shown), 300);
-  }, (error) => {
-    if (error?.type === 'Superseded' || mine !== generation) return;
-    parts.generator.fail(error);
-  });
-}
-
-// The batch: one seeded `sample` call per line, in order, so lines appear as Python finishes them.
-// It stops when the model changes: its lines would come from two different models. What the
-// script prints during a call (its own sample line) is that line: calls run one at a time, and
-// a call's stdout comes before its answer.
-async function runBatch(t, d, model) {
-  const mine = ++batchRun;
-  const firstSeed = d * SEED_STRIDE + 1;
-  parts.batch.start({ temperature: temperatureOf(t), firstSeed, step: model.step, count: BATCH_SIZE });
-  for (let i = 0; i < BATCH_SIZE; i++) {
-    if (model.version !== modelVersion) {
-      parts.batch.stop(i);
-      return;
-    }
-    let result;
-    const printed = [];
-    capture = printed;
-    try {
-      result = await ctx.rpc.call('sample', { temperature: t, seed: firstSeed + i });
-    } catch (error) {
-      if (mine === batchRun) parts.batch.fail(error);
-      return;
-    } finally {
-      if (capture === printed) capture = null;
-    }
-    if (mine !== batchRun) return;
-    if (model.version !== modelVersion) {
-      parts.batch.stop(i);
-      return;
-    }
-    parts.batch.add(i, { printed: printed.join(''), text: result.text });
+    frame.live.replaceChildren(parts.generator.root, parts.batch.root);
+    sampleNow();
   }
-}
 
-function scheduleNote() {
-  if (noteTimer) return;
-  noteTimer = setTimeout(() => {
-    noteTimer = null;
-    drawNote();
-  }, NOTE_DELAY_MS);
-}
+  // The bridge's sentence of what it looked for, where the script has no sampling loop.
+  function showMissing(sentence) {
+    canSample = false;
+    parts.missing.body.replaceChildren(
+      el('p', 'inf-missing-text', [el('strong', null, 'Nothing to draw from this script.'), ' The bridge says:']),
+      el('blockquote', 'inf-missing-sentence', `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`),
+    );
+    frame.live.replaceChildren(parts.missing.root);
+  }
 
-function drawNote() {
-  parts.note.show({ step: modelStep, shown: shown && { step: shown.step, stale: shown.version !== modelVersion } });
-}
+  // {name, value} of the script's temperature for a draw at `t`, or null when it has none.
+  const temperatureOf = (t) => (t == null ? null : { name: temperatureName, value: t });
 
-export default { id: 'inference', mount, update };
+  function sampleNow() {
+    const mine = ++generation;
+    const args = { temperature, seed: draw * SEED_STRIDE };
+    parts.generator.setBusy(true);
+    clearTimeout(batchTimer);
+    batchRun += 1; // a running batch stops after its current line
+    ctx.rpc.latest('inference:sample', 'sample', args).then((result) => {
+      if (mine !== generation) return;
+      shown = { version: store.version, step: store.step };
+      parts.generator.show(result, { ...args, draw, vocab });
+      drawNote();
+      // Slider drags come in bursts: start the twenty only once the temperature has settled.
+      batchTimer = setTimeout(() => runBatch(args.temperature, draw, shown), 300);
+    }, (error) => {
+      if (mine !== generation) return;
+      parts.generator.fail(error);
+    });
+  }
+
+  // The batch: one seeded `sample` call per line, in order, so lines appear as Python finishes them.
+  // It stops when the model changes: its lines would come from two different models. What the
+  // script prints during a call (its own sample line) is that line: calls run one at a time, and
+  // a call's stdout comes before its answer.
+  async function runBatch(t, d, model) {
+    const mine = ++batchRun;
+    const firstSeed = d * SEED_STRIDE + 1;
+    parts.batch.start({ temperature: temperatureOf(t), firstSeed, step: model.step, count: BATCH_SIZE });
+    for (let i = 0; i < BATCH_SIZE; i++) {
+      if (model.version !== store.version) {
+        parts.batch.stop(i);
+        return;
+      }
+      let result;
+      const printed = [];
+      capture = printed;
+      try {
+        result = await ctx.rpc.call('sample', { temperature: t, seed: firstSeed + i });
+      } catch (error) {
+        if (mine === batchRun) parts.batch.fail(error);
+        return;
+      } finally {
+        if (capture === printed) capture = null;
+      }
+      if (mine !== batchRun) return;
+      if (model.version !== store.version) {
+        parts.batch.stop(i);
+        return;
+      }
+      parts.batch.add(i, { printed: printed.join(''), text: result.text });
+    }
+  }
+
+  function scheduleNote() {
+    if (noteTimer) return;
+    noteTimer = setTimeout(() => {
+      noteTimer = null;
+      drawNote();
+    }, NOTE_DELAY_MS);
+  }
+
+  function drawNote() {
+    parts.note.show({ step: store.step, shown: shown && { step: shown.step, stale: shown.version !== store.version } });
+  }
+
+  return { update, dispose: ends.dispose };
+}

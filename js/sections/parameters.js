@@ -6,16 +6,14 @@
 // `outline`, parameters-roles.js), never from its name.
 //
 // The values follow training. The section refetches `params` (one request in flight, the
-// newest waiting one wins) whenever
-//   - a training step is announced by the 'step' event (the streaming `train` method), or
-//   - a script is (re)loaded (update), or
-//   - any other call changes the parameters: the worker follows it with 'model-changed'
-//     (a direct `step` call, a checkpoint import).
+// newest waiting one wins) on every change the model store announces: a script (re)loaded, a
+// training step, any other call that changed the parameters (a direct `step`, a checkpoint import).
 import { el } from '../ui/dom.js';
 import { renderStatus } from '../ui/facts.js';
 import { liveCard } from '../ui/live-card.js';
 import { codeLink } from '../ui/code-link.js';
-import { sectionFrame } from './section.js';
+import { sectionFrame, testSignals } from './section.js';
+import { firstCalls } from './parameters-first-calls.js';
 import { describeMatrices } from './parameters-matrices.js';
 import { whyMissing } from './parameters-roles.js';
 import { Schematic } from './parameters-schematic.js';
@@ -28,122 +26,116 @@ import { onScreenOnly } from '../ui/on-screen.js';
 // refresh reads every parameter from the worker between two steps.
 const LIVE_REFRESH_MS = 1000;
 
-let ctx;
-let frame;
-let links;
-let view = null; // {schematic, inspector, zoom, count}: built on the first update
-let info = null;
-let matrices = [];
-let outline = null; // the bridge's `outline` for this script, or null
-let rolesNote = ''; // why the roles could not be read, when they could not
-let state = null; // the last `params` answer: {data, grad, m, v, trained, gradsCleared}
-let steps = 0;
-let shown = null; // the matrix in the inspector
-let refreshes = 0;
+export const id = 'parameters';
+export { firstCalls };
 
-function mount(root, context) {
-  ctx = context;
-  frame = sectionFrame(root, { code: { show: ['hyper', 'params'], highlight: ['hyper', 'params'] } });
+export function createSection(root, ctx) {
+  const frame = sectionFrame(root, { code: { show: ['hyper', 'params'], highlight: ['hyper', 'params'] } });
   frame.live.classList.add('pm-scope');
-  links = { matrices: codeLink(frame.panel, ['params']), count: codeLink(frame.panel, ['params']) };
+  const signals = testSignals(frame.live);
+  const links = { matrices: codeLink(frame.panel, ['params']), count: codeLink(frame.panel, ['params']) };
   const refreshOnScreen = onScreenOnly(root, refresh, { every: LIVE_REFRESH_MS });
-  ctx.rpc.on('step', (record) => {
-    steps = Math.max(steps, record?.step ?? steps + 1);
-    refreshOnScreen();
-  });
-  ctx.rpc.on('model-changed', ({ method }) => { if (method !== 'load') refreshOnScreen(); }); // load: update() refetches
-}
+  let view = null; // {schematic, inspector, zoom, count}: built on the first update
+  let info = null;
+  let matrices = [];
+  let outline = null; // the bridge's `outline` for this script, or null
+  let rolesNote = ''; // why the roles could not be read, when they could not
+  let state = null; // the last `params` answer: {data, grad, m, v, trained, gradsCleared}
+  let shown = null; // the matrix in the inspector
 
-async function update(newInfo) {
-  info = newInfo;
-  steps = info.step ?? 0;
-  frame.showScript(ctx, info);
-  for (const link of Object.values(links)) link.refresh();
-  if (!info.params?.layout?.length) {
-    view = null;
-    renderStatus(frame.live, whyMissing(info, ['params', 'training']) ?? 'The bridge found no weight matrices in this script.');
-    return;
+  function update(change) {
+    if (change.reason === 'load') load(change.info);
+    else refreshOnScreen(); // trained, or changed by another call
   }
-  const mine = info;
-  let answer = null;
-  let note = '';
-  try {
-    answer = await ctx.rpc.call('outline', {});
-  } catch (error) {
-    note = `What each matrix is for is read from the model's statements, and the bridge could not read them: ${error?.message ?? error}`;
+
+  async function load(newInfo) {
+    info = newInfo;
+    frame.showScript(ctx, info);
+    for (const link of Object.values(links)) link.refresh();
+    if (!info.params?.layout?.length) {
+      view = null;
+      renderStatus(frame.live, whyMissing(info, ['params', 'training']) ?? 'The bridge found no weight matrices in this script.');
+      return;
+    }
+    const mine = info;
+    let answer = null;
+    let note = '';
+    try {
+      answer = await ctx.rpc.call('outline', {});
+    } catch (error) {
+      note = `What each matrix is for is read from the model's statements, and the bridge could not read them: ${error?.message ?? error}`;
+    }
+    if (mine !== info) return; // a newer script arrived meanwhile
+    outline = answer;
+    rolesNote = note;
+    buildView();
+    setMatrices(describeMatrices(info.params.layout, outline, info));
+    refresh();
   }
-  if (mine !== info) return; // a newer script arrived meanwhile
-  outline = answer;
-  rolesNote = note;
-  buildView();
-  setMatrices(describeMatrices(info.params.layout, outline, info));
-  refresh();
-}
 
-function buildView() {
-  if (view) return;
-  const open = (m, trigger) => openZoom(m, trigger);
-  const matricesCard = liveCard({ title: 'Every weight matrix, to scale', term: 'parameter', action: links.matrices.button, className: 'pm-matrices' });
-  const countCard = liveCard({ title: 'How many parameters', action: links.count.button, className: 'pm-count-card' });
-  view = {
-    schematic: new Schematic(matricesCard.body, { onShow: (m) => showMatrix(m), onOpen: open }),
-    inspector: new Inspector(matricesCard.body, { onOpen: open }),
-    zoom: new MatrixZoom(),
-    count: countCard.body,
-    rolesNote: el('p', { className: 'pm-roles-note', hidden: true }),
-  };
-  matricesCard.body.append(view.rolesNote);
-  frame.live.replaceChildren(matricesCard.root, countCard.root);
-}
+  function buildView() {
+    if (view) return;
+    const open = (m, trigger) => openZoom(m, trigger);
+    const matricesCard = liveCard({ title: 'Every weight matrix, to scale', term: 'parameter', action: links.matrices.button, className: 'pm-matrices' });
+    const countCard = liveCard({ title: 'How many parameters', action: links.count.button, className: 'pm-count-card' });
+    view = {
+      schematic: new Schematic(matricesCard.body, { onShow: (m) => showMatrix(m), onOpen: open }),
+      inspector: new Inspector(matricesCard.body, { onOpen: open }),
+      zoom: new MatrixZoom(),
+      count: countCard.body,
+      rolesNote: el('p', { className: 'pm-roles-note', hidden: true }),
+    };
+    matricesCard.body.append(view.rolesNote);
+    frame.live.replaceChildren(matricesCard.root, countCard.root);
+  }
 
-function setMatrices(list) {
-  matrices = list;
-  state = null;
-  view.zoom.close();
-  view.schematic.setMatrices(matrices);
-  view.rolesNote.textContent = rolesNote;
-  view.rolesNote.hidden = !rolesNote;
-  renderCount(view.count, matrices, info.params.count);
-  shown = matrices.find((m) => m.name === shown?.name) ?? matrices[0];
-  view.schematic.select(shown.name);
-  view.inspector.root.hidden = true; // until its values arrive: no empty heatmap
-}
+  function setMatrices(list) {
+    matrices = list;
+    state = null;
+    view.zoom.close();
+    view.schematic.setMatrices(matrices);
+    view.rolesNote.textContent = rolesNote;
+    view.rolesNote.hidden = !rolesNote;
+    renderCount(view.count, matrices, info.params.count);
+    shown = matrices.find((m) => m.name === shown?.name) ?? matrices[0];
+    view.schematic.select(shown.name);
+    view.inspector.root.hidden = true; // until its values arrive: no empty heatmap
+  }
 
-function refresh() {
-  if (!view) return;
-  ctx.rpc.latest('parameters:params', 'params', {}).then(applyParams, (error) => {
-    if (error?.type === 'Superseded') return;
-    renderStatus(view.count, `Could not read the parameters: ${error?.message ?? error}`, true);
-  });
-}
+  function refresh() {
+    if (!view) return;
+    ctx.rpc.latest('parameters:params', 'params', {}).then(applyParams, (error) => {
+      renderStatus(view.count, `Could not read the parameters: ${error?.message ?? error}`, true);
+    });
+  }
 
-function applyParams(result) {
-  if (!view) return;
-  const layout = result.layout ?? [];
-  const sameShapes = layout.length === matrices.length
-    && layout.every((m, i) => m.name === matrices[i].name && m.rows === matrices[i].rows && m.cols === matrices[i].cols);
-  if (!sameShapes) return; // a script loaded meanwhile: its update() draws it
-  const anyNonZero = (arr) => arr.some((x) => x !== 0);
-  const gradsNonZero = anyNonZero(result.grad);
-  const trained = steps > 0 || gradsNonZero || anyNonZero(result.m) || anyNonZero(result.v);
-  state = { data: result.data, grad: result.grad, m: result.m, v: result.v, trained, gradsCleared: trained && !gradsNonZero, moments: result.moments ?? info.roles?.moments ?? [] };
-  refreshes += 1;
-  frame.live.dataset.refreshes = String(refreshes); // lets tests wait for fresh values
-  view.inspector.root.hidden = false;
-  showMatrix(shown);
-  if (view.zoom.isOpen) view.zoom.refresh(state);
-}
+  function applyParams(result) {
+    if (!view) return;
+    const layout = result.layout ?? [];
+    const sameShapes = layout.length === matrices.length
+      && layout.every((m, i) => m.name === matrices[i].name && m.rows === matrices[i].rows && m.cols === matrices[i].cols);
+    if (!sameShapes) return; // a script loaded meanwhile: its update() draws it
+    const anyNonZero = (arr) => arr.some((x) => x !== 0);
+    const gradsNonZero = anyNonZero(result.grad);
+    const trained = ctx.store.step > 0 || gradsNonZero || anyNonZero(result.m) || anyNonZero(result.v);
+    state = { data: result.data, grad: result.grad, m: result.m, v: result.v, trained, gradsCleared: trained && !gradsNonZero, moments: result.moments ?? info.roles?.moments ?? [] };
+    signals.count('refreshes');
+    view.inspector.root.hidden = false;
+    showMatrix(shown);
+    if (view.zoom.isOpen) view.zoom.refresh(state);
+  }
 
-function showMatrix(m) {
-  shown = m;
-  view.schematic.select(m.name);
-  if (state) view.inspector.show(m, state.data.subarray(m.offset, m.offset + m.size));
-}
+  function showMatrix(m) {
+    shown = m;
+    view.schematic.select(m.name);
+    if (state) view.inspector.show(m, state.data.subarray(m.offset, m.offset + m.size));
+  }
 
-function openZoom(m, trigger) {
-  if (!state) return;
-  showMatrix(m);
-  view.zoom.open(m, state, trigger);
-}
+  function openZoom(m, trigger) {
+    if (!state) return;
+    showMatrix(m);
+    view.zoom.open(m, state, trigger);
+  }
 
-export default { id: 'parameters', mount, update };
+  return { update, dispose() {} };
+}

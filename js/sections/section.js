@@ -1,12 +1,28 @@
-// What every guide section shares: a live area for the running script's data, and a code
-// panel with the script's own lines for what the section explains.
+// The one shape of a guide section (a chapter's live area). A section module exports:
 //
-// A section module exports {id, mount(root, ctx), update(info)}:
-//   mount  — once, when the page starts: build the DOM, hook up controls (ctx.rpc for Python).
-//   update — "data changed": a script was (re)loaded and its setup ran; `info` is the bridge's.
+//   id                          the name of its [data-live] element in index.html
+//   firstCalls                  its first calls (from its `<id>-first-calls.js`, a module with no
+//                               imports): a generator of {method, args} given {info, script,
+//                               answer(method)}. The build records their answers for the first
+//                               frame (py/builder/first_frame.py); the section makes them with
+//                               the same values (the module's constants).
+//   createSection(root, ctx) -> {update(change), dispose()}
+//                               builds its DOM once; update() hears every change of the model
+//                               (js/model-store.js): change.reason 'load' (a script's setup ran:
+//                               change.info), 'step' (change.record) or 'model' (another call
+//                               changed the parameters: change.method); dispose() ends its timers
+//                               and subscriptions.
+//
+// ctx: {rpc, store, script() -> {filename, source}, dataset() -> text | null, reportError(error),
+// stop(), checkpoints}. Sub-parts of a section are classes.
+//
+// Adding a chapter: its modules in this folder (the section, its first calls, its parts), and a
+// line in index.js.
 import { CodePanel } from '../ui/code-panel.js';
 import { renderStatus } from '../ui/facts.js';
 
+// A live area for the running script's data, and a code panel with the script's own lines for
+// what the section explains.
 export function sectionFrame(root, { code }) {
   const live = document.createElement('div');
   live.className = 'live-body';
@@ -22,20 +38,24 @@ export function sectionFrame(root, { code }) {
   };
 }
 
-// A section that only redraws when the script's info changes: `render(live, info)` fills the
-// live area; the frame and code panel are handled here.
-export function infoSection({ id, code, render }) {
-  let frame;
-  let ctx;
+// What a section tells tests (data-* attributes of its live area that tests/browser wait on):
+// written here only, so a section says what happened, not how a test reads it.
+//   const signals = testSignals(live); signals.count('refreshes'); signals.set('running', true)
+export function testSignals(element) {
   return {
-    id,
-    mount(root, context) {
-      ctx = context;
-      frame = sectionFrame(root, { code });
+    count(name) { element.dataset[name] = String(Number(element.dataset[name] ?? 0) + 1); },
+    set(name, value) {
+      if (value == null) delete element.dataset[name];
+      else element.dataset[name] = String(value);
     },
-    update(info) {
-      render(frame.live, info);
-      frame.showScript(ctx, info);
-    },
+  };
+}
+
+// Subscriptions and timers a section ends in dispose().
+export function disposer() {
+  const ends = [];
+  return {
+    add(end) { ends.push(end); return end; },
+    dispose() { for (const end of ends.splice(0)) end(); },
   };
 }

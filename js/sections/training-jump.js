@@ -3,18 +3,17 @@
 // 300 or 1000 steps in without waiting for the page to train it. The row is there only while
 // the loaded script and data set are byte for byte the ones the checkpoints came from.
 //
-//   const jump = new TrainingJump({ onJump: async (step) => ... });
+//   const jump = new TrainingJump({ checkpoints, onJump: async (step) => ... }); // checkpoints: training-checkpoints.js
 //   jump.root                        // the row; hidden until check() says yes
 //   await jump.check(source, dataset) // a script was (re)loaded: offer the jump or not
 //   jump.setEnabled(bool)            // off while training runs
 //   await jump.load(rpc, step)       // -> {info, runs: {steps: [1..N], losses, lrs, docs, native: N}}
 import { el } from '../ui/dom.js';
 import { helpMarker } from '../ui/tooltip.js';
-import { checkpointSteps, checkpointBase64, matchesLoaded, pythonVersion, recordedSteps } from './training-checkpoints.js';
-import { parsed } from '../embedded.js';
 
 export class TrainingJump {
-  constructor({ onJump }) {
+  constructor({ checkpoints, onJump }) {
+    this.checkpoints = checkpoints;
     this.onJump = onJump;
     this.buttons = null; // made once the checkpoints are parsed (see check)
     this.buttonRow = el('span', 'tr-jump-buttons');
@@ -33,15 +32,15 @@ export class TrainingJump {
   // The checkpoints come after the page's script in the file (they are not needed for the first
   // frame): the row is made once the page is parsed.
   async made() {
-    await parsed();
+    await this.checkpoints.ready();
     if (!this.buttons) {
-      this.buttons = checkpointSteps().map((step) => {
+      this.buttons = this.checkpoints.steps().map((step) => {
         const b = el('button', { type: 'button', className: 'tr-button tr-jump-button', dataset: { step: String(step) } }, String(step));
         b.addEventListener('click', () => this.onJump(step));
         return b;
       });
       this.buttonRow.replaceChildren(...this.buttons);
-      this.note.textContent = `computed by this same script in ${pythonVersion() || 'CPython'}`;
+      this.note.textContent = `computed by this same script in ${this.checkpoints.pythonVersion() || 'CPython'}`;
     }
     return this.buttons;
   }
@@ -51,7 +50,7 @@ export class TrainingJump {
     const mine = ++this.checking;
     this.root.hidden = true;
     if (!(await this.made()).length) return false;
-    const ok = await matchesLoaded(source, datasetText).catch(() => false);
+    const ok = await this.checkpoints.matchesLoaded(source, datasetText).catch(() => false);
     if (mine !== this.checking) return false;
     this.root.hidden = !ok;
     return ok;
@@ -63,9 +62,9 @@ export class TrainingJump {
 
   // Import checkpoint `step` into the worker; the curves' arrays for the steps CPython ran.
   async load(rpc, step) {
-    const blob = await checkpointBase64(step);
+    const blob = await this.checkpoints.base64(step);
     const info = await rpc.call('checkpoint_import', { blob });
-    const recorded = await recordedSteps();
+    const recorded = await this.checkpoints.recordedSteps();
     const n = info.step;
     const steps = Array.from({ length: n }, (_, i) => i + 1);
     for (const b of this.buttons ?? []) b.classList.toggle('current', Number(b.dataset.step) === n);

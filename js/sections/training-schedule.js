@@ -6,17 +6,15 @@
 //   shape -> {xs, ys, var, lines} (xs count steps 1-based, as step records do)
 //          | {missing: sentence} when the script has no schedule, or the call fails
 import { asSentence } from './parameters-roles.js';
-
-const SAMPLES = 200;
+import { scheduleEvery } from './training-first-calls.js';
 
 export async function lrShape(rpc, info) {
   if (!info.roles?.schedule) {
     const why = info.roles?.missing?.schedule;
     return { missing: why ? asSentence(why) : 'This script has no learning-rate schedule: the bridge found no statement in its update that computes a rate from the step.' };
   }
-  const every = Math.max(1, Math.floor((info.hyper?.num_steps ?? SAMPLES) / SAMPLES));
   try {
-    const answer = await rpc.call('schedule', { every });
+    const answer = await rpc.call('schedule', { every: scheduleEvery(info) });
     return { xs: answer.values.map((p) => p[0]), ys: answer.values.map((p) => p[1]), var: answer.var, lines: answer.lines };
   } catch (error) {
     return { missing: `The schedule could not be read: ${error?.message ?? error}` };

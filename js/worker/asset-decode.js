@@ -3,9 +3,9 @@
 //   compression: gzip (undone natively by DecompressionStream), or xz, which the page never
 //                undoes itself: it hands the packed bytes to a consumer that does (the lazy
 //                stdlib: Python's own lzma);
-//   text form:   text8 (one byte of the page per byte, js/worker/text8.js) or base64.
-import { base64ToBytes, gunzipStream, gunzipBytes } from './decode.js';
-import { text8ToBytes, Text8Decoder } from './text8.js';
+//   text form:   text8 (one byte of the page per byte, js/codec/text8.js) or base64.
+import { base64ToBytes, gunzipStream, gunzipBytes } from '../codec/bytes.js';
+import { text8ToBytes, Text8Decoder } from '../codec/text8.js';
 
 function parse(asset) {
   const [compression, form] = asset.encoding.split('+');

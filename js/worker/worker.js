@@ -4,7 +4,7 @@ import { MSG, STREAMING_METHODS, MODEL_CHANGING_METHODS } from '../protocol.js';
 import { bootPyodide } from './pyodide-boot.js';
 import { AssetInbox } from './asset-inbox.js';
 import { createSession, transferables } from './session.js';
-import { base64ToBytes, gunzipText } from './decode.js';
+import { base64ToBytes, gunzipText } from '../codec/bytes.js';
 import { assetText } from './asset-decode.js';
 
 let session = null;

@@ -6,8 +6,8 @@
 // frame. Same WebAssembly, same libm, same stdlib, same conversion: the recording is the live
 // worker's answer, bit for bit (tests/browser/test_first_frame.py checks it against the page).
 //
-//   node first_frame.mjs --sources FILE --script FILE --dataset FILE --calls FILE --out FILE
-//                        --stdlib ZIP --lazy GZ --error FILE
+//   node first_frame.mjs --sources FILE --script FILE --dataset FILE --out FILE
+//                        --stdlib ZIP --lazy GZ --error FILE --first-calls MODULE [--first-calls MODULE...]
 //
 // --stdlib: the page's boot zip; --lazy: its lazy zip, gzip-compressed (py/builder/stdlib.py).
 // When the script's setup fails, the bridge's error ({type, message, traceback, line, col,
@@ -16,16 +16,19 @@
 // --sources: JSON {path: text}, the bridge package as the build embeds it (the worker's
 // pythonSources).
 //
-// --calls: a JSON list of {method, args}; an argument written {"$ref": "info.docs_head.0"} is
-// taken from an earlier answer ("info" is the load's, other names the first call of that
-// method), so a build with another script or data set records the calls its page will make.
+// --first-calls: the chapters' declarations of their first calls (js/**/*-first-calls.js, the
+// same modules the page's chapters import): each exports firstCalls({info, script, answer}), a
+// generator of {method, args} from the load's info, the script ({source, filename}) and
+// answer(method), the result of the first call of that method answered so far. So a build with
+// another script or data set records the calls its page will make.
 // Output: {info, calls: [{method, args, ok, result | error}]} packed by js/first-frame-codec.js
 // (typed arrays, undefined, NaN and -0 survive).
 import { readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { loadPyodide } from "pyodide";
 import { createSession } from "../../js/worker/session.js";
-import { pack } from "../../js/first-frame-codec.js";
+import { pack, callKey } from "../../js/first-frame-codec.js";
 import { installLazyStdlib } from "../../js/worker/lazy-stdlib.js";
 
 // The exit status that means "the script's setup failed" (first_frame.py reads the error file).
@@ -37,26 +40,13 @@ const { values } = parseArgs({
     script: { type: "string" },
     filename: { type: "string", default: "microgpt.py" },
     dataset: { type: "string" },
-    calls: { type: "string" },
+    "first-calls": { type: "string", multiple: true, default: [] },
     out: { type: "string" },
     stdlib: { type: "string" },
     lazy: { type: "string" },
     error: { type: "string" },
   },
 });
-
-function resolveRefs(args, answers) {
-  if (Array.isArray(args)) return args.map((a) => resolveRefs(a, answers));
-  if (!args || typeof args !== "object") return args;
-  if (typeof args.$ref === "string") {
-    const [head, ...path] = args.$ref.split(".");
-    let value = answers.get(head);
-    for (const key of path) value = value?.[key];
-    if (value === undefined) throw new Error(`first-frame call argument ${args.$ref} has no value`);
-    return value;
-  }
-  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, resolveRefs(v, answers)]));
-}
 
 async function main() {
   const pyodide = await loadPyodide({ stdout: () => {}, stderr: () => {}, stdLibURL: values.stdlib });
@@ -70,19 +60,20 @@ async function main() {
     writeFileSync(values.error, JSON.stringify(load.error ?? { type: "Error", message: "unknown" }));
     return SETUP_FAILED;
   }
-  // "script" too: a call may name the script's own text ({"$ref": "script.source"}).
-  const answers = new Map([["info", load.result], ["script", { source, filename: values.filename }]]);
+  const answers = new Map(); // method -> the result of its first successful call
+  const context = { info: load.result, script: { source, filename: values.filename }, answer: (method) => answers.get(method) };
   const calls = [];
-  for (const call of JSON.parse(readFileSync(values.calls, "utf8"))) {
-    let args;
-    try {
-      args = resolveRefs(call.args ?? {}, answers);
-    } catch {
-      continue; // this script's page will not make this call (e.g. no longest name): skip it
+  const recorded = new Set(); // callKey of each call recorded
+  for (const path of values["first-calls"]) {
+    const { firstCalls } = await import(pathToFileURL(path).href);
+    for (const { method, args = {} } of firstCalls(context)) {
+      const key = callKey(method, args);
+      if (recorded.has(key)) continue; // another chapter asks the same first
+      recorded.add(key);
+      const answer = session.handle(method, args);
+      if (answer.ok && !answers.has(method)) answers.set(method, answer.result);
+      calls.push({ method, args, ok: answer.ok, result: answer.result, error: answer.error });
     }
-    const answer = session.handle(call.method, args);
-    if (answer.ok && !answers.has(call.method)) answers.set(call.method, answer.result);
-    calls.push({ method: call.method, args, ok: answer.ok, result: answer.result, error: answer.error });
   }
   writeFileSync(values.out, pack({ info: load.result, calls }));
   return 0;

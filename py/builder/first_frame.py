@@ -3,7 +3,8 @@
 The worker takes seconds to start Python; the prose is there at once. So the build runs the
 same script with the same bridge in the same Pyodide, with the page's own standard library
 (under Node: first_frame.mjs) and records the `load` info and the answers to the calls the
-sections make for their first frame (first_frame_calls.json). The page shows those, marked as
+sections make for their first frame (each chapter declares them: js/**/*-first-calls.js, the
+modules the page's chapters import too). The page shows those, marked as
 computed ahead from this same script, until the live worker is ready and the sections redraw
 from it (js/first-frame.js).
 
@@ -36,11 +37,12 @@ from builder.stdlib import StdlibZips
 
 HERE = Path(__file__).resolve().parent
 RECORDER = HERE / "first_frame.mjs"
-CALLS = HERE / "first_frame_calls.json"
+# The chapters' declarations of their first calls, in a stable order.
+FIRST_CALLS = tuple(sorted(JS_DIR.glob("**/*-first-calls.js")))
 # A script whose setup never ends must not hang the build (the recording takes ~10-40 s).
 RECORD_TIMEOUT_S = 300
 # Everything besides the inputs that decides the recording's bytes.
-RECORDER_SOURCES = (RECORDER, CALLS, HERE / "first_frame.py", JS_DIR / "worker" / "session.js",
+RECORDER_SOURCES = (RECORDER, *FIRST_CALLS, HERE / "first_frame.py", JS_DIR / "worker" / "session.js",
                     JS_DIR / "worker" / "lazy-stdlib.js", JS_DIR / "first-frame-codec.js",
                     PYODIDE_DIR / "package.json")
 # first_frame.mjs's exit status when the script's setup failed (it writes the error as JSON).
@@ -109,7 +111,8 @@ def record(script_text: str, filename: str, dataset_bytes: bytes, sources: dict,
         try:
             proc = subprocess.run(
                 ["node", str(RECORDER), "--sources", str(tmp / "sources.json"), "--script", str(tmp / "script.py"),
-                 "--filename", filename, "--dataset", str(tmp / "dataset.txt"), "--calls", str(CALLS),
+                 "--filename", filename, "--dataset", str(tmp / "dataset.txt"),
+                 *(arg for path in FIRST_CALLS for arg in ("--first-calls", str(path))),
                  "--stdlib", str(tmp / "stdlib.zip"), "--lazy", str(tmp / "stdlib-lazy.zip.gz"),
                  "--error", str(error), "--out", str(out)],
                 cwd=HERE.parents[1], capture_output=True, text=True, timeout=RECORD_TIMEOUT_S,

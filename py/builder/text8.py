@@ -12,7 +12,7 @@ Python builds the page as a str whose binary parts are these bytes read as Latin
 byte) and writes the file as Latin-1 (builder/charset.py checks that everything else is ASCII).
 The browser reads the bytes back as windows-1252, which differs from Latin-1 in 0x80-0x9F (27 of
 those bytes are letters such as U+20AC): the page maps each character back to its byte with a
-table it makes from its own windows-1252 decoder (js/worker/text8.js).
+table it makes from its own windows-1252 decoder (js/codec/text8.js).
 """
 
 import re

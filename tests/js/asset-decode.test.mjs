@@ -1,4 +1,4 @@
-// The worker's decoders for the packed runtime (js/worker/text8.js, asset-decode.js),
+// The worker's decoders for the packed runtime (js/codec/text8.js, js/worker/asset-decode.js),
 // under Node's test runner, against what the build's Python writes (py/builder/text8.py and
 // compress.py), read the way the browser reads the page (windows-1252, builder/charset.py), so
 // that both halves of each format are checked together.
@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { text8ToBytes, windows1252Blob } from '../../js/worker/text8.js';
+import { text8ToBytes, windows1252Blob } from '../../js/codec/text8.js';
 import { assetBytes, assetPacked, assetStream, assetText, piecesStream } from '../../js/worker/asset-decode.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { base64ToBytes, gunzipBytes, gunzipText, decodeAsset } from '../../js/worker/decode.js';
+import { base64ToBytes, gunzipBytes, gunzipText, decodeAsset } from '../../js/codec/bytes.js';
 
 const sample = new Uint8Array(Array.from({ length: 70000 }, (_, i) => (i * 7919) % 256));
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { gzipStored } from '../../js/editor/gzip-stored.js';
-import { gunzipText } from '../../js/worker/decode.js';
+import { gunzipText } from '../../js/codec/bytes.js';
 
 const sizes = [0, 1, 0xffff, 0x10000, 3 * 0xffff + 7];
 

@@ -82,3 +82,21 @@ test('without openAfter the worker is the page\'s at once', async () => {
   workers[0].say({ kind: MSG.PROGRESS, stage: 'decode', status: 'running' });
   assert.deepEqual(heard, ['decode']);
 });
+
+test('latest(): while one request is in flight only the newest waiting one is sent; the ones it replaced never settle', async () => {
+  const { rpc, workers } = setup(Promise.resolve());
+  await settle();
+  const outcomes = [];
+  const track = (name, promise) => promise.then((r) => outcomes.push([name, 'resolved', r]), (e) => outcomes.push([name, 'rejected', e]));
+  track('first', rpc.latest('k', 'params', { n: 1 }));
+  track('second', rpc.latest('k', 'params', { n: 2 }));
+  track('third', rpc.latest('k', 'params', { n: 3 }));
+  const calls = () => workers[0].sent.filter((m) => m.kind === MSG.CALL);
+  assert.deepEqual(calls().map((m) => m.args.n), [1], 'one request per key is in flight');
+  workers[0].say({ kind: MSG.RESULT, id: calls()[0].id, ok: true, result: 'one' });
+  await settle();
+  assert.deepEqual(calls().map((m) => m.args.n), [1, 3], 'the newest waiting request is sent next; the one it replaced never is');
+  workers[0].say({ kind: MSG.RESULT, id: calls()[1].id, ok: true, result: 'three' });
+  await settle();
+  assert.deepEqual(outcomes, [['first', 'resolved', 'one'], ['third', 'resolved', 'three']], 'the replaced request neither resolves nor rejects');
+});

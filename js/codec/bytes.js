@@ -1,4 +1,4 @@
-// Turning the page's embedded text back into bytes, inside the worker.
+// Bytes to and from the page's embedded text (base64, gzip): one module for the page and the worker.
 
 // base64 -> bytes: the native decoder where there is one, else atob in one pass.
 export function base64ToBytes(text) {
