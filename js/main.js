@@ -23,7 +23,7 @@ import { ModelKeeper } from './model-keeper.js';
 import { copyKey, textHash } from './copy-storage.js';
 import { createStopper } from './python-stop.js';
 import { showScriptFacts } from './script-facts.js';
-import { base64ToBytes, bytesToBase64, gunzipText } from './worker/decode.js';
+import { base64ToBytes, gunzipText } from './worker/decode.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -152,7 +152,7 @@ function startWorker(openAfter) {
           script, runtime: runtimeCache, pythonSources: readPythonSources(),
           dataset: datasetText == null ? readDataset() : { encoding: 'text', text: datasetText },
           fallback: first && script !== defaultScript ? defaultScript : null,
-          restore: first && lastVisit?.checkpoint ? bytesToBase64(lastVisit.checkpoint) : null,
+          restore: first && lastVisit?.checkpoint ? lastVisit.checkpoint : null,
         },
       });
       eachRuntimeAsset((piece) => send({ kind: MSG.ASSET, piece })).then(() => send({ kind: MSG.ASSETS_END }));

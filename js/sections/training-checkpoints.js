@@ -6,7 +6,7 @@
 // exactly the sha256 the manifest names. An edited script, another data set, or a downloaded
 // guide with the learner's script as its default never gets them.
 import { readDataset } from '../embedded.js';
-import { base64ToBytes, bytesToBase64, gunzipBytes, gunzipText } from '../worker/decode.js';
+import { base64ToBytes, gunzipBytes, gunzipText } from '../worker/decode.js';
 
 let embedded = null; // the parsed block, once it has been found
 let nativeSteps = null; // Promise of {loss, lr_t, doc}
@@ -50,10 +50,9 @@ export function recordedSteps() {
   return nativeSteps;
 }
 
-// The checkpoint after `step` steps as base64 of its raw bytes: what `checkpoint_import` takes
-// (the RPC's arguments travel as JSON, which carries no bytes).
-export async function checkpointBase64(step) {
-  return bytesToBase64(await gunzipBytes(base64ToBytes(read().checkpoints[String(step)])));
+// The checkpoint after `step` steps, its raw bytes: what `checkpoint_import` takes.
+export async function checkpointBytes(step) {
+  return gunzipBytes(base64ToBytes(read().checkpoints[String(step)]));
 }
 
 async function sha256(bytes) {

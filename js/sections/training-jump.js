@@ -10,7 +10,7 @@
 //   await jump.load(rpc, step)       // -> {info, runs: {steps: [1..N], losses, lrs, docs, native: N}}
 import { el } from '../ui/dom.js';
 import { helpMarker } from '../ui/tooltip.js';
-import { checkpointSteps, checkpointBase64, matchesLoaded, pythonVersion, recordedSteps } from './training-checkpoints.js';
+import { checkpointSteps, checkpointBytes, matchesLoaded, pythonVersion, recordedSteps } from './training-checkpoints.js';
 import { parsed } from '../embedded.js';
 
 export class TrainingJump {
@@ -63,7 +63,7 @@ export class TrainingJump {
 
   // Import checkpoint `step` into the worker; the curves' arrays for the steps CPython ran.
   async load(rpc, step) {
-    const blob = await checkpointBase64(step);
+    const blob = await checkpointBytes(step);
     const info = await rpc.call('checkpoint_import', { blob });
     const recorded = await recordedSteps();
     const n = info.step;
