@@ -1,8 +1,9 @@
 """The worker's single entry point: Session.handle(method, args) -> plain dict, never raises.
 
 Each `do_<name>` marked `@method` is the bridge method `<name>` (bridge/methods.py keeps the one
-list; CONTRACT.md's table is written from it). A Session holds one loaded script; loading another replaces
-it only if the new one parses and its setup runs, so a broken edit never loses a trained model.
+list; CONTRACT.md's table is written from it). A Session holds one loaded script; loading another
+replaces it only if the new one parses and its setup runs, so a broken edit never loses a trained
+model.
 """
 
 import itertools
@@ -131,8 +132,8 @@ class Session:
                 tried.append(path)
                 path = os.path.normpath(wanted)
                 self.emit(STDOUT, {"text": f"(the guide put its data set in {path}, the file "
-                                             f"the script opens, and ran its setup again)\n",
-                                     "phase": "setup"})
+                                           f"the script opens, and ran its setup again)\n",
+                                   "phase": "setup"})
                 shutil.rmtree(workdir, ignore_errors=True)
                 runner = Runner(source, filename, workdir, self.emit)
 
