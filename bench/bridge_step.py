@@ -5,7 +5,7 @@
 Plain: microgpt.py compiled and run whole, exactly as `python microgpt.py` runs it, in a fresh
 namespace of this same interpreter; a step's time is the gap between two of the script's own
 "step N" prints (its stdout is replaced by a clock that stops the run after --steps).
-Bridge: Session.handle("step", {"with_params": true}) timed around the whole call, so it
+Bridge: Session.handle("step", {"with_params": True}) timed around the whole call, so it
 includes copying out grads, data, m and v and building the record.
 
 Both do steps 2..N of the same seeded run, so each step has a twin doing the same work. Both
@@ -19,7 +19,6 @@ per-step twins' CPU-time ratio minus one (target <= 10 %).
 import argparse
 import contextlib
 import io
-import json
 import os
 import statistics
 import sys
@@ -89,12 +88,12 @@ def bridge_step_times(steps):
     with tempfile.TemporaryDirectory() as work:
         session = Session(workdir=work)
         args = {"source": SCRIPT.read_text(), "dataset": NAMES.read_text()}
-        assert session.handle("load", json.dumps(args))["ok"]
+        assert session.handle("load", args)["ok"]
         times = {name: {} for name in CLOCKS}
         share = []
         for step in range(1, steps + 1):
             start = {name: clock() for name, clock in CLOCKS.items()}
-            reply = session.handle("step", '{"with_params": true}')
+            reply = session.handle("step", {"with_params": True})
             wall = time.perf_counter() - start["wall"]
             times["cpu"][step] = time.process_time() - start["cpu"]
             times["wall"][step] = wall

@@ -13,7 +13,6 @@ guide's own figure.
 import contextlib
 import functools
 import http.server
-import json
 import os
 import tempfile
 import threading
@@ -56,7 +55,7 @@ def setup_source():
 
     source = SCRIPT.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as work:
-        answer = Session(workdir=work).handle("load", json.dumps({"source": source, "dataset": NAMES.read_text()}))
+        answer = Session(workdir=work).handle("load", {"source": source, "dataset": NAMES.read_text()})
     first, last = answer["result"]["phases"]["setup"]
     return "\n".join(source.splitlines()[first - 1:last]) + "\n", (first, last)
 

@@ -9,7 +9,6 @@ after changing the bridge.
 
 import argparse
 import importlib.util
-import json
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ def load_plain():
 
 
 def call(session, method, **args):
-    reply = session.handle(method, json.dumps(args))
+    reply = session.handle(method, args)
     if not reply["ok"]:
         raise RuntimeError(f"{method}: {reply['error'].get('message')}")
     return reply["result"]

@@ -25,7 +25,7 @@ import { copyKey, textHash } from './copy-storage.js';
 import { createStopper } from './python-stop.js';
 import { showScriptFacts } from './script-facts.js';
 import { BuiltCheckpoints } from './sections/training-checkpoints.js';
-import { base64ToBytes, bytesToBase64, gunzipText } from './codec/bytes.js';
+import { base64ToBytes, gunzipText } from './codec/bytes.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -169,7 +169,7 @@ function startWorker(openAfter) {
           script, runtime: runtimeCache, pythonSources: readPythonSources(),
           dataset: datasetText == null ? readDataset() : { encoding: 'text', text: datasetText },
           fallback: first && script !== defaultScript ? defaultScript : null,
-          restore: first && lastVisit?.checkpoint ? bytesToBase64(lastVisit.checkpoint) : null,
+          restore: first && lastVisit?.checkpoint ? lastVisit.checkpoint : null,
         },
       });
       eachRuntimeAsset((piece) => send({ kind: MSG.ASSET, piece })).then(() => send({ kind: MSG.ASSETS_END }));

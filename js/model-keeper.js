@@ -50,7 +50,7 @@ export class ModelKeeper {
 
   jumped(blob, info, history) {
     if (!this.state) return;
-    this.state.checkpoint = typeof blob === 'string' ? base64ToBytes(blob) : blob;
+    this.state.checkpoint = blob;
     this.state.step = info?.step ?? 0;
     // A copy: the chapter goes on pushing to its own arrays, and so does record().
     const copy = Object.fromEntries(Object.entries(history ?? {}).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));

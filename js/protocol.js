@@ -17,9 +17,20 @@ export const MSG = Object.freeze({
   RUNTIME: 'runtime',   // {module, stdlib}: the compiled wasm and the decoded stdlib, for the next boot
 });
 
-// Methods the worker runs in JavaScript around the Python session: they stream EVENTs.
-export const STREAMING_METHODS = new Set(['train']);
+// The names of the events (MSG.EVENT's `name`, and what rpc.on subscribes to). The bridge's own
+// (`stdout`) are also spelled in py/bridge/methods.py; a unit test checks they agree.
+export const EVENT = Object.freeze({
+  // worker -> page, in MSG.EVENT
+  STDOUT: 'stdout',               // {text, phase}: what the script prints (the bridge emits it)
+  STEP: 'step',                   // a training step's record (+ checkpoint), streamed by `train`
+  MODEL_CHANGED: 'model-changed', // {method}: a method that changes the model succeeded
+  // the page's rpc (js/rpc.js), for its listeners
+  PROGRESS: 'progress',           // MSG.PROGRESS
+  READY: 'ready',                 // MSG.READY
+  FATAL: 'fatal',                 // the worker cannot go on
+  RUNTIME: 'runtime',             // MSG.RUNTIME
+  CALL_FAILED: 'call-failed',     // the error of any call that failed
+});
 
-// Methods after which the model's parameters (or the model itself) may differ: the worker
-// follows each successful one with a 'model-changed' event. (Training steps stream 'step'.)
-export const MODEL_CHANGING_METHODS = new Set(['load', 'step', 'checkpoint_import']);
+// Which methods stream and which change the model is not listed here: the bridge's registry
+// (py/bridge/methods.py) says so, and the worker reads it from Python when it starts.

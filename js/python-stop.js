@@ -14,7 +14,6 @@
 //   stopper.stop(reason)       -> Promise of {ms, step} once Python is back
 //   stopper.scriptChanged()    the spare must boot with the new script
 import { el } from './ui/dom.js';
-import { bytesToBase64 } from './codec/bytes.js';
 
 const BUSY_AFTER_MS = 700;
 const SPARE_AFTER_IDLE_MS = 1000; // the spare boots once Python has been idle this long,
@@ -79,7 +78,7 @@ export function createStopper({ rpc, store, badge, consolePanel, onStopping, onR
         ? 'Python ran out of memory: the worker is restarting with the last good state.'
         : 'Python was stopped and is restarting with the last good state.', 'system');
       let info = await rpc.restart();
-      if (state?.checkpoint) info = await rpc.call('checkpoint_import', { blob: bytesToBase64(state.checkpoint) });
+      if (state?.checkpoint) info = await rpc.call('checkpoint_import', { blob: state.checkpoint });
       const ms = performance.now() - t0;
       const step = info?.step ?? 0;
       const kept = step ? `the model as it was after step ${step}` : 'the model as the script set it up';

@@ -8,7 +8,7 @@
 //
 // The page hands it what the build embedded (js/embedded.js): `read()` -> Promise of the parsed
 // block or null, `datasetBlock()` -> the embedded data set's text (gzip+base64).
-import { base64ToBytes, bytesToBase64, gunzipBytes, gunzipText } from '../codec/bytes.js';
+import { base64ToBytes, gunzipBytes, gunzipText } from '../codec/bytes.js';
 
 export class BuiltCheckpoints {
   constructor({ read, datasetBlock }) {
@@ -56,10 +56,9 @@ export class BuiltCheckpoints {
     return this.nativeSteps;
   }
 
-  // The checkpoint after `step` steps as base64 of its raw bytes: what `checkpoint_import` takes
-  // (the RPC's arguments travel as JSON, which carries no bytes).
-  async base64(step) {
-    return bytesToBase64(await gunzipBytes(base64ToBytes(this.block.checkpoints[String(step)])));
+  // The checkpoint after `step` steps, its raw bytes: what `checkpoint_import` takes.
+  async bytes(step) {
+    return gunzipBytes(base64ToBytes(this.block.checkpoints[String(step)]));
   }
 }
 

@@ -62,7 +62,7 @@ export class TrainingJump {
 
   // Import checkpoint `step` into the worker; the curves' arrays for the steps CPython ran.
   async load(rpc, step) {
-    const blob = await this.checkpoints.base64(step);
+    const blob = await this.checkpoints.bytes(step);
     const info = await rpc.call('checkpoint_import', { blob });
     const recorded = await this.checkpoints.recordedSteps();
     const n = info.step;

@@ -1,6 +1,7 @@
 // The worker's handle on the Python side: writes the bridge's sources into Pyodide's file
 // system, creates one bridge `Session` (or adopts the one the page's memory snapshot holds, with
-// the default script loaded: py/bridge/preload.py), and turns every answer into plain data.
+// the default script loaded: py/bridge/preload.py), hands it each call's arguments as Python data
+// and turns every answer into plain JavaScript data.
 
 const PY_ROOT = '/home/pyodide/guide';
 const WORKDIR = '/home/pyodide/run';
@@ -19,8 +20,13 @@ export function createSession(pyodide, pythonSources, emit) {
   const onEmit = (kind, payload) => emit(kind, toPlain(payload));
   let session = api.Session.callKwargs({ emit: onEmit, workdir: WORKDIR });
   api.destroy();
+  // The bridge's one list of methods (py/bridge/methods.py): {name: {by_worker, changes_model, streams}}.
+  const registry = pyodide.pyimport('bridge.methods');
+  const methods = toPlain(registry.table());
+  registry.destroy();
 
   return {
+    methods,
     // The snapshot's session if it has run exactly this script ({source, filename}) on this
     // data set: its `load` answer ({ok, result}), what the script printed replayed through
     // `emit`; or null (any other script, or a page without the snapshot): load it yourself.
@@ -37,8 +43,12 @@ export function createSession(pyodide, pythonSources, emit) {
     },
     // Runs one bridge method. Returns {ok, result | error}; never throws for script errors.
     handle(method, args) {
-      const answer = session.handle(method, JSON.stringify(args ?? {}));
-      return toPlain(answer);
+      const pyArgs = pyodide.toPy(forPython(args ?? {}));
+      try {
+        return toPlain(session.handle(method, pyArgs));
+      } finally {
+        pyArgs?.destroy?.(); // toPy returns a number or a string as it is
+      }
     },
     eval(code) {
       return this.handle('eval', { code });
@@ -48,6 +58,19 @@ export function createSession(pyodide, pythonSources, emit) {
       return pyodide._module.HEAPU8.buffer.byteLength;
     },
   };
+}
+
+// A call's arguments as toPy should see them: it makes an object a dict, an array a list and a
+// typed array a memoryview (bytes stay bytes), but turns null into `jsnull`, not None. So null
+// becomes undefined (toPy: None), and an object's undefined entry is left out, so that the
+// handler's default applies (as when the arguments travelled as JSON).
+export function forPython(value) {
+  if (value == null) return undefined;
+  if (Array.isArray(value)) return value.map(forPython);
+  if (ArrayBuffer.isView(value) || typeof value !== 'object') return value;
+  const out = {};
+  for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = forPython(item);
+  return out;
 }
 
 export function toPlain(value) {

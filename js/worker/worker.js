@@ -1,6 +1,6 @@
 // The Python worker: boots Pyodide from the embedded runtime, runs the script's setup, then
 // answers the page's calls one at a time. Python never runs on the page's UI thread.
-import { MSG, STREAMING_METHODS, MODEL_CHANGING_METHODS } from '../protocol.js';
+import { MSG, EVENT } from '../protocol.js';
 import { bootPyodide } from './pyodide-boot.js';
 import { AssetInbox } from './asset-inbox.js';
 import { createSession, transferables } from './session.js';
@@ -42,7 +42,7 @@ const PRELOADED_SETUP = "The script's setup, run when this page was built (resto
 
 // `script` runs first; if its setup fails and `fallback` (the built-in script) is given, that
 // runs instead and READY says why (`fellBack`). `restore` (a checkpoint blob of the script's
-// last visit) is imported after its setup, so Python is ready where the learner left it.
+// last visit, bytes) is imported after its setup, so Python is ready where the learner left it.
 async function boot({ pythonSources, script, dataset, runtime: reuse, fallback, restore }) {
   const t0 = performance.now();
   const sources = readSources(pythonSources);
@@ -53,6 +53,7 @@ async function boot({ pythonSources, script, dataset, runtime: reuse, fallback, 
   progress('setup', 'running');
   const tSetup = performance.now();
   session = createSession(pyodide, await sources, (kind, payload) => post({ kind: MSG.EVENT, id: null, name: kind, payload }));
+  checkWorkerMethods(session.methods);
   // The embedded names list is gzip+base64; a data set the learner opened comes as plain text.
   const datasetText = dataset.encoding === 'text' ? dataset.text : await gunzipText(base64ToBytes(dataset.text));
   // The default script comes already loaded in the snapshot; any other one is loaded here.
@@ -114,33 +115,31 @@ async function pause(id) {
   while (!cancelled.has(id) && performance.now() - start < (delays.get(id) ?? 0)) await sleep(Math.min(50, delays.get(id)));
 }
 
-async function runStreaming(id, method, args) {
-  if (method === 'train') {
-    const steps = Math.max(1, Math.floor(args.steps ?? 1));
-    delays.set(id, clampDelay(args.delay_ms));
-    let done = 0;
-    try {
-      for (; done < steps && !cancelled.has(id); done++) {
-        const answer = session.handle('step', { count: 1, with_params: Boolean(args.with_params), watch: args.watch ?? [] });
-        if (!answer.ok) return answer;
-        const record = answer.result[0];
-        if (!record) break; // the loop's iterable is used up
-        // The state after this step, for the page to keep: a Stop, a reload or a crash later
-        // never loses it (the page restores it into a fresh worker).
-        const kept = session.handle('checkpoint_export', {});
-        if (kept.ok) record.checkpoint = kept.result.blob;
-        post({ kind: MSG.EVENT, id, name: 'step', payload: record }, transferables(record));
-        await tick();
-        await serveWaitingCalls();
-        if (done + 1 < steps) await pause(id);
-      }
-    } finally {
-      cancelled.delete(id);
-      delays.delete(id);
+// `train`: the bridge's `step`, one at a time, each record streamed as a 'step' event.
+async function train(id, args) {
+  const steps = Math.max(1, Math.floor(args.steps ?? 1));
+  delays.set(id, clampDelay(args.delay_ms));
+  let done = 0;
+  try {
+    for (; done < steps && !cancelled.has(id); done++) {
+      const answer = session.handle('step', { count: 1, with_params: Boolean(args.with_params), watch: args.watch ?? [] });
+      if (!answer.ok) return answer;
+      const record = answer.result[0];
+      if (!record) break; // the loop's iterable is used up
+      // The state after this step, for the page to keep: a Stop, a reload or a crash later
+      // never loses it (the page restores it into a fresh worker).
+      const kept = session.handle('checkpoint_export', {});
+      if (kept.ok) record.checkpoint = kept.result.blob;
+      post({ kind: MSG.EVENT, id, name: EVENT.STEP, payload: record }, transferables(record));
+      await tick();
+      await serveWaitingCalls();
+      if (done + 1 < steps) await pause(id);
     }
-    return { ok: true, result: { steps: done } };
+  } finally {
+    cancelled.delete(id);
+    delays.delete(id);
   }
-  return { ok: false, error: { type: 'UnknownMethod', message: `No streaming method ${method}` } };
+  return { ok: true, result: { steps: done } };
 }
 
 // How much memory Python has: the wasm heap (which only grows) and what the interpreter holds
@@ -151,15 +150,30 @@ function heap() {
   return { ok: true, result: { wasm_bytes: session.wasmBytes(), limit_bytes: HEAP_LIMIT_BYTES, allocated_blocks: blocks, objects } };
 }
 
+// The methods the bridge's registry (py/bridge/methods.py) says the worker runs, around the session.
+const WORKER_METHODS = { train, heap };
+
+// The registry and this file must name the same worker methods: a method declared on one side
+// only would be refused as unknown, or run without the registry saying whether it streams.
+function checkWorkerMethods(methods) {
+  const declared = Object.keys(methods).filter((name) => methods[name].by_worker).sort();
+  const here = Object.keys(WORKER_METHODS).sort();
+  if (declared.join() !== here.join()) {
+    throw new Error(`The bridge declares the worker methods [${declared}] but the worker runs [${here}]`);
+  }
+}
+
+const streams = (method) => Boolean(session?.methods[method]?.streams);
+
 async function serve({ id, method, args }) {
   try {
     await booted;
     if (!session) throw new Error('Python is not running.');
-    const answer = STREAMING_METHODS.has(method) ? await runStreaming(id, method, args)
-      : method === 'heap' ? heap() : session.handle(method, args);
+    const entry = session.methods[method];
+    const answer = entry?.by_worker ? await WORKER_METHODS[method](id, args ?? {}) : session.handle(method, args);
     post({ kind: MSG.RESULT, id, ok: answer.ok, result: answer.result, error: answer.error }, answer.ok ? transferables(answer.result) : []);
     // Every view of the parameters redraws on this one event, whoever changed them.
-    if (answer.ok && MODEL_CHANGING_METHODS.has(method)) post({ kind: MSG.EVENT, id: null, name: 'model-changed', payload: { method } });
+    if (answer.ok && entry?.changes_model) post({ kind: MSG.EVENT, id: null, name: EVENT.MODEL_CHANGED, payload: { method } });
   } catch (error) {
     post({ kind: MSG.RESULT, id, ok: false, error: describe(error) });
   }
@@ -168,7 +182,7 @@ async function serve({ id, method, args }) {
 // Between two training steps, the calls that arrived meanwhile are answered, so every other
 // section keeps working while the model trains. Another streaming job waits its turn.
 async function serveWaitingCalls() {
-  const waiting = queue.filter((msg) => !STREAMING_METHODS.has(msg.method));
+  const waiting = queue.filter((msg) => !streams(msg.method));
   for (const msg of waiting) {
     queue.splice(queue.indexOf(msg), 1);
     await serve(msg);

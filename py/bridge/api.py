@@ -1,16 +1,15 @@
-"""The worker's single entry point: Session.handle(method, args_json) -> plain dict, never raises.
+"""The worker's single entry point: Session.handle(method, args) -> plain dict, never raises.
 
-See CONTRACT.md for the methods. A Session holds one loaded script; loading another replaces
-it only if the new one parses and its setup runs, so a broken edit never loses a trained model.
+Each `do_<name>` marked `@method` is the bridge method `<name>` (bridge/methods.py keeps the one
+list; CONTRACT.md's table is written from it). A Session holds one loaded script; loading another
+replaces it only if the new one parses and its setup runs, so a broken edit never loses a trained
+model.
 """
 
-import base64
 import itertools
-import json
 import os
 import random
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from . import attention, autograd, checkpoint, constants, datafile, facts, graph
 from . import params as params_mod
 from . import roles as roles_mod
 from .errors import ScriptError, ScriptShapeError, from_bridge_bug
+from .methods import METHODS, PYTHON, STDOUT, method
 from .runner import Runner
 from .training import Trainer
 
@@ -48,13 +48,13 @@ class Session:
 
     # ---- dispatch ----
 
-    def handle(self, method, args_json="{}"):
+    def handle(self, name, args=None):
+        """Run the method `name` with `args`, a dict (bytes as bytes): {ok, result | error}."""
         try:
-            args = _parse_args(args_json)
-            handler = getattr(self, "do_" + str(method), None)
-            if handler is None:
-                raise ScriptShapeError(f"unknown method {method!r}", "bridge")
-            return {"ok": True, "result": handler(**args)}
+            entry = METHODS.get(name) if isinstance(name, str) else None
+            if entry is None or entry.runs_in != PYTHON:
+                raise ScriptShapeError(f"unknown method {name!r}", "bridge")
+            return {"ok": True, "result": entry.handler(self, **entry.bind(args))}
         except ScriptError as exc:
             return {"ok": False, "error": exc.to_dict()}
         except Exception as exc:  # a bridge bug or bad arguments: report, never raise
@@ -73,7 +73,12 @@ class Session:
 
     # ---- methods ----
 
+    @method(changes_model=True)
     def do_load(self, source, dataset=None, filename="microgpt.py"):
+        """`info`: runs the script's setup in a fresh working folder with the data set (text, or
+        a list of lines) put where the script reads it; `dataset` omitted: the last one loaded,
+        else the bundled names list.
+        """
         if not isinstance(source, str) or not source.strip():
             raise ScriptShapeError("the script is empty: there is nothing to run", "parse")
         text = self._dataset_text(dataset)
@@ -89,10 +94,8 @@ class Session:
             if self.runner is not None:
                 self.runner.remember_source()  # the failed text took its place in linecache
             raise
-        for name in ("graph", "trace", "attention", "lossgraph"):
-            module = sys.modules.get(f"{__package__}.{name}")
-            if module is not None:
-                module.forget()  # their caches hold the old script's objects
+        for module in (graph, trace, attention, lossgraph):
+            module.forget()  # their caches hold the old script's objects
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir, self.dataset, self.data_file = workdir, text, data_file
@@ -133,13 +136,15 @@ class Session:
                     raise
                 tried.append(path)
                 path = os.path.normpath(wanted)
-                self.emit("stdout", {"text": f"(the guide put its data set in {path}, the file "
-                                             f"the script opens, and ran its setup again)\n",
-                                     "phase": "setup"})
+                self.emit(STDOUT, {"text": f"(the guide put its data set in {path}, the file "
+                                           f"the script opens, and ran its setup again)\n",
+                                   "phase": "setup"})
                 shutil.rmtree(workdir, ignore_errors=True)
                 runner = Runner(source, filename, workdir, self.emit)
 
+    @method()
     def do_info(self):
+        """`info`: what the loaded script is (see below)."""
         runner = self._need_runner()
         roles = self.roles
         docs = roles.documents_list()
@@ -186,28 +191,42 @@ class Session:
                 pass
         return out
 
+    @method()
     def do_constants(self, source):
+        """`{name: {value, line, col, end_line, end_col}}`: the literal top-level assignments of
+        `source` (py/bridge/constants.py); needs no loaded script."""
         return constants.constants(source)
 
+    @method()
     def do_eval(self, code):
+        """`{repr}`: runs `code` in the script's namespace; the repr of its last expression."""
         return {"repr": self._need_runner().eval_user_code(code)}
 
+    @method()
     def do_docs(self, start=0, count=20):
+        """The list of documents from index `start`, `count` of them, in the script's order."""
         self._need_runner()
         docs = self.roles.documents_list()
         if not docs:
             raise ScriptShapeError(self.roles.why("documents"), "bridge")
         return [str(d) for d in docs[max(0, int(start)) : max(0, int(start)) + int(count)]]
 
+    @method()
     def do_tokenize(self, text=""):
+        """The training loop's own tokenizing lines run on `text` (below)."""
         self._need_runner()
         return tokenizer.tokenize(self.roles, text)
 
+    @method()
     def do_vocab(self):
+        """`{size, bos, eos, labels, decoder, chars: [{ch, id, count}], total_chars, longest}`."""
         self._need_runner()
         return tokenizer.vocab(self.roles)
 
+    @method()
     def do_schedule(self, every=1):
+        """`{var, lines, values: [[step, value]]}`: the update's per-step value (the learning
+        rate), by the script's own statement, at every `every`-th step."""
         self._need_runner()
         schedule = self.roles.schedule
         if schedule is None:
@@ -216,10 +235,16 @@ class Session:
                                    "loop over the parameters", "bridge")
         return {"var": schedule.var, "lines": schedule.lines(), "values": schedule.values(every)}
 
+    @method(changes_model=True)
     def do_step(self, count=1, with_params=False, watch=()):
+        """The list of step records of `count` training steps (below); `[]` once the loop's
+        iterable is used up."""
         return self._need_trainer().steps(int(count), bool(with_params), list(watch or ()))
 
+    @method()
     def do_params(self):
+        """`{names, shapes, layout, moments, data, grad, m, v}`: flat float arrays in the
+        optimizer's order."""
         self._need_runner()
         roles = self.roles
         params, nodes, ns = roles.need("params"), roles.nodes, self.runner.ns
@@ -235,18 +260,29 @@ class Session:
             "v": params_mod.moment(params, ns, 1),
         }
 
+    @method()
     def do_sample(self, temperature=None, seed=None):
+        """`{text, steps: [{probs, token, argmax}], printed, draw}`: one sample by the script's
+        own sampling loop (below)."""
         self._need_runner()
         return self.roles.need("sample").sample(temperature, seed)
 
+    @method()
     def do_checkpoint_export(self, with_random=True):
+        """`{blob: bytes}`: the parameters, Adam's moments, the steps done and (`with_random`)
+        the random state (py/bridge/checkpoint.py)."""
         trainer = self._need_trainer()
         return {"blob": checkpoint.export(self.roles, trainer.steps_done, bool(with_random))}
 
+    @method(changes_model=True)
     def do_checkpoint_import(self, blob):
+        """`info`: the model as `blob` (bytes that `checkpoint_export` gave) saved it."""
         trainer = self._need_trainer()
         roles = self.roles
-        data, m, v, steps_done, state = checkpoint.parse(_blob_bytes(blob), roles)
+        if not isinstance(blob, bytes | bytearray | memoryview):
+            raise ScriptShapeError("`checkpoint_import` takes the checkpoint as bytes (a "
+                                   f"Uint8Array from the page), not {type(blob).__name__}", "bridge")
+        data, m, v, steps_done, state = checkpoint.parse(blob, roles)
         params_mod.load(roles.params, roles.nodes, self.runner.ns, data, (m, v))
         trainer.seek(steps_done)
         if state is not None:
@@ -255,41 +291,64 @@ class Session:
 
     # ---- the explorers (trace.py, attention.py, autograd.py, graph.py, lossgraph.py) ----
 
+    @method()
     def do_trace(self, name="", pos=0):
+        """The model's call at position `pos` of the document `name`, statement by statement
+        (below)."""
         self._need_runner()
         with self.runner.running("run"):
             return trace.forward_trace(self.roles, name, pos)
 
+    @method()
     def do_outline(self):
-        """The model's statements with their data flow, from one traced call of a short word."""
+        """The model's statements with their data flow, from one traced call of a short word
+        (below)."""
         self._need_runner()
         with self.runner.running("run"):
             return trace.outline_of(self.roles)
 
+    @method()
     def do_attention(self, word="", intervention=None):
+        """Every layer and head at every position of `word`, with and without `intervention`
+        (below)."""
         self._need_runner()
         with self.runner.running("run"):
             return attention.capture(self.roles, word, intervention)
 
+    @method()
     def do_autograd(self, expr=None, preset=None, inputs=None):
+        """`{expr, preset, presets, inputs, nodes, edges, output_id, order, writes, grads,
+        fd_check, autograd}`: `expr` (or a `preset`) built and differentiated by the script's
+        own autograd class (below)."""
         self._need_runner()
         with self.runner.running("run"):
             return autograd.run(self.roles, expr=expr, preset=preset, inputs=inputs)
 
+    @method()
     def do_graph_summary(self):
+        """The last training step's loss graph: its op counts."""
         return graph.summary(self._graph_root(), self.roles)
 
+    @method()
     def do_graph_expand(self, node_id=None):
+        """The children of the node `node_id` of the last training step's loss graph."""
         return graph.expand(self._graph_root(), node_id, self.roles)
 
-    # The loss graph of one step, built without training (bridge/lossgraph.py).
+    @method()
     def do_loss_graph(self, step=None):
+        """The loss graph of loop step `step`, built without training (bridge/lossgraph.py;
+        below)."""
         return lossgraph.build(self._need_trainer(), step)
 
+    @method()
     def do_loss_graph_expand(self, node_id=None):
+        """The children of the node `node_id` of `loss_graph`'s graph, each with its `origin`."""
         return lossgraph.expand(self._need_trainer(), node_id)
 
+    @method()
     def do_loss_graph_path(self, to=None):
+        """The nodes from the loss to the nearest parameter labelled `to` (null: the token
+        embedding), each with its `origin`."""
         trainer = self._need_trainer()
         if to is None:
             with self.runner.running("run"):
@@ -340,23 +399,3 @@ def _write(workdir, path, text):
     os.makedirs(os.path.dirname(full), exist_ok=True)
     with open(full, "w", encoding="utf-8") as f:
         f.write(text)
-
-
-def _parse_args(args_json):
-    if args_json is None or args_json == "":
-        return {}
-    args = json.loads(args_json) if isinstance(args_json, str | bytes) else dict(args_json)
-    if not isinstance(args, dict):
-        raise ScriptShapeError("arguments must be a JSON object", "bridge")
-    return args
-
-
-def _blob_bytes(blob):
-    """JSON cannot carry bytes: accept base64 text or a list of ints as well as bytes."""
-    if isinstance(blob, str):
-        return base64.b64decode(blob)
-    if isinstance(blob, list):
-        return bytes(blob)
-    return bytes(blob)
-
-

@@ -14,8 +14,8 @@ import ast
 import math
 import operator
 
-from bridge import codes, graph, observe, scriptast
-from bridge.errors import ScriptError, ScriptShapeError
+from . import codes, graph, observe, scriptast
+from .errors import ScriptError, ScriptShapeError
 
 PRESETS = {
     "a*b+c": "a*b + c",

@@ -8,7 +8,7 @@ import ast
 import linecache
 import os
 
-from bridge.errors import ScriptShapeError
+from .errors import ScriptShapeError
 
 _COMPOUND_HEAD = {
     ast.For: "iter",

@@ -15,7 +15,6 @@ traceback, zipimport and built-ins), so that it does not add modules of its own 
 
 import _frozen_importlib
 import _imp
-import base64
 import json
 import os
 import sys
@@ -73,7 +72,7 @@ def frozen_modules():
 
 def _call(session, method, args, record):
     try:
-        reply = session.handle(method, json.dumps(args))
+        reply = session.handle(method, args)
     except BaseException as exc:  # the contract says handle never raises: record it if it does
         record.append({"method": method, "ok": False, "raised": repr(exc)})
         return None
@@ -110,11 +109,9 @@ def _run_bridge(py_dir, script, dataset, workdir, record):
     for method in ("step", "sample"):
         if not any(r["method"] == method and r["ok"] for r in record):
             return f"{method} failed: {[r for r in record if r['method'] == method]}"
-    exported = session.handle("checkpoint_export", "{}")
+    exported = session.handle("checkpoint_export", {})
     if exported.get("ok"):
-        # JSON cannot carry bytes; the bridge also takes the blob as base64 text.
-        blob = base64.b64encode(bytes(exported["result"]["blob"])).decode("ascii")
-        _call(session, "checkpoint_import", {"blob": blob}, record)
+        _call(session, "checkpoint_import", {"blob": exported["result"]["blob"]}, record)
 
     for broken in _BROKEN_SCRIPTS:
         other = Session(emit=lambda kind, payload: None, workdir=workdir)

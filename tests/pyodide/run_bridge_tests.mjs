@@ -33,7 +33,10 @@ const PYTEST_DISTS = {
 // tests write files (caches, input.txt, tmp dirs) and the checkout must stay untouched.
 // tests/variants: the variant scripts and their data, which test_variants.py runs through the
 // bridge here too (part (b), for a few of them: tests/unit/test_variants.py PYODIDE_SUBSET).
-const COPY = ["pyproject.toml", "py", "tests/unit", "tests/variants", "tests/conftest.py"];
+// js/protocol.js and js/worker/worker.js: tests/unit/test_methods.py checks them against the
+// bridge's method registry.
+const COPY = ["pyproject.toml", "py", "tests/unit", "tests/variants", "tests/conftest.py",
+  "js/protocol.js", "js/worker/worker.js"];
 const SKIP_NAMES = new Set(["__pycache__", ".pytest_cache", "node_modules"]);
 const DEFAULT_ARGS = ["tests/unit", "-m", "not slow"];
 

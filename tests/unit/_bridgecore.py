@@ -5,7 +5,6 @@ the network; tests that do are skipped there with `needs_process`. Fixtures are 
 """
 
 import importlib.util
-import json
 import re
 import sys
 from pathlib import Path
@@ -51,7 +50,7 @@ class Driver:
                                workdir=str(workdir))
 
     def raw(self, method, **args):
-        return self.session.handle(method, json.dumps(args))
+        return self.session.handle(method, args)
 
     def call(self, method, **args):
         reply = self.raw(method, **args)

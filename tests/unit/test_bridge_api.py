@@ -179,9 +179,14 @@ def test_checkpoint_round_trip(loaded, tmp_path):
     info = other.session.handle("checkpoint_import", {"blob": blob})["result"]
     assert info["step"] == 3
     assert [r["loss"] for r in other.call("step", count=2)] == expected
-    # JSON cannot carry bytes; base64 text works too.
-    info = other.call("checkpoint_import", blob=base64.b64encode(blob).decode())
+    # What Pyodide makes of the page's Uint8Array: a memoryview.
+    info = other.call("checkpoint_import", blob=memoryview(blob))
     assert [r["step"] for r in other.call("step")] == [4]
+    # Bytes are the one format: base64 text or a list of ints is refused, by name.
+    for wrong in (base64.b64encode(blob).decode(), list(blob)):
+        err = other.error("checkpoint_import", blob=wrong)
+        assert err["phase"] == "bridge" and "takes the checkpoint as bytes" in err["message"]
+    assert other.call("info")["step"] == 4  # and the model is left as it was
 
 
 def test_checkpoint_refuses_another_shape(loaded, tmp_path):

@@ -155,7 +155,7 @@ def test_microgpt_without_its_training_loop_runs_to_the_end(driver):
 
 
 def test_handle_never_raises(driver):
-    assert driver.session.handle("nope", "{}")["ok"] is False
-    assert driver.session.handle("info", "not json")["ok"] is False
-    assert driver.session.handle("step", "{}")["error"]["message"].startswith("no script loaded")
+    assert driver.session.handle("nope", {})["ok"] is False
+    assert driver.session.handle("info", "not an object")["ok"] is False
+    assert driver.session.handle("step", {})["error"]["message"].startswith("no script loaded")
     assert driver.raw("step", bogus=1)["ok"] is False

@@ -84,7 +84,7 @@ def test_checkpoint_100_is_derived_again_bit_for_bit(manifest, recorded, tmp_pat
 def test_training_goes_on_from_an_imported_checkpoint(manifest, recorded, tmp_path):
     """After importing checkpoint 300 the next step is the script's step 301, same loss and lr."""
     session = checkpoints.new_session(SCRIPT, NAMES, str(tmp_path))
-    reply = session.handle("checkpoint_import", {"blob": list(blob(manifest, 300))})
+    reply = session.handle("checkpoint_import", {"blob": blob(manifest, 300)})
     assert reply["ok"], reply
     assert reply["result"]["step"] == 300
     (record,) = checkpoints.step_records(session, 1)

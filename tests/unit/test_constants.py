@@ -34,7 +34,7 @@ def test_tuple_unpacking_negative_numbers_and_unicode_columns():
 
 
 def test_a_syntax_error_reports_its_place_through_the_session():
-    answer = Session().handle("constants", '{"source": "x = (\\n"}')
+    answer = Session().handle("constants", {"source": "x = (\n"})
     assert not answer["ok"]
     assert answer["error"]["phase"] == "parse" and answer["error"]["line"] >= 1
 
