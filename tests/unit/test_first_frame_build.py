@@ -48,7 +48,7 @@ def declared_calls(skeleton, script):
             answers.setdefault(call["method"], call["result"])
     program = """
         import { pathToFileURL } from 'node:url';
-        import { callKey } from '%s';
+        import { callKey } from 'CODEC';
         const { info, script, answers, modules } = JSON.parse(process.argv[1]);
         const context = { info, script, answer: (method) => answers[method] };
         const seen = new Set();
@@ -59,7 +59,7 @@ def declared_calls(skeleton, script):
           }
         }
         console.log(JSON.stringify(calls));
-    """ % (first_frame.JS_DIR / "first-frame-codec.js").as_uri()
+    """.replace("CODEC", (first_frame.JS_DIR / "first-frame-codec.js").as_uri())
     context = {"info": skeleton["info"], "script": {"source": script, "filename": DEFAULT_SCRIPT.name},
                "answers": answers, "modules": [str(p) for p in first_frame.FIRST_CALLS]}
     out = subprocess.run(["node", "--input-type=module", "-e", program, json.dumps(context)],
