@@ -73,8 +73,8 @@ def test_recording_holds_info_and_every_declared_call(block):
     assert skeleton["info"]["num_docs"] == 32033
     assert skeleton["info"]["params"]["count"] > 0
     assert [{"method": c["method"], "args": c["args"]} for c in skeleton["calls"]] == declared_calls(skeleton, script)
-    assert {c["method"] for c in skeleton["calls"]} >= {"constants", "vocab", "tokenize", "autograd", "outline", "params",
-                                                         "trace", "attention", "schedule", "sample"}
+    assert {c["method"] for c in skeleton["calls"]} >= {"constants", "vocab", "tokenize", "autograd", "outline",
+                                                         "params", "trace", "attention", "schedule", "sample"}
     assert all(c["ok"] for c in skeleton["calls"]), [c.get("error") for c in skeleton["calls"] if not c["ok"]]
     # The $refs were resolved from the script's own answers.
     trace = next(c for c in skeleton["calls"] if c["method"] == "trace")
