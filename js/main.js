@@ -1,7 +1,7 @@
 // The page: starts Python in a worker and paints at once (prose, layout, diagrams are static
 // HTML), then lets each section draw what the running script reports.
 import './editor/page-snapshot.js'; // first: it copies the page before anything changes it
-import { MSG } from './protocol.js';
+import { MSG, EVENT } from './protocol.js';
 import { createRpc } from './rpc.js';
 import { missingFeatures } from './support.js';
 import { eachRuntimeAsset, readPythonSources, readDefaultScript, readDataset, readBuildInfo, readCheckpoints, spawnWorker } from './embedded.js';
@@ -215,12 +215,12 @@ function start(rpc) {
     stop: () => stopper.stop('editor'),
   });
   // Out of memory, Python may not be able to go on: a fresh worker takes over (js/python-stop.js).
-  rpc.on('call-failed', (error) => { if (error?.type === 'MemoryError') stopper.stop('memory'); });
+  rpc.on(EVENT.CALL_FAILED, (error) => { if (error?.type === 'MemoryError') stopper.stop('memory'); });
   // The boot card follows the first worker; a spare's boot (js/python-stop.js) is not news.
-  rpc.on('progress', ({ stage, status: stageStatus, ms, label }) => { if (!booted) progress.stage(stage, stageStatus, ms, label); });
-  rpc.on('stdout', ({ text, phase }) => consolePanel.write(text, 'stdout', phase));
-  rpc.on('runtime', ({ module, stdlib }) => { runtimeCache = { module, stdlib }; });
-  rpc.on('fatal', (error) => {
+  rpc.on(EVENT.PROGRESS, ({ stage, status: stageStatus, ms, label }) => { if (!booted) progress.stage(stage, stageStatus, ms, label); });
+  rpc.on(EVENT.STDOUT, ({ text, phase }) => consolePanel.write(text, 'stdout', phase));
+  rpc.on(EVENT.RUNTIME, ({ module, stdlib }) => { runtimeCache = { module, stdlib }; });
+  rpc.on(EVENT.FATAL, (error) => {
     firstFrame.end();
     Object.assign(status, { state: 'failed', error });
     progress.fail(`Python could not start. ${summaryLine(describeError(error))} The console has the details.`);
@@ -228,7 +228,7 @@ function start(rpc) {
     consolePanel.setOpen(true);
     showOnSections('Python could not start; see the message at the top.', true);
   });
-  rpc.on('ready', (msg) => {
+  rpc.on(EVENT.READY, (msg) => {
     if (booted) return; // a restarted worker: the stopper restores and redraws
     booted = true;
     if (msg.fellBack) {

@@ -21,6 +21,7 @@
 // becomes the kept state, with the last visit's checkpoint and history when Python restored them
 // (`restored`: {checkpoint, history}), before any section hears of it.
 import { ModelKeeper } from './model-keeper.js';
+import { EVENT } from './protocol.js';
 
 export class ModelStore {
   constructor(rpc) {
@@ -30,9 +31,9 @@ export class ModelStore {
     this.step = 0;
     this.version = 0;
     this.listeners = new Set();
-    rpc.on('step', (record) => this.stepped(record));
+    rpc.on(EVENT.STEP, (record) => this.stepped(record));
     // A load is announced by whoever asked for it (load(), restored()), with its info.
-    rpc.on('model-changed', ({ method }) => { if (method !== 'load') this.changed(method); });
+    rpc.on(EVENT.MODEL_CHANGED, ({ method }) => { if (method !== 'load') this.changed(method); });
   }
 
   get state() {

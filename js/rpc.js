@@ -21,7 +21,7 @@
 // is held back, and calls cannot be made, until it resolves (the page is not drawn yet).
 //
 // Only plain data crosses: numbers, strings, arrays, plain objects and typed arrays.
-import { MSG } from './protocol.js';
+import { MSG, EVENT } from './protocol.js';
 
 export function createRpc({ spawnWorker, boot, openAfter = null }) {
   let worker = null;
@@ -69,7 +69,7 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
     booting.current = true;
     if (booting.failure) {
       const error = booting.failure;
-      queueMicrotask(() => emit('fatal', error));
+      queueMicrotask(() => emit(EVENT.FATAL, error));
       readyHandlers.reject(error);
       return readyPromise;
     }
@@ -78,20 +78,20 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
   }
 
   function fail(error) {
-    emit('fatal', error);
+    emit(EVENT.FATAL, error);
     readyHandlers.reject(error);
     failAll(error);
   }
 
   function receive(msg) {
     switch (msg.kind) {
-      case MSG.PROGRESS: emit('progress', msg); break;
+      case MSG.PROGRESS: emit(EVENT.PROGRESS, msg); break;
       case MSG.READY:
-        emit('ready', msg);
+        emit(EVENT.READY, msg);
         if (msg.ok) readyHandlers.resolve(msg.info); else readyHandlers.reject(msg.error);
         break;
       case MSG.FATAL: fail(msg.error); break;
-      case MSG.RUNTIME: emit('runtime', msg); break;
+      case MSG.RUNTIME: emit(EVENT.RUNTIME, msg); break;
       case MSG.EVENT: {
         const entry = msg.id != null ? pending.get(msg.id) : null;
         if (entry?.onEvent) entry.onEvent(msg.name, msg.payload);
@@ -104,7 +104,7 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
         pending.delete(msg.id);
         if (msg.ok) entry.resolve(msg.result);
         else {
-          emit('call-failed', msg.error); // the page watches for errors that need a fresh worker
+          emit(EVENT.CALL_FAILED, msg.error); // the page watches for errors that need a fresh worker
           entry.reject(msg.error);
         }
         break;

@@ -17,6 +17,7 @@ import { SEED_STRIDE, scriptTemperature, firstCalls } from './inference-first-ca
 import { SampleGenerator } from './inference-generate.js';
 import { SampleBatch } from './inference-batch.js';
 import { ModelNote } from './inference-model.js';
+import { EVENT } from '../protocol.js';
 
 const CODE = { show: ['inference'], highlight: ['sample.position'] };
 const BATCH_SIZE = 20;
@@ -68,7 +69,7 @@ export function createSection(root, ctx) {
   };
   parts.generator.body.prepend(parts.note.root);
   // The script's own print for a batch line arrives (as stdout) before that call's answer.
-  ends.add(ctx.rpc.on('stdout', ({ text, phase }) => {
+  ends.add(ctx.rpc.on(EVENT.STDOUT, ({ text, phase }) => {
     if (capture && phase === 'sample') capture.push(text);
   }));
   ends.add(() => { clearTimeout(batchTimer); clearTimeout(noteTimer); });
