@@ -14,11 +14,10 @@ const SLOW_SETUP_MS = 2000;
 const STOP_MESSAGE = 'Stopped: Python was restarted with the last script that ran, and the model as it was after its last completed step. Your edits are still here.';
 
 export class ScriptPanel {
-  // defaultScript: {filename, source}; running: the script the first worker boots with (the
-  // saved edit, or the default); defaultDataset(): Promise of the built-in names text; rpc(): the
-  // current rpc; onLoaded(script, info, datasetText or null for the built-in one); stop(): the
+  // defaultScript: {filename, source}; defaultDataset(): Promise of the built-in names text;
+  // rpc(): the current rpc; onLoaded(script, info, datasetText or null for the built-in one); stop(): the
   // page's Stop (js/python-stop.js); console: the ConsolePanel.
-  constructor(root, { defaultScript, running, defaultDataset, rpc, onLoaded, stop, console }) {
+  constructor(root, { defaultScript, defaultDataset, rpc, onLoaded, stop, console }) {
     Object.assign(this, { defaultScript, defaultDataset, rpc, onLoaded, stopPython: stop, console });
     this.dataset = loadSavedDataset(); // {name, text} the learner opened, or null
     this.running = false;

@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { text7ToBytes, Text7Decoder } from '../../js/worker/text7.js';
-import { assetBytes, assetPacked, assetStream, assetText, piecesStream } from '../../js/worker/asset-decode.js';
+import { text7ToBytes } from '../../js/worker/text7.js';
+import { assetBytes, assetPacked, assetText, piecesStream } from '../../js/worker/asset-decode.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PYTHON = existsSync(`${REPO}.venv/bin/python`) ? `${REPO}.venv/bin/python` : 'python3';
