@@ -12,6 +12,7 @@ import { editorTheme } from './theme.js';
 
 // A whole-line tint for the line an error points at, kept until the text changes or a run
 // succeeds: the underline alone is easy to miss on a long line.
+/** @type {import('@codemirror/state').StateEffectType<import('@codemirror/view').DecorationSet>} */
 const setErrorLine = StateEffect.define();
 const errorLine = StateField.define({
   create: () => Decoration.none,
@@ -37,6 +38,7 @@ function changesView(original) {
 }
 
 export class CodeEditor {
+  /** @param {HTMLElement} parent @param {string} text @param {{onChange?: (text: string) => void, onRun?: () => void}} [options] */
   constructor(parent, text, { onChange, onRun } = {}) {
     this.view = new EditorView({
       parent,
@@ -93,6 +95,7 @@ export class CodeEditor {
     const l = doc.line(line);
     const from = col ? Math.min(l.from + col - 1, l.to) : l.from;
     const to = Math.max(Math.min(from + 1, l.to), col ? from : l.to);
+    /** @type {import('@codemirror/lint').Diagnostic[]} */
     const diagnostics = [{ from, to: to > from ? to : l.to, severity: 'error', message }];
     this.view.dispatch(setDiagnostics(this.view.state, diagnostics));
     this.view.dispatch({

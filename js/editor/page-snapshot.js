@@ -7,7 +7,7 @@ import { gzipStored } from './gzip-stored.js';
 import { bytesToBase64 } from '../worker/decode.js';
 import { parsed } from '../embedded.js';
 
-const clone = document.documentElement.cloneNode(true);
+const clone = /** @type {HTMLElement} */ (document.documentElement.cloneNode(true));
 let pristine = null;
 
 // The page's script runs while the parser is still reading the file (js/embedded.js), so the

@@ -18,7 +18,12 @@ export class ScriptPanel {
   // rpc(): the current rpc; onLoaded(script, info, datasetText or null for the built-in one); stop(): the
   // page's Stop (js/python-stop.js); console: the ConsolePanel.
   constructor(root, { defaultScript, defaultDataset, rpc, onLoaded, stop, console }) {
-    Object.assign(this, { defaultScript, defaultDataset, rpc, onLoaded, stopPython: stop, console });
+    this.defaultScript = defaultScript;
+    this.defaultDataset = defaultDataset;
+    this.rpc = rpc;
+    this.onLoaded = onLoaded;
+    this.stopPython = stop;
+    this.console = console;
     this.dataset = loadSavedDataset(); // {name, text} the learner opened, or null
     this.running = false;
     const saved = loadSaved(defaultScript.source);

@@ -79,7 +79,7 @@ export class CodePanel {
     });
     this.pre.replaceChildren(fragment);
     // Bring the first highlighted line into the panel's own view (never scroll the page).
-    const first = this.pre.querySelector('.marked');
+    const first = /** @type {HTMLElement | null} */ (this.pre.querySelector('.marked'));
     if (first) this.pre.scrollTop = Math.max(0, first.offsetTop - this.pre.offsetTop - 2 * first.offsetHeight);
   }
 
@@ -91,7 +91,7 @@ export class CodePanel {
   // The line numbers currently highlighted, for tests and for sections that follow execution.
   markedLines() {
     if (this.dirty) this.render();
-    return [...this.pre.querySelectorAll('.code-line.marked')].map((el) => Number(el.dataset.line));
+    return [.../** @type {NodeListOf<HTMLElement>} */ (this.pre.querySelectorAll('.code-line.marked'))].map((el) => Number(el.dataset.line));
   }
 }
 

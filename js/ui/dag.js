@@ -22,6 +22,11 @@ const PAD = 12;
 
 
 export class DagView {
+  /**
+   * @param {HTMLElement} container
+   * @param {{nodeWidth?: number, nodeHeight?: number, layerGap?: number, rowGap?: number, minScale?: number, maxScale?: number,
+   *   label?: string, onHover?: (id: any) => void, onSelect?: (id: any) => void}} [options]
+   */
   constructor(container, { nodeWidth = 120, nodeHeight = 62, layerGap = 70, rowGap = 20, minScale = 1, maxScale = 1, label = 'Graph', onHover, onSelect } = {}) {
     this.opts = { nodeWidth, nodeHeight, layerGap, rowGap, pad: PAD };
     this.minScale = minScale;

@@ -49,7 +49,7 @@ function markTarget() {
 // Marks every [data-term] in the page and renders the list into `list` (a <dl>).
 export function initGlossary(list = document.getElementById('glossary-list')) {
   const uses = new Map(entries.map((entry) => [entry.id, new Map()])); // id -> chapter id -> title
-  for (const mark of document.querySelectorAll('[data-term]')) {
+  for (const mark of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-term]'))) {
     const id = mark.dataset.term;
     if (!byId.has(id)) {
       console.warn(`data-term="${id}" has no glossary entry`); // tests/js/glossary.test.mjs refuses this

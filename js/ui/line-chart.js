@@ -44,6 +44,7 @@ export class LineChart {
     }).observe(box);
   }
 
+  /** @param {any[]} series @param {{xMin?: number, xMax?: number, yMin?: number, yMax?: number, lines?: any[]}} [range] */
   setSeries(series, { xMin = 0, xMax, yMin, yMax, lines = [] } = {}) {
     this.series = series;
     const ys = series.flatMap((s) => Array.from(s.ys).filter(Number.isFinite)).concat(lines.map((l) => l.y));

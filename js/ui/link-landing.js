@@ -93,7 +93,7 @@ export function followLinks() {
   // Links: the browser scrolls as usual (the click's default); this follows that scroll.
   document.addEventListener('click', (event) => {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
-    const link = event.target.closest?.('a[href^="#"]');
+    const link = event.target instanceof Element ? event.target.closest('a[href^="#"]') : null;
     const target = link && targetOf(link.getAttribute('href'));
     if (target) landOn(target);
   });

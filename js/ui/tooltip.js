@@ -86,8 +86,7 @@ function releaseOwner() {
 // term's glossary entry); `more`: further lines or DOM nodes shown under the explanation. An
 // `explanation` given as a DOM node is shown as it is, without the "term: " prefix.
 export function helpMarker(term, explanation, { href = null, more = [] } = {}) {
-  const button = document.createElement(href ? 'a' : 'button');
-  if (href) button.href = href; else button.type = 'button';
+  const button = href ? Object.assign(document.createElement('a'), { href }) : Object.assign(document.createElement('button'), { type: 'button' });
   button.className = 'help-marker';
   button.textContent = '?';
   button.setAttribute('aria-label', `What is ${term}?`);

@@ -16,9 +16,10 @@ export function maxAbs(...vectors) {
   return max;
 }
 
+/** @param {any} v @returns {number[]} */
 function flat(v) {
   if (!Array.isArray(v) && !ArrayBuffer.isView(v)) return typeof v === 'number' ? [v] : [];
-  return Array.from(v).flatMap(flat);
+  return Array.from(/** @type {ArrayLike<any>} */ (v)).flatMap(flat);
 }
 
 function cell(value, index, range, label) {
@@ -37,6 +38,7 @@ function cell(value, index, range, label) {
   return node;
 }
 
+/** @param {ArrayLike<number>} values @param {{label?: string, range?: number, labels?: string[] | null, className?: string}} [options] */
 export function vectorCells(values, { label, range = maxAbs(values), labels = null, className = '' } = {}) {
   const grid = el('div', 'vc-grid', Array.from(values, (v, i) => cell(v, i, range, labels?.[i])));
   return el('div', { className: `vc ${className}`.trim(), dataset: { size: String(values.length) } }, [
@@ -46,6 +48,7 @@ export function vectorCells(values, { label, range = maxAbs(values), labels = nu
 }
 
 // A list of vectors (e.g. one per cached position), one labelled row each.
+/** @param {ArrayLike<number>[]} rows @param {{label?: string, rowLabels?: string[], range?: number}} [options] */
 export function vectorRows(rows, { label, rowLabels = [], range = maxAbs(rows) } = {}) {
   const body = el('div', 'vc-rows', rows.map((row, r) => el('div', 'vc-row', [
     el('span', 'vc-row-label', rowLabels[r] ?? String(r)),

@@ -18,6 +18,7 @@ const INDEX_URL = 'embedded:/pyodide/';
 // worker.js and the page keep as `stdlib` (they only pass it back) is every decoded file: the boot
 // zip and, when the page has one, the snapshot: {zip, snapshot}.
 // Resolves {pyodide, runtime: {module, stdlib}}.
+/** @param {{module?: WebAssembly.Module, stdlib?: {zip?: any, snapshot?: any}}} [reuse] the last worker's runtime */
 export async function bootPyodide(assets, progress, reuse = {}) {
   const t0 = performance.now();
   const need = (name) => assets.get(name);
@@ -27,6 +28,7 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   // the page has parsed; it overlaps everything up to instantiation.
   progress('compile', 'running');
   const compile = (stream) => WebAssembly.compileStreaming(new Response(stream, { headers: { 'Content-Type': 'application/wasm' } }));
+  /** @type {Promise<WebAssembly.Module>} */
   const compiled = (reuse.module ? Promise.resolve(reuse.module) : wasmStream(assets).then(compile)).then((module) => {
     progress('compile', 'done', performance.now() - t0);
     return module;
@@ -61,8 +63,10 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   // with its data put in place first when it comes from the snapshot (snapshot.js).
   const originalInstantiateStreaming = WebAssembly.instantiateStreaming;
   let pythonStart = 0;
-  let wasm = null; // {imports, instance}
+  /** @type {{imports: WebAssembly.Imports, instance: WebAssembly.Instance} | null} */
+  let wasm = null;
   WebAssembly.instantiateStreaming = async (_source, imports) => {
+    /** @type {WebAssembly.Module} */
     const module = await compiled;
     pythonStart = performance.now();
     progress('python', 'running');
@@ -72,7 +76,7 @@ export async function bootPyodide(assets, progress, reuse = {}) {
     return { module, instance };
   };
   const originalFetch = self.fetch;
-  self.fetch = (input, init) => answerFetch(String(input?.url ?? input), stdlib) ?? originalFetch(input, init);
+  self.fetch = (input, init) => answerFetch(input instanceof Request ? input.url : String(input), stdlib) ?? originalFetch(input, init);
 
   try {
     const pyodide = await loader.loadPyodide({
