@@ -13,7 +13,12 @@ export function missingFeatures() {
 function supportsModuleWorkers() {
   let asked = false;
   /** @type {WorkerOptions} */
-  const options = { get type() { asked = true; return /** @type {const} */ ('module'); } };
+  const options = {
+    get type() {
+      asked = true;
+      return /** @type {const} */ ('module');
+    },
+  };
   try {
     new Worker('data:text/javascript,', options).terminate();
   } catch {

@@ -30,11 +30,22 @@ const diffSlot = new Compartment();
 function changesView(original) {
   const controls = (type, action) => {
     if (type !== 'reject') return document.createElement('span');
-    const b = Object.assign(document.createElement('button'), { type: 'button', className: 'cm-revert', textContent: 'Revert', title: 'Put the original lines back' });
+    const b = Object.assign(document.createElement('button'), {
+      type: 'button',
+      className: 'cm-revert',
+      textContent: 'Revert',
+      title: 'Put the original lines back',
+    });
     b.addEventListener('mousedown', action);
     return b;
   };
-  return unifiedMergeView({ original, gutter: true, highlightChanges: true, mergeControls: controls, collapseUnchanged: { margin: 2, minSize: 6 } });
+  return unifiedMergeView({
+    original,
+    gutter: true,
+    highlightChanges: true,
+    mergeControls: controls,
+    collapseUnchanged: { margin: 2, minSize: 6 },
+  });
 }
 
 export class CodeEditor {
@@ -45,7 +56,15 @@ export class CodeEditor {
       state: EditorState.create({
         doc: text,
         extensions: [
-          keymap.of([{ key: 'Mod-Enter', run: () => { onRun?.(); return true; } }]),
+          keymap.of([
+            {
+              key: 'Mod-Enter',
+              run: () => {
+                onRun?.();
+                return true;
+              },
+            },
+          ]),
           basicSetup,
           python(),
           lintGutter(),
@@ -55,13 +74,17 @@ export class CodeEditor {
           // tabindex: the content is focusable anyway (contenteditable), but saying so lets
           // checkers see that the scrolling editor has keyboard access.
           EditorView.contentAttributes.of({ 'aria-label': 'The Python script', tabindex: '0' }),
-          EditorView.updateListener.of((update) => { if (update.docChanged) onChange?.(this.text); }),
+          EditorView.updateListener.of((update) => {
+            if (update.docChanged) onChange?.(this.text);
+          }),
         ],
       }),
     });
   }
 
-  get text() { return this.view.state.doc.toString(); }
+  get text() {
+    return this.view.state.doc.toString();
+  }
 
   // Replaces the whole text as one undoable change (Reset, an opened file).
   setText(text) {
@@ -70,7 +93,11 @@ export class CodeEditor {
 
   // Replaces spans given as {line (1-based), col, end_line, end_col (0-based)} in one undoable change.
   replaceSpans(edits) {
-    const changes = edits.map(({ span, text }) => ({ from: this.offset(span.line, span.col), to: this.offset(span.end_line, span.end_col), insert: text }));
+    const changes = edits.map(({ span, text }) => ({
+      from: this.offset(span.line, span.col),
+      to: this.offset(span.end_line, span.end_col),
+      insert: text,
+    }));
     this.view.dispatch({ changes });
   }
 
@@ -80,7 +107,9 @@ export class CodeEditor {
     return Math.min(l.from + Math.max(0, col), l.to);
   }
 
-  undo() { return undo(this.view); }
+  undo() {
+    return undo(this.view);
+  }
 
   // original: the text to compare with, or null to hide the changes.
   showChanges(original) {

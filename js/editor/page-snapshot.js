@@ -45,9 +45,10 @@ function replaceBlock(html, name, text) {
 // Where CompressionStream is missing, stored (uncompressed) gzip: the copy opens the same way.
 async function gzipBase64(text) {
   const raw = new TextEncoder().encode(text);
-  const bytes = typeof CompressionStream === 'function'
-    ? new Uint8Array(await new Response(new Response(raw).body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer())
-    : gzipStored(raw);
+  const bytes =
+    typeof CompressionStream === 'function'
+      ? new Uint8Array(await new Response(new Response(raw).body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer())
+      : gzipStored(raw);
   return bytesToBase64(bytes);
 }
 

@@ -52,13 +52,13 @@ export class CodePanel {
 
   // [first, last] ranges (1-based, inclusive) for phase names or explicit pairs.
   ranges(items) {
-    return (items ?? [])
-      .map((item) => (Array.isArray(item) ? item : this.phases[item]))
-      .filter((r) => Array.isArray(r) && r.length === 2);
+    return (items ?? []).map((item) => (Array.isArray(item) ? item : this.phases[item])).filter((r) => Array.isArray(r) && r.length === 2);
   }
 
   shownRanges() {
-    return mergeRanges(this.ranges(this.show).map(([a, b]) => [Math.max(1, a - CONTEXT_LINES), Math.min(this.lines.length, b + CONTEXT_LINES)]));
+    return mergeRanges(
+      this.ranges(this.show).map(([a, b]) => [Math.max(1, a - CONTEXT_LINES), Math.min(this.lines.length, b + CONTEXT_LINES)]),
+    );
   }
 
   render() {
@@ -91,7 +91,9 @@ export class CodePanel {
   // The line numbers currently highlighted, for tests and for sections that follow execution.
   markedLines() {
     if (this.dirty) this.render();
-    return [.../** @type {NodeListOf<HTMLElement>} */ (this.pre.querySelectorAll('.code-line.marked'))].map((el) => Number(el.dataset.line));
+    return [.../** @type {NodeListOf<HTMLElement>} */ (this.pre.querySelectorAll('.code-line.marked'))].map((el) =>
+      Number(el.dataset.line),
+    );
   }
 }
 
@@ -100,7 +102,8 @@ function mergeRanges(ranges) {
   const merged = [];
   for (const [a, b] of sorted) {
     const last = merged.at(-1);
-    if (last && a <= last[1] + 2) last[1] = Math.max(last[1], b); // a one-line gap is not worth a "⋯"
+    if (last && a <= last[1] + 2)
+      last[1] = Math.max(last[1], b); // a one-line gap is not worth a "⋯"
     else merged.push([a, b]);
   }
   return merged;

@@ -73,7 +73,6 @@ export function initGlossary(list = document.getElementById('glossary-list')) {
   window.addEventListener('hashchange', markTarget);
 }
 
-
 // One <div> per term (a <dl> may group each dt/dd pair in a div): the anchor a marker links to.
 function renderEntry(entry, chapters) {
   const head = [el('dfn', null, entry.term)];
@@ -86,9 +85,6 @@ function renderEntry(entry, chapters) {
   }
   return el('div', { className: 'glossary-entry', id: glossaryAnchor(entry.id), tabindex: -1 }, [
     el('dt', null, head),
-    el('dd', null, [
-      el('p', 'glossary-definition', entry.definition),
-      meta.length ? el('p', 'glossary-meta', meta) : null,
-    ]),
+    el('dd', null, [el('p', 'glossary-definition', entry.definition), meta.length ? el('p', 'glossary-meta', meta) : null]),
   ]);
 }

@@ -33,7 +33,9 @@ export function landOn(element, { holdMs = HOLD_MS } = {}) {
   const offset = landingOffset(element);
   const start = performance.now();
   let released = false;
-  const release = () => { released = true; };
+  const release = () => {
+    released = true;
+  };
   for (const type of READER_INPUTS) window.addEventListener(type, release, { once: true, passive: true, capture: true });
   let lastY = NaN;
   let lastGap = 0; // how far the scroll was from the target at the last frame

@@ -14,14 +14,15 @@ import { tokenKind, tokenLabel } from './vocab.js';
  * @param {{label: string, id?: number | null, kind?: string, note?: string, title?: string, small?: boolean}} chip
  */
 export function tokenChip({ label, id, kind = 'char', note = '?', title, small = false }) {
-  const chip = el('span', {
-    className: `token-chip ${kind}${small ? ' small' : ''}`,
-    title,
-    dataset: { kind, ...(id != null ? { id: String(id) } : {}) },
-  }, [
-    el('span', 'token-label', label === ' ' ? '␣' : label),
-    el('span', 'token-id', id != null ? String(id) : note),
-  ]);
+  const chip = el(
+    'span',
+    {
+      className: `token-chip ${kind}${small ? ' small' : ''}`,
+      title,
+      dataset: { kind, ...(id != null ? { id: String(id) } : {}) },
+    },
+    [el('span', 'token-label', label === ' ' ? '␣' : label), el('span', 'token-id', id != null ? String(id) : note)],
+  );
   return chip;
 }
 

@@ -40,8 +40,12 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   // without one starts Python itself (its wasm then has its data segments).
   const decoded = reuse.stdlib?.zip ? reuse.stdlib : null;
   if (!decoded) snapshotDecoder().catch(() => {}); // compiled now; a failure is seen by readSnapshot
-  const snapshot = decoded ? Promise.resolve(decoded.snapshot)
-    : assets.pieces(SNAPSHOT).then((pieces) => readSnapshot(packedPiecesStream(pieces)), () => null);
+  const snapshot = decoded
+    ? Promise.resolve(decoded.snapshot)
+    : assets.pieces(SNAPSHOT).then(
+        (pieces) => readSnapshot(packedPiecesStream(pieces)),
+        () => null,
+      );
   snapshot.catch(() => {});
   const stdlib = decoded ? Promise.resolve(decoded.zip) : need('python_stdlib.zip').then(assetBytes);
   stdlib.catch(() => {}); // awaited when the loader asks for it
@@ -51,12 +55,15 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   // The two loader modules are imported as soon as they are here (they come first), while the
   // snapshot and the wasm are still being parsed.
   const lockFile = need('pyodide-lock.json').then((a) => a.text);
-  const [loaderSource, asmSource] = await Promise.all([
-    need('pyodide.mjs').then(assetText), need('pyodide.asm.mjs').then(assetText),
-  ]);
+  const [loaderSource, asmSource] = await Promise.all([need('pyodide.mjs').then(assetText), need('pyodide.asm.mjs').then(assetText)]);
   const [loader, asm] = await Promise.all([importSource(loaderSource), importSource(asmSource)]);
   // Whether the page carries a snapshot is known at its first piece, right after the wasm's.
-  const restoring = decoded ? Boolean(decoded.snapshot) : await assets.pieces(SNAPSHOT).then(() => true, () => false);
+  const restoring = decoded
+    ? Boolean(decoded.snapshot)
+    : await assets.pieces(SNAPSHOT).then(
+        () => true,
+        () => false,
+      );
   progress('decode', 'done', performance.now() - t0);
 
   // The loader asks for the wasm with instantiateStreaming: hand it the module compiled above,
