@@ -1,9 +1,9 @@
 // The editor's look, from the page's own tokens (styles/tokens.css): CodeMirror themes are CSS
-// in JS, so the colours are the page's CSS variables, and the syntax colours match the code
-// panels' .tok-* classes (styles/components.css).
+// in JS, so the colours are the page's CSS variables; the syntax is coloured by the .tok-* classes
+// the code panels use too (python-colours.js; their colours are in styles/components.css).
 import { EditorView } from '@codemirror/view';
-import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
-import { tags as t } from '@lezer/highlight';
+import { syntaxHighlighting } from '@codemirror/language';
+import { pythonHighlighter } from './python-colours.js';
 
 const chrome = EditorView.theme(
   {
@@ -55,16 +55,4 @@ const chrome = EditorView.theme(
   { dark: true },
 );
 
-const syntax = HighlightStyle.define([
-  { tag: [t.keyword, t.controlKeyword, t.definitionKeyword, t.moduleKeyword, t.operatorKeyword], color: '#c792ea' },
-  { tag: [t.string, t.special(t.string)], color: '#c3e88d' },
-  { tag: [t.number, t.bool, t.null], color: '#f78c6c' },
-  { tag: t.comment, color: '#7f8aa3', fontStyle: 'italic' },
-  { tag: [t.function(t.variableName), t.function(t.definition(t.variableName))], color: '#82aaff' },
-  { tag: t.definition(t.className), color: '#ffcb6b' },
-  { tag: [t.propertyName], color: '#d9dee8' },
-  { tag: [t.self], color: '#ff9cac' },
-  { tag: [t.operator, t.punctuation, t.bracket], color: '#9aa3b5' },
-]);
-
-export const editorTheme = [chrome, syntaxHighlighting(syntax)];
+export const editorTheme = [chrome, syntaxHighlighting(pythonHighlighter)];

@@ -5,7 +5,7 @@
 //   const panel = new CodePanel(container, { show: ['tokenizer'], highlight: ['tokenizer'] });
 //   panel.setScript(source, phases);     // data changed: a (re)loaded script
 //   panel.highlight(['train.backward']); // view changed: mark other lines
-import { tokenizeLine } from './python-highlight.js';
+import { colouredLines } from './code-colours.js';
 
 const CONTEXT_LINES = 1;
 
@@ -26,14 +26,21 @@ export class CodePanel {
     this.pre.tabIndex = 0;
     this.details.append(summary, this.pre);
     container.append(this.details);
+    this.source = '';
     this.lines = [];
     this.phases = {};
     // Lines are drawn when the panel is open: a closed panel costs the page nothing.
     this.dirty = false;
     this.details.addEventListener('toggle', () => this.details.open && this.dirty && this.render());
+    // The colours come after the first lines (code-colours.js): the same lines, redrawn coloured.
+    this.recolour = () => {
+      if (this.details.open) this.render({ keepScroll: true });
+      else this.dirty = true;
+    };
   }
 
   setScript(source, phases) {
+    this.source = source;
     this.lines = source.split('\n');
     this.phases = phases ?? {};
     this.invalidate();
@@ -61,8 +68,10 @@ export class CodePanel {
     );
   }
 
-  render() {
+  render({ keepScroll = false } = {}) {
     this.dirty = false;
+    const scrollTop = this.pre.scrollTop;
+    const colours = colouredLines(this.source, this.recolour); // null: plain for now
     const shown = this.shownRanges();
     const marked = this.ranges(this.marked);
     const isMarked = (n) => marked.some(([a, b]) => n >= a && n <= b);
@@ -75,9 +84,14 @@ export class CodePanel {
     }
     shown.forEach(([first, last], i) => {
       if (i > 0) fragment.append(gapLine());
-      for (let n = first; n <= last; n++) fragment.append(codeLine(n, this.lines[n - 1] ?? '', isMarked(n)));
+      for (let n = first; n <= last; n++)
+        fragment.append(codeLine(n, colours?.[n - 1] ?? [{ text: this.lines[n - 1] ?? '', className: '' }], isMarked(n)));
     });
     this.pre.replaceChildren(fragment);
+    if (keepScroll) {
+      this.pre.scrollTop = scrollTop;
+      return;
+    }
     // Bring the first highlighted line into the panel's own view (never scroll the page).
     const first = /** @type {HTMLElement | null} */ (this.pre.querySelector('.marked'));
     if (first) this.pre.scrollTop = Math.max(0, first.offsetTop - this.pre.offsetTop - 2 * first.offsetHeight);
@@ -109,7 +123,8 @@ function mergeRanges(ranges) {
   return merged;
 }
 
-function codeLine(number, text, marked) {
+// One line: its number, then its pieces of text, coloured ones as spans of their class.
+function codeLine(number, pieces, marked) {
   const line = document.createElement('span');
   line.className = `code-line${marked ? ' marked' : ''}`;
   line.dataset.line = String(number);
@@ -118,13 +133,13 @@ function codeLine(number, text, marked) {
   num.textContent = String(number);
   num.setAttribute('aria-hidden', 'true');
   line.append(num);
-  for (const token of tokenizeLine(text)) {
-    if (token.kind === 'space' || token.kind === 'other' || token.kind === 'name') {
-      line.append(token.text);
+  for (const { text, className } of pieces) {
+    if (!className) {
+      line.append(text);
     } else {
       const span = document.createElement('span');
-      span.className = `tok-${token.kind}`;
-      span.textContent = token.text;
+      span.className = className;
+      span.textContent = text;
       line.append(span);
     }
   }
