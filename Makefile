@@ -1,5 +1,5 @@
 # microgpt-guide: `make guide` builds the page and serves it; `make test` runs every check.
-# Every set-up step lives here so that a fresh Debian machine (Python 3.11+, Node 20) needs no
+# Every set-up step lives here so that a fresh Debian machine (Python 3.11+, Node 20.19+) needs no
 # other preparation.
 
 PYTHON ?= python3
