@@ -72,6 +72,7 @@ export class CodePanel {
     this.dirty = false;
     const scrollTop = this.pre.scrollTop;
     const colours = colouredLines(this.source, this.recolour); // null: plain for now
+    const pieces = (n) => colours?.[n - 1] ?? [{ text: this.lines[n - 1] ?? '', className: '' }];
     const shown = this.shownRanges();
     const marked = this.ranges(this.marked);
     const isMarked = (n) => marked.some(([a, b]) => n >= a && n <= b);
@@ -84,8 +85,7 @@ export class CodePanel {
     }
     shown.forEach(([first, last], i) => {
       if (i > 0) fragment.append(gapLine());
-      for (let n = first; n <= last; n++)
-        fragment.append(codeLine(n, colours?.[n - 1] ?? [{ text: this.lines[n - 1] ?? '', className: '' }], isMarked(n)));
+      for (let n = first; n <= last; n++) fragment.append(codeLine(n, pieces(n), isMarked(n)));
     });
     this.pre.replaceChildren(fragment);
     if (keepScroll) {
@@ -105,9 +105,8 @@ export class CodePanel {
   // The line numbers currently highlighted, for tests and for sections that follow execution.
   markedLines() {
     if (this.dirty) this.render();
-    return [.../** @type {NodeListOf<HTMLElement>} */ (this.pre.querySelectorAll('.code-line.marked'))].map((el) =>
-      Number(el.dataset.line),
-    );
+    const lines = /** @type {NodeListOf<HTMLElement>} */ (this.pre.querySelectorAll('.code-line.marked'));
+    return [...lines].map((el) => Number(el.dataset.line));
   }
 }
 
@@ -116,8 +115,8 @@ function mergeRanges(ranges) {
   const merged = [];
   for (const [a, b] of sorted) {
     const last = merged.at(-1);
-    if (last && a <= last[1] + 2)
-      last[1] = Math.max(last[1], b); // a one-line gap is not worth a "⋯"
+    // A one-line gap is not worth a "⋯".
+    if (last && a <= last[1] + 2) last[1] = Math.max(last[1], b);
     else merged.push([a, b]);
   }
   return merged;
