@@ -10,9 +10,6 @@ import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { undo } from '@codemirror/commands';
 import { editorTheme } from './theme.js';
 
-// The code panels colour the script's lines as the editor does (js/ui/code-colours.js loads this module).
-export { colourLines } from './python-colours.js';
-
 // A whole-line tint for the line an error points at, kept until the text changes or a run
 // succeeds: the underline alone is easy to miss on a long line.
 /** @type {import('@codemirror/state').StateEffectType<import('@codemirror/view').DecorationSet>} */

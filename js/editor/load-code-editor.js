@@ -8,20 +8,11 @@ import { importSource } from '../worker/import-source.js';
 
 let loading = null;
 
-// The module (a promise; it is decoded and imported once).
-function loadEditorModule() {
+// The CodeEditor class (a promise; the module is decoded and imported once).
+export function loadCodeEditor() {
   loading ??= readEditorModule()
     .then((text) => gunzipText(text7ToBytes(text)))
-    .then(importSource);
+    .then(importSource)
+    .then((module) => module.CodeEditor);
   return loading;
-}
-
-// The CodeEditor class (a promise).
-export function loadCodeEditor() {
-  return loadEditorModule().then((module) => module.CodeEditor);
-}
-
-// colourLines(source): the script's lines in the editor's colours (a promise; python-colours.js).
-export function loadColourLines() {
-  return loadEditorModule().then((module) => module.colourLines);
 }

@@ -1,8 +1,9 @@
 // Python's colours, from the Lezer grammar CodeMirror parses the editor's text with: one mapping
 // from the grammar's highlight tags to the page's .tok-* classes (whose colours live in
 // styles/components.css), used by the editor (theme.js) and by the code panels (js/ui/code-panel.js),
-// so both colour the same construct alike. It lives in the editor's module, which the page loads
-// on demand (load-code-editor.js): the grammar is already there, and the page's own bundle stays small.
+// so both colour the same construct alike. The page's bundle carries the grammar for the code
+// panels (~90 kB minified): loading the editor's module for it would be a 50-300 ms task, too
+// long to run while training draws a frame per step.
 import { parser } from '@lezer/python';
 import { highlightCode, tagHighlighter, tags as t } from '@lezer/highlight';
 

@@ -32,11 +32,7 @@ export class CodePanel {
     // Lines are drawn when the panel is open: a closed panel costs the page nothing.
     this.dirty = false;
     this.details.addEventListener('toggle', () => this.details.open && this.dirty && this.render());
-    // The colours come after the first lines (code-colours.js): the same lines, redrawn coloured.
-    this.recolour = () => {
-      if (this.details.open) this.render({ keepScroll: true });
-      else this.dirty = true;
-    };
+    this.drawn = null; // {source, key}: what the lines in `pre` show
   }
 
   setScript(source, phases) {
@@ -68,14 +64,28 @@ export class CodePanel {
     );
   }
 
-  render({ keepScroll = false } = {}) {
+  render() {
     this.dirty = false;
-    const scrollTop = this.pre.scrollTop;
-    const colours = colouredLines(this.source, this.recolour); // null: plain for now
-    const pieces = (n) => colours?.[n - 1] ?? [{ text: this.lines[n - 1] ?? '', className: '' }];
     const shown = this.shownRanges();
     const marked = this.ranges(this.marked);
     const isMarked = (n) => marked.some(([a, b]) => n >= a && n <= b);
+    const key = shown.join(';');
+    if (this.drawn?.source === this.source && this.drawn.key === key) {
+      // The same lines (a section following execution moves the marks): only the marks change.
+      for (const line of /** @type {NodeListOf<HTMLElement>} */ (this.pre.querySelectorAll('.code-line'))) {
+        line.classList.toggle('marked', isMarked(Number(line.dataset.line)));
+      }
+    } else {
+      this.draw(shown, isMarked);
+      this.drawn = { source: this.source, key };
+    }
+    // Bring the first highlighted line into the panel's own view (never scroll the page).
+    const first = /** @type {HTMLElement | null} */ (this.pre.querySelector('.marked'));
+    if (first) this.pre.scrollTop = Math.max(0, first.offsetTop - this.pre.offsetTop - 2 * first.offsetHeight);
+  }
+
+  draw(shown, isMarked) {
+    const colours = colouredLines(this.source);
     const fragment = document.createDocumentFragment();
     if (!shown.length) {
       const note = document.createElement('span');
@@ -85,16 +95,9 @@ export class CodePanel {
     }
     shown.forEach(([first, last], i) => {
       if (i > 0) fragment.append(gapLine());
-      for (let n = first; n <= last; n++) fragment.append(codeLine(n, pieces(n), isMarked(n)));
+      for (let n = first; n <= last; n++) fragment.append(codeLine(n, colours[n - 1] ?? [], isMarked(n)));
     });
     this.pre.replaceChildren(fragment);
-    if (keepScroll) {
-      this.pre.scrollTop = scrollTop;
-      return;
-    }
-    // Bring the first highlighted line into the panel's own view (never scroll the page).
-    const first = /** @type {HTMLElement | null} */ (this.pre.querySelector('.marked'));
-    if (first) this.pre.scrollTop = Math.max(0, first.offsetTop - this.pre.offsetTop - 2 * first.offsetHeight);
   }
 
   whereText(shown) {
