@@ -69,7 +69,7 @@ export class CodePanel {
     const shown = this.shownRanges();
     const marked = this.ranges(this.marked);
     const isMarked = (n) => marked.some(([a, b]) => n >= a && n <= b);
-    const key = shown.join(';');
+    const key = `${this.show}|${shown.join(';')}`; // the note for an empty panel names what it would show
     if (this.drawn?.source === this.source && this.drawn.key === key) {
       // The same lines (a section following execution moves the marks): only the marks change.
       for (const line of /** @type {NodeListOf<HTMLElement>} */ (this.pre.querySelectorAll('.code-line'))) {
