@@ -1,5 +1,5 @@
 # microgpt-guide: `make guide` builds the page and serves it; `make test` runs every check.
-# Every set-up step lives here so that a fresh Debian machine (Python 3.11+, Node 20) needs no
+# Every set-up step lives here so that a fresh Debian machine (Python 3.11+, Node 20.19+) needs no
 # other preparation.
 
 PYTHON ?= python3
@@ -10,7 +10,7 @@ DIST := dist/microgpt-guide.html
 # apt-get only when something is missing; sudo when not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: guide build test setup py-deps node-deps browsers lint unit pyodide-tests unit-and-pyodide browser-tests bench screenshots checkpoints clean
+.PHONY: guide build test setup py-deps node-deps browsers lint typecheck format unit pyodide-tests unit-and-pyodide browser-tests bench screenshots checkpoints clean
 
 guide: build
 	@echo "Built: $(abspath $(DIST))"
@@ -42,8 +42,22 @@ browsers:
 	@command -v firefox-esr >/dev/null && command -v WebKitWebDriver >/dev/null && command -v xvfb-run >/dev/null || \
 	  { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr webkit2gtk-driver xvfb || echo "warning: could not install firefox-esr/webkit2gtk-driver/xvfb; those engines' tests will be skipped"; }
 
-lint: py-deps
+# ruff for the Python; for the JS, ESLint (eslint.config.js: rules that catch bugs) and prettier's
+# check that it is formatted at one width (.prettierrc.json; .prettierignore lists what is not yet).
+lint: py-deps node-deps
 	$(VENV)/bin/ruff check py tests bench
+	node_modules/.bin/eslint .
+	node_modules/.bin/prettier --check --log-level warn "**/*.{js,mjs}"
+
+# The JS's types, from its JSDoc (tsc, nothing emitted): the page's modules, then the worker's,
+# whose global scope is a worker's (js/worker/jsconfig.json).
+typecheck: node-deps
+	node_modules/.bin/tsc -p jsconfig.json
+	node_modules/.bin/tsc -p js/worker/jsconfig.json
+
+# Rewrites the JS that prettier covers at the project's width (see lint).
+format: node-deps
+	node_modules/.bin/prettier --write --log-level warn "**/*.{js,mjs}"
 
 unit: setup
 	$(PY) -m pytest tests/unit -m "not slow" -q
@@ -66,7 +80,7 @@ unit-and-pyodide: setup
 	  echo "--- Pyodide bridge tests (test-artifacts/pyodide-tests.log):"; cat test-artifacts/pyodide-tests.log; \
 	  [ $$unit -eq 0 ] && [ $$pyodide -eq 0 ]
 
-test: setup browsers lint unit-and-pyodide build browser-tests
+test: setup browsers lint typecheck unit-and-pyodide build browser-tests
 
 bench: build browsers
 	$(PY) bench/run.py

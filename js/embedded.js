@@ -26,7 +26,7 @@ export function parsed() {
 export function eachRuntimeAsset(onPiece) {
   let reported = 0; // elements handed over so far, in document order
   const report = (final) => {
-    const elements = [...document.querySelectorAll('script[data-asset]')];
+    const elements = [.../** @type {NodeListOf<HTMLScriptElement>} */ (document.querySelectorAll('script[data-asset]'))];
     for (; reported < elements.length; reported++) {
       const el = elements[reported];
       // Read once the parser has begun the next block. Only a parsed element counts: the page

@@ -12,7 +12,13 @@ export function missingFeatures() {
 // Module-worker support can only be detected by asking for the `type` option.
 function supportsModuleWorkers() {
   let asked = false;
-  const options = { get type() { asked = true; return 'module'; } };
+  /** @type {WorkerOptions} */
+  const options = {
+    get type() {
+      asked = true;
+      return /** @type {const} */ ('module');
+    },
+  };
   try {
     new Worker('data:text/javascript,', options).terminate();
   } catch {

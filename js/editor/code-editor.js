@@ -12,6 +12,7 @@ import { editorTheme } from './theme.js';
 
 // A whole-line tint for the line an error points at, kept until the text changes or a run
 // succeeds: the underline alone is easy to miss on a long line.
+/** @type {import('@codemirror/state').StateEffectType<import('@codemirror/view').DecorationSet>} */
 const setErrorLine = StateEffect.define();
 const errorLine = StateField.define({
   create: () => Decoration.none,
@@ -29,21 +30,41 @@ const diffSlot = new Compartment();
 function changesView(original) {
   const controls = (type, action) => {
     if (type !== 'reject') return document.createElement('span');
-    const b = Object.assign(document.createElement('button'), { type: 'button', className: 'cm-revert', textContent: 'Revert', title: 'Put the original lines back' });
+    const b = Object.assign(document.createElement('button'), {
+      type: 'button',
+      className: 'cm-revert',
+      textContent: 'Revert',
+      title: 'Put the original lines back',
+    });
     b.addEventListener('mousedown', action);
     return b;
   };
-  return unifiedMergeView({ original, gutter: true, highlightChanges: true, mergeControls: controls, collapseUnchanged: { margin: 2, minSize: 6 } });
+  return unifiedMergeView({
+    original,
+    gutter: true,
+    highlightChanges: true,
+    mergeControls: controls,
+    collapseUnchanged: { margin: 2, minSize: 6 },
+  });
 }
 
 export class CodeEditor {
+  /** @param {HTMLElement} parent @param {string} text @param {{onChange?: (text: string) => void, onRun?: () => void}} [options] */
   constructor(parent, text, { onChange, onRun } = {}) {
     this.view = new EditorView({
       parent,
       state: EditorState.create({
         doc: text,
         extensions: [
-          keymap.of([{ key: 'Mod-Enter', run: () => { onRun?.(); return true; } }]),
+          keymap.of([
+            {
+              key: 'Mod-Enter',
+              run: () => {
+                onRun?.();
+                return true;
+              },
+            },
+          ]),
           basicSetup,
           python(),
           lintGutter(),
@@ -53,13 +74,17 @@ export class CodeEditor {
           // tabindex: the content is focusable anyway (contenteditable), but saying so lets
           // checkers see that the scrolling editor has keyboard access.
           EditorView.contentAttributes.of({ 'aria-label': 'The Python script', tabindex: '0' }),
-          EditorView.updateListener.of((update) => { if (update.docChanged) onChange?.(this.text); }),
+          EditorView.updateListener.of((update) => {
+            if (update.docChanged) onChange?.(this.text);
+          }),
         ],
       }),
     });
   }
 
-  get text() { return this.view.state.doc.toString(); }
+  get text() {
+    return this.view.state.doc.toString();
+  }
 
   // Replaces the whole text as one undoable change (Reset, an opened file).
   setText(text) {
@@ -68,7 +93,11 @@ export class CodeEditor {
 
   // Replaces spans given as {line (1-based), col, end_line, end_col (0-based)} in one undoable change.
   replaceSpans(edits) {
-    const changes = edits.map(({ span, text }) => ({ from: this.offset(span.line, span.col), to: this.offset(span.end_line, span.end_col), insert: text }));
+    const changes = edits.map(({ span, text }) => ({
+      from: this.offset(span.line, span.col),
+      to: this.offset(span.end_line, span.end_col),
+      insert: text,
+    }));
     this.view.dispatch({ changes });
   }
 
@@ -78,7 +107,9 @@ export class CodeEditor {
     return Math.min(l.from + Math.max(0, col), l.to);
   }
 
-  undo() { return undo(this.view); }
+  undo() {
+    return undo(this.view);
+  }
 
   // original: the text to compare with, or null to hide the changes.
   showChanges(original) {
@@ -93,6 +124,7 @@ export class CodeEditor {
     const l = doc.line(line);
     const from = col ? Math.min(l.from + col - 1, l.to) : l.from;
     const to = Math.max(Math.min(from + 1, l.to), col ? from : l.to);
+    /** @type {import('@codemirror/lint').Diagnostic[]} */
     const diagnostics = [{ from, to: to > from ? to : l.to, severity: 'error', message }];
     this.view.dispatch(setDiagnostics(this.view.state, diagnostics));
     this.view.dispatch({

@@ -7,18 +7,43 @@ import { windows1252Blob } from '../codec/text8.js';
 // A .py file is a script (onOpen puts it in the editor); any other text file is a data set, one
 // document per line (onDataset). scriptNow() -> {filename, source}; datasetNow() -> text or null.
 export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow, datasetNow }) {
-  const picker = el('input', { type: 'file', accept: '.py,.txt,text/x-python,text/plain', hidden: true, 'aria-hidden': 'true', tabindex: '-1' });
+  const picker = el('input', {
+    type: 'file',
+    accept: '.py,.txt,text/x-python,text/plain',
+    hidden: true,
+    'aria-hidden': 'true',
+    tabindex: '-1',
+  });
   const read = async (file) => {
     if (!file) return;
-    if (file.size > 2_000_000) { onError(`${file.name} is larger than 2 MB, too large for this page to keep.`); return; }
+    if (file.size > 2_000_000) {
+      onError(`${file.name} is larger than 2 MB, too large for this page to keep.`);
+      return;
+    }
     const text = await file.text();
-    if (/\.py$/i.test(file.name)) onOpen(text, file.name); else onDataset(text, file.name);
+    if (/\.py$/i.test(file.name)) onOpen(text, file.name);
+    else onDataset(text, file.name);
   };
-  picker.addEventListener('change', () => { read(picker.files[0]); picker.value = ''; });
-  const open = el('button', { type: 'button', className: 'script-open', title: 'Open a .py script or a .txt data set, one name per line (or drop it anywhere on this page)' }, 'Open…');
+  picker.addEventListener('change', () => {
+    read(picker.files[0]);
+    picker.value = '';
+  });
+  const open = el(
+    'button',
+    {
+      type: 'button',
+      className: 'script-open',
+      title: 'Open a .py script or a .txt data set, one name per line (or drop it anywhere on this page)',
+    },
+    'Open…',
+  );
   const hint = el('span', 'script-drop-hint', 'or drop a file on the page');
   open.addEventListener('click', () => picker.click());
-  const download = el('button', { type: 'button', className: 'script-download', title: 'Save this guide as one HTML file that starts with your script' }, 'Download guide');
+  const download = el(
+    'button',
+    { type: 'button', className: 'script-download', title: 'Save this guide as one HTML file that starts with your script' },
+    'Download guide',
+  );
   download.addEventListener('click', async () => {
     try {
       // The page is windows-1252 (py/builder/charset.py): its binary blocks are bytes as characters.
@@ -32,15 +57,30 @@ export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow,
   // file dropped onto the editor replaces the script instead of CodeMirror inserting its text.
   // `dropTarget.dataset.drop` marks a drag in progress (a CSS outline says where it goes).
   const mark = dropTarget.documentElement ?? dropTarget;
-  dropTarget.addEventListener('dragover', (e) => { if (e.dataTransfer?.types.includes('Files')) { e.preventDefault(); mark.dataset.drop = 'true'; } }, true);
-  dropTarget.addEventListener('dragleave', (e) => { if (!e.relatedTarget) delete mark.dataset.drop; });
-  dropTarget.addEventListener('drop', (e) => {
-    delete mark.dataset.drop;
-    const file = e.dataTransfer?.files?.[0];
-    if (!file) return;
-    e.preventDefault();
-    e.stopPropagation();
-    read(file);
-  }, true);
+  dropTarget.addEventListener(
+    'dragover',
+    (e) => {
+      if (e.dataTransfer?.types.includes('Files')) {
+        e.preventDefault();
+        mark.dataset.drop = 'true';
+      }
+    },
+    true,
+  );
+  dropTarget.addEventListener('dragleave', (e) => {
+    if (!e.relatedTarget) delete mark.dataset.drop;
+  });
+  dropTarget.addEventListener(
+    'drop',
+    (e) => {
+      delete mark.dataset.drop;
+      const file = e.dataTransfer?.files?.[0];
+      if (!file) return;
+      e.preventDefault();
+      e.stopPropagation();
+      read(file);
+    },
+    true,
+  );
   return [open, hint, download, picker];
 }

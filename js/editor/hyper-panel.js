@@ -20,7 +20,7 @@ export class HyperPanel {
     this.applyButton = el('button', 'hyper-apply', 'Apply & Run');
     this.applyButton.type = 'button';
     this.applyButton.addEventListener('click', () => this.apply());
-    this.message = el('p', 'hyper-message', 'Reading the script\'s constants…');
+    this.message = el('p', 'hyper-message', "Reading the script's constants…");
     this.message.setAttribute('role', 'status');
     const foot = el('div', 'hyper-foot');
     foot.append(this.message, this.applyButton);
@@ -33,22 +33,35 @@ export class HyperPanel {
 
   // The fields follow the script: a constant added, renamed or removed adds, renames or removes one.
   layout(fields) {
-    const same = fields.length === this.fields.length && fields.every((f, i) => f.name === this.fields[i].name && f.help === this.fields[i].help);
+    const same =
+      fields.length === this.fields.length && fields.every((f, i) => f.name === this.fields[i].name && f.help === this.fields[i].help);
     if (same) return;
     this.fields = fields;
     const previous = this.inputs;
     this.inputs = new Map();
-    this.grid.replaceChildren(...fields.map((field) => {
-      const input = previous.get(field.name) ?? el('input', 'hyper-input');
-      Object.assign(input, { type: 'text', inputMode: field.kind === 'int' ? 'numeric' : 'decimal', spellcheck: false, name: field.name });
-      input.title = field.help || `${field.name} (${field.kind} in the script)`;
-      if (!previous.has(field.name)) {
-        input.addEventListener('keydown', (e) => { if (e.key === 'Enter') this.apply(); });
-        input.addEventListener('input', () => { this.dirty.add(field.name); this.showProblems(check(this.fields, this.texts()).problems); });
-      }
-      this.inputs.set(field.name, input);
-      return el('label', 'hyper-field', [el('span', 'hyper-name', field.name), input, el('span', 'hyper-help', field.help)]);
-    }));
+    this.grid.replaceChildren(
+      ...fields.map((field) => {
+        const input = previous.get(field.name) ?? el('input', 'hyper-input');
+        Object.assign(input, {
+          type: 'text',
+          inputMode: field.kind === 'int' ? 'numeric' : 'decimal',
+          spellcheck: false,
+          name: field.name,
+        });
+        input.title = field.help || `${field.name} (${field.kind} in the script)`;
+        if (!previous.has(field.name)) {
+          input.addEventListener('keydown', (e) => {
+            if (e.key === 'Enter') this.apply();
+          });
+          input.addEventListener('input', () => {
+            this.dirty.add(field.name);
+            this.showProblems(check(this.fields, this.texts()).problems);
+          });
+        }
+        this.inputs.set(field.name, input);
+        return el('label', 'hyper-field', [el('span', 'hyper-name', field.name), input, el('span', 'hyper-help', field.help)]);
+      }),
+    );
   }
 
   // Fills the fields from the script text (called after edits, debounced by the caller).
@@ -58,18 +71,24 @@ export class HyperPanel {
       found = await this.constantsOf(source);
     } catch (error) {
       if (error?.type === 'Superseded') return;
-      this.showProblems([error?.phase === 'parse' ? 'The script has a syntax error; fix it to edit the fields.' : String(error?.message ?? error)]);
+      this.showProblems([
+        error?.phase === 'parse' ? 'The script has a syntax error; fix it to edit the fields.' : String(error?.message ?? error),
+      ]);
       return;
     }
     this.layout(fieldsOf(found));
     for (const field of this.fields) {
       const input = this.inputs.get(field.name);
       const moved = this.known[field.name] !== field.value;
-      if (moved || !this.dirty.has(field.name)) { input.value = String(field.value); this.dirty.delete(field.name); }
+      if (moved || !this.dirty.has(field.name)) {
+        input.value = String(field.value);
+        this.dirty.delete(field.name);
+      }
       this.known[field.name] = field.value;
     }
     const problems = check(this.fields, this.texts()).problems;
-    if (!this.fields.length) problems.push('The script sets no number at its top level or as an argparse default: there is nothing to edit here.');
+    if (!this.fields.length)
+      problems.push('The script sets no number at its top level or as an argparse default: there is nothing to edit here.');
     this.showProblems(problems);
     this.applyButton.disabled = !this.fields.length;
   }
@@ -82,7 +101,10 @@ export class HyperPanel {
 
   async apply() {
     const { values, problems } = check(this.fields, this.texts());
-    if (problems.length) { this.showProblems(problems); return false; }
+    if (problems.length) {
+      this.showProblems(problems);
+      return false;
+    }
     this.showProblems([]);
     const found = await this.constantsOf(null);
     this.dirty.clear();

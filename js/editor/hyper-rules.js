@@ -20,8 +20,14 @@ export function check(fields, texts) {
   for (const field of fields) {
     const text = String(texts[field.name] ?? '').trim();
     const value = Number(text);
-    if (text === '' || !Number.isFinite(value)) { problems.push(`${field.name} must be a number.`); continue; }
-    if (field.kind === 'int' && !Number.isInteger(value)) { problems.push(`${field.name} must be a whole number (the script has an int).`); continue; }
+    if (text === '' || !Number.isFinite(value)) {
+      problems.push(`${field.name} must be a number.`);
+      continue;
+    }
+    if (field.kind === 'int' && !Number.isInteger(value)) {
+      problems.push(`${field.name} must be a whole number (the script has an int).`);
+      continue;
+    }
     values[field.name] = value;
   }
   return { values, problems };

@@ -17,7 +17,11 @@ export class LazyEditor {
     this.real = null;
     this.loading = null;
     this.errorsCleared = 0; // a clearErrors() cancels marks still waiting for the editor
-    this.preview = el('pre', { className: 'script-preview', tabindex: '0', 'aria-label': 'The Python script (press a key or click to edit)' });
+    this.preview = el('pre', {
+      className: 'script-preview',
+      tabindex: '0',
+      'aria-label': 'The Python script (press a key or click to edit)',
+    });
     this.preview.textContent = text;
     parent.append(this.preview);
     const activate = () => this.activate();
@@ -54,10 +58,15 @@ export class LazyEditor {
     return this.loading;
   }
 
-  get text() { return this.real ? this.real.text : this.pending; }
+  get text() {
+    return this.real ? this.real.text : this.pending;
+  }
 
   setText(text) {
-    if (this.real) { this.real.setText(text); return; }
+    if (this.real) {
+      this.real.setText(text);
+      return;
+    }
     this.pending = text;
     this.preview.textContent = text;
     this.options.onChange?.(text);
@@ -71,10 +80,19 @@ export class LazyEditor {
 
   markError(line, col, message) {
     const cleared = this.errorsCleared;
-    this.activate().then((real) => { if (cleared === this.errorsCleared) real.markError(line, col, message); });
+    this.activate().then((real) => {
+      if (cleared === this.errorsCleared) real.markError(line, col, message);
+    });
   }
 
-  showChanges(original) { if (original != null || this.loading) this.activate().then((real) => real.showChanges(original)); }
-  clearErrors() { this.errorsCleared++; this.real?.clearErrors(); }
-  async undo() { return (await this.activate()).undo(); }
+  showChanges(original) {
+    if (original != null || this.loading) this.activate().then((real) => real.showChanges(original));
+  }
+  clearErrors() {
+    this.errorsCleared++;
+    this.real?.clearErrors();
+  }
+  async undo() {
+    return (await this.activate()).undo();
+  }
 }

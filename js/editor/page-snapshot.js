@@ -7,7 +7,7 @@ import { gzipStored } from './gzip-stored.js';
 import { bytesToBase64 } from '../codec/bytes.js';
 import { parsed } from '../embedded.js';
 
-const clone = document.documentElement.cloneNode(true);
+const clone = /** @type {HTMLElement} */ (document.documentElement.cloneNode(true));
 let pristine = null;
 
 // The page's script runs while the parser is still reading the file (js/embedded.js), so the
@@ -47,9 +47,10 @@ function replaceBlock(html, name, text) {
 // Where CompressionStream is missing, stored (uncompressed) gzip: the copy opens the same way.
 async function gzipBase64(text) {
   const raw = new TextEncoder().encode(text);
-  const bytes = typeof CompressionStream === 'function'
-    ? new Uint8Array(await new Response(new Response(raw).body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer())
-    : gzipStored(raw);
+  const bytes =
+    typeof CompressionStream === 'function'
+      ? new Uint8Array(await new Response(new Response(raw).body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer())
+      : gzipStored(raw);
   return bytesToBase64(bytes);
 }
 

@@ -11,15 +11,20 @@ import { fileActions } from './file-actions.js';
 // A setup still running after this long says so, opens the console (the script's own output
 // streams there) and points at Stop.
 const SLOW_SETUP_MS = 2000;
-const STOP_MESSAGE = 'Stopped: Python was restarted with the last script that ran, and the model as it was after its last completed step. Your edits are still here.';
+const STOP_MESSAGE =
+  'Stopped: Python was restarted with the last script that ran, and the model as it was after its last completed step. Your edits are still here.';
 
 export class ScriptPanel {
-  // defaultScript: {filename, source}; running: the script the first worker boots with (the
-  // saved edit, or the default); defaultDataset(): Promise of the built-in names text; rpc(): the
-  // current rpc; onLoaded(script, info, datasetText or null for the built-in one); stop(): the
+  // defaultScript: {filename, source}; defaultDataset(): Promise of the built-in names text;
+  // rpc(): the current rpc; onLoaded(script, info, datasetText or null for the built-in one); stop(): the
   // page's Stop (js/python-stop.js); console: the ConsolePanel.
-  constructor(root, { defaultScript, running, defaultDataset, rpc, onLoaded, stop, console }) {
-    Object.assign(this, { defaultScript, defaultDataset, rpc, onLoaded, stopPython: stop, console });
+  constructor(root, { defaultScript, defaultDataset, rpc, onLoaded, stop, console }) {
+    this.defaultScript = defaultScript;
+    this.defaultDataset = defaultDataset;
+    this.rpc = rpc;
+    this.onLoaded = onLoaded;
+    this.stopPython = stop;
+    this.console = console;
     this.dataset = loadSavedDataset(); // {name, text} the learner opened, or null
     this.running = false;
     const saved = loadSaved(defaultScript.source);
@@ -45,7 +50,10 @@ export class ScriptPanel {
     hyperRoot.append(hyperTitle);
     this.hyper = new HyperPanel(hyperRoot, {
       constantsOf: (source) => this.rpc().latest('constants', 'constants', { source: source ?? this.editor.text }),
-      onApply: async (edits) => { if (edits.length) await this.editor.replaceSpans(edits); return this.run(); },
+      onApply: async (edits) => {
+        if (edits.length) await this.editor.replaceSpans(edits);
+        return this.run();
+      },
     });
 
     const frame = el('div', 'script-editor');
@@ -61,7 +69,10 @@ export class ScriptPanel {
         this.say(`Opened ${name}. Press Run to run it (Ctrl+Z in the editor undoes the replacement).`);
         this.reveal();
       },
-      onDataset: (text, name) => { this.setDataset({ name, text }); this.reveal(); },
+      onDataset: (text, name) => {
+        this.setDataset({ name, text });
+        this.reveal();
+      },
       onError: (text) => this.say(text, 'error'),
       scriptNow: () => ({ filename: this.defaultScript.filename, source: this.editor.text }),
       datasetNow: () => this.dataset?.text ?? null,
@@ -75,7 +86,8 @@ export class ScriptPanel {
     this.changed(this.editor.text, true);
     const restored = [saved && 'edited script', this.dataset && 'data set'].filter(Boolean).join(' and ');
     const both = saved && this.dataset;
-    if (restored) this.say(`Your ${restored} from your last visit ${both ? 'are' : 'is'} back, and ${both ? 'are' : 'is'} what Python runs.`);
+    if (restored)
+      this.say(`Your ${restored} from your last visit ${both ? 'are' : 'is'} back, and ${both ? 'are' : 'is'} what Python runs.`);
     this.hyper.refresh(this.editor.text); // answered by the first frame, or once Python is ready
   }
 
@@ -129,7 +141,11 @@ export class ScriptPanel {
     chip.hidden = !this.dataset;
     if (!this.dataset) return;
     chip.append('Data set: ', el('code', null, this.dataset.name), ` · ${lines(this.dataset.text).toLocaleString('en-US')} lines `);
-    const drop = el('button', { type: 'button', className: 'script-dataset-remove', title: 'Go back to the built-in names list' }, 'Use built-in names');
+    const drop = el(
+      'button',
+      { type: 'button', className: 'script-dataset-remove', title: 'Go back to the built-in names list' },
+      'Use built-in names',
+    );
     drop.addEventListener('click', () => this.setDataset(null));
     chip.append(drop);
   }
@@ -157,12 +173,15 @@ export class ScriptPanel {
     const source = this.editor.text;
     this.editor.clearErrors();
     this.setRunning(true);
-    this.say('Running the script\'s setup in Python…', 'busy');
+    this.say("Running the script's setup in Python…", 'busy');
     const t0 = performance.now();
     const slowTimer = setInterval(() => {
       const s = (performance.now() - t0) / 1000;
       if (s * 1000 < SLOW_SETUP_MS) return;
-      this.say(`The script's setup is still running (${s.toFixed(0)} s): its output appears in the console below. If it never ends, press Stop (or Esc).`, 'busy');
+      this.say(
+        `The script's setup is still running (${s.toFixed(0)} s): its output appears in the console below. If it never ends, press Stop (or Esc).`,
+        'busy',
+      );
       this.console.setOpen(true);
     }, 500);
     try {
@@ -170,12 +189,16 @@ export class ScriptPanel {
       // loop in the old script): Run does not wait behind it, it ends it first.
       if (this.rpc().busySince != null) await this.stopPython();
       const datasetText = this.dataset?.text ?? null;
-      const dataset = datasetText ?? await this.defaultDataset();
+      const dataset = datasetText ?? (await this.defaultDataset());
       const info = await this.rpc().call('load', { source, filename: this.defaultScript.filename, dataset });
       const warnings = [...(info.warnings ?? [])];
       const noLoop = info.roles?.missing?.training;
-      if (noLoop) warnings.unshift(`The script ran top to bottom, but ${noLoop.replace(/^no /, 'it has no ')}: the chapters that need one say so.`);
-      this.say(`Ran in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${info.params.count.toLocaleString('en-US')} parameters. Every chapter below now shows this script.${warnings.length ? ` Note: ${warnings.join(' ')}` : ''}`, warnings.length ? 'warn' : 'ok');
+      if (noLoop)
+        warnings.unshift(`The script ran top to bottom, but ${noLoop.replace(/^no /, 'it has no ')}: the chapters that need one say so.`);
+      this.say(
+        `Ran in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${info.params.count.toLocaleString('en-US')} parameters. Every chapter below now shows this script.${warnings.length ? ` Note: ${warnings.join(' ')}` : ''}`,
+        warnings.length ? 'warn' : 'ok',
+      );
       for (const warning of warnings) this.console.system(warning, 'system');
       this.onLoaded({ filename: this.defaultScript.filename, source }, info, datasetText);
       return true;

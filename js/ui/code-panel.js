@@ -5,7 +5,7 @@
 //   const panel = new CodePanel(container, { show: ['tokenizer'], highlight: ['tokenizer'] });
 //   panel.setScript(source, phases);     // data changed: a (re)loaded script
 //   panel.highlight(['train.backward']); // view changed: mark other lines
-import { tokenizeLine } from './python-highlight.js';
+import { colouredLines } from './code-colours.js';
 
 const CONTEXT_LINES = 1;
 
@@ -26,14 +26,17 @@ export class CodePanel {
     this.pre.tabIndex = 0;
     this.details.append(summary, this.pre);
     container.append(this.details);
+    this.source = '';
     this.lines = [];
     this.phases = {};
     // Lines are drawn when the panel is open: a closed panel costs the page nothing.
     this.dirty = false;
     this.details.addEventListener('toggle', () => this.details.open && this.dirty && this.render());
+    this.drawn = null; // {source, key}: what the lines in `pre` show
   }
 
   setScript(source, phases) {
+    this.source = source;
     this.lines = source.split('\n');
     this.phases = phases ?? {};
     this.invalidate();
@@ -52,13 +55,13 @@ export class CodePanel {
 
   // [first, last] ranges (1-based, inclusive) for phase names or explicit pairs.
   ranges(items) {
-    return (items ?? [])
-      .map((item) => (Array.isArray(item) ? item : this.phases[item]))
-      .filter((r) => Array.isArray(r) && r.length === 2);
+    return (items ?? []).map((item) => (Array.isArray(item) ? item : this.phases[item])).filter((r) => Array.isArray(r) && r.length === 2);
   }
 
   shownRanges() {
-    return mergeRanges(this.ranges(this.show).map(([a, b]) => [Math.max(1, a - CONTEXT_LINES), Math.min(this.lines.length, b + CONTEXT_LINES)]));
+    return mergeRanges(
+      this.ranges(this.show).map(([a, b]) => [Math.max(1, a - CONTEXT_LINES), Math.min(this.lines.length, b + CONTEXT_LINES)]),
+    );
   }
 
   render() {
@@ -66,6 +69,23 @@ export class CodePanel {
     const shown = this.shownRanges();
     const marked = this.ranges(this.marked);
     const isMarked = (n) => marked.some(([a, b]) => n >= a && n <= b);
+    const key = `${this.show}|${shown.join(';')}`; // the note for an empty panel names what it would show
+    if (this.drawn?.source === this.source && this.drawn.key === key) {
+      // The same lines (a section following execution moves the marks): only the marks change.
+      for (const line of /** @type {NodeListOf<HTMLElement>} */ (this.pre.querySelectorAll('.code-line'))) {
+        line.classList.toggle('marked', isMarked(Number(line.dataset.line)));
+      }
+    } else {
+      this.draw(shown, isMarked);
+      this.drawn = { source: this.source, key };
+    }
+    // Bring the first highlighted line into the panel's own view (never scroll the page).
+    const first = /** @type {HTMLElement | null} */ (this.pre.querySelector('.marked'));
+    if (first) this.pre.scrollTop = Math.max(0, first.offsetTop - this.pre.offsetTop - 2 * first.offsetHeight);
+  }
+
+  draw(shown, isMarked) {
+    const colours = colouredLines(this.source);
     const fragment = document.createDocumentFragment();
     if (!shown.length) {
       const note = document.createElement('span');
@@ -75,12 +95,9 @@ export class CodePanel {
     }
     shown.forEach(([first, last], i) => {
       if (i > 0) fragment.append(gapLine());
-      for (let n = first; n <= last; n++) fragment.append(codeLine(n, this.lines[n - 1] ?? '', isMarked(n)));
+      for (let n = first; n <= last; n++) fragment.append(codeLine(n, colours[n - 1] ?? [], isMarked(n)));
     });
     this.pre.replaceChildren(fragment);
-    // Bring the first highlighted line into the panel's own view (never scroll the page).
-    const first = this.pre.querySelector('.marked');
-    if (first) this.pre.scrollTop = Math.max(0, first.offsetTop - this.pre.offsetTop - 2 * first.offsetHeight);
   }
 
   whereText(shown) {
@@ -91,7 +108,8 @@ export class CodePanel {
   // The line numbers currently highlighted, for tests and for sections that follow execution.
   markedLines() {
     if (this.dirty) this.render();
-    return [...this.pre.querySelectorAll('.code-line.marked')].map((el) => Number(el.dataset.line));
+    const lines = /** @type {NodeListOf<HTMLElement>} */ (this.pre.querySelectorAll('.code-line.marked'));
+    return [...lines].map((el) => Number(el.dataset.line));
   }
 }
 
@@ -100,13 +118,15 @@ function mergeRanges(ranges) {
   const merged = [];
   for (const [a, b] of sorted) {
     const last = merged.at(-1);
-    if (last && a <= last[1] + 2) last[1] = Math.max(last[1], b); // a one-line gap is not worth a "⋯"
+    // A one-line gap is not worth a "⋯".
+    if (last && a <= last[1] + 2) last[1] = Math.max(last[1], b);
     else merged.push([a, b]);
   }
   return merged;
 }
 
-function codeLine(number, text, marked) {
+// One line: its number, then its pieces of text, coloured ones as spans of their class.
+function codeLine(number, pieces, marked) {
   const line = document.createElement('span');
   line.className = `code-line${marked ? ' marked' : ''}`;
   line.dataset.line = String(number);
@@ -115,13 +135,13 @@ function codeLine(number, text, marked) {
   num.textContent = String(number);
   num.setAttribute('aria-hidden', 'true');
   line.append(num);
-  for (const token of tokenizeLine(text)) {
-    if (token.kind === 'space' || token.kind === 'other' || token.kind === 'name') {
-      line.append(token.text);
+  for (const { text, className } of pieces) {
+    if (!className) {
+      line.append(text);
     } else {
       const span = document.createElement('span');
-      span.className = `tok-${token.kind}`;
-      span.textContent = token.text;
+      span.className = className;
+      span.textContent = text;
       line.append(span);
     }
   }

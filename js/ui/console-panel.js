@@ -34,11 +34,21 @@ export class ConsolePanel {
     }
     const state = this.channel(channel);
     for (const piece of text.split(/(\r|\n)/)) {
-      if (piece === '\n') { state.current = null; state.overwrite = false; continue; }
-      if (piece === '\r') { state.overwrite = true; continue; }
+      if (piece === '\n') {
+        state.current = null;
+        state.overwrite = false;
+        continue;
+      }
+      if (piece === '\r') {
+        state.overwrite = true;
+        continue;
+      }
       if (piece === '') continue;
       if (!state.current?.isConnected || (state.current.dataset.kind !== kind && !state.overwrite)) state.current = this.newLine(kind);
-      if (state.overwrite) { state.current.textContent = ''; state.overwrite = false; }
+      if (state.overwrite) {
+        state.current.textContent = '';
+        state.overwrite = false;
+      }
       state.current.textContent += piece;
     }
   }

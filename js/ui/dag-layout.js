@@ -63,10 +63,12 @@ export function layoutDag(nodes, edges, { nodeWidth, nodeHeight, layerGap, rowGa
     const top = (height - span) / 2;
     members.forEach((id, k) => pos.set(id, { x: pad + li * (nodeWidth + layerGap), y: top + k * (nodeHeight + rowGap), layer: li }));
   });
-  const routes = chains.map((chain) => chain.map((slot) => {
-    const p = pos.get(slot);
-    return { x: p.x, y: p.y + nodeHeight / 2 };
-  }));
+  const routes = chains.map((chain) =>
+    chain.map((slot) => {
+      const p = pos.get(slot);
+      return { x: p.x, y: p.y + nodeHeight / 2 };
+    }),
+  );
   for (const chain of chains) for (const slot of chain) pos.delete(slot);
   return { pos, routes, width, height };
 }
@@ -97,10 +99,12 @@ function orderByBarycenter(layers, ins, outs) {
   const place = (l) => l.forEach((id, k) => rank.set(id, k - (l.length - 1) / 2));
   layers.forEach(place);
   const sortBy = (l, neighbours) => {
-    const key = new Map(l.map((id) => {
-      const ns = neighbours.get(id);
-      return [id, ns.length ? ns.reduce((s, n) => s + rank.get(n), 0) / ns.length : rank.get(id)];
-    }));
+    const key = new Map(
+      l.map((id) => {
+        const ns = neighbours.get(id);
+        return [id, ns.length ? ns.reduce((s, n) => s + rank.get(n), 0) / ns.length : rank.get(id)];
+      }),
+    );
     l.sort((a, b) => key.get(a) - key.get(b) || rank.get(a) - rank.get(b));
     place(l);
   };

@@ -20,9 +20,16 @@ const LINE_HEIGHT = 17;
 const BADGE_R = 13;
 const PAD = 12;
 
-
 export class DagView {
-  constructor(container, { nodeWidth = 120, nodeHeight = 62, layerGap = 70, rowGap = 20, minScale = 1, maxScale = 1, label = 'Graph', onHover, onSelect } = {}) {
+  /**
+   * @param {HTMLElement} container
+   * @param {{nodeWidth?: number, nodeHeight?: number, layerGap?: number, rowGap?: number, minScale?: number, maxScale?: number,
+   *   label?: string, onHover?: (id: any) => void, onSelect?: (id: any) => void}} [options]
+   */
+  constructor(
+    container,
+    { nodeWidth = 120, nodeHeight = 62, layerGap = 70, rowGap = 20, minScale = 1, maxScale = 1, label = 'Graph', onHover, onSelect } = {},
+  ) {
     this.opts = { nodeWidth, nodeHeight, layerGap, rowGap, pad: PAD };
     this.minScale = minScale;
     this.maxScale = maxScale;
@@ -76,8 +83,10 @@ export class DagView {
       const half = n.op ? Math.max(BADGE_R, (n.op.length * CHAR_WIDTH + 10) / 2) : 0;
       if (n.op) {
         const badge = svg('g', { class: 'dag-op', transform: `translate(0,${h / 2})` });
-        badge.append(svg('rect', { x: -half, y: -BADGE_R, width: 2 * half, height: 2 * BADGE_R, rx: BADGE_R }),
-          svg('text', { 'text-anchor': 'middle', dy: '0.35em' }, n.op));
+        badge.append(
+          svg('rect', { x: -half, y: -BADGE_R, width: 2 * half, height: 2 * BADGE_R, rx: BADGE_R }),
+          svg('text', { 'text-anchor': 'middle', dy: '0.35em' }, n.op),
+        );
         g.append(badge);
       }
       g.addEventListener('mouseenter', () => this.onHover?.(n.id));
@@ -86,7 +95,10 @@ export class DagView {
       g.addEventListener('blur', () => this.onHover?.(null));
       g.addEventListener('click', () => this.onSelect?.(n.id));
       g.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.onSelect?.(n.id); }
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          this.onSelect?.(n.id);
+        }
       });
       this.nodeLayer.append(g);
       this.nodeEls.set(n.id, { g, tip, texts: [], badge: half });
@@ -224,7 +236,8 @@ function pointAtX(c, x) {
   let hi = 1;
   for (let i = 0; i < 24; i++) {
     const mid = (lo + hi) / 2;
-    if (at(mid)[0] < x) lo = mid; else hi = mid;
+    if (at(mid)[0] < x) lo = mid;
+    else hi = mid;
   }
   return at((lo + hi) / 2);
 }

@@ -49,7 +49,7 @@ function markTarget() {
 // Marks every [data-term] in the page and renders the list into `list` (a <dl>).
 export function initGlossary(list = document.getElementById('glossary-list')) {
   const uses = new Map(entries.map((entry) => [entry.id, new Map()])); // id -> chapter id -> title
-  for (const mark of document.querySelectorAll('[data-term]')) {
+  for (const mark of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-term]'))) {
     const id = mark.dataset.term;
     if (!byId.has(id)) {
       console.warn(`data-term="${id}" has no glossary entry`); // tests/js/glossary.test.mjs refuses this
@@ -73,7 +73,6 @@ export function initGlossary(list = document.getElementById('glossary-list')) {
   window.addEventListener('hashchange', markTarget);
 }
 
-
 // One <div> per term (a <dl> may group each dt/dd pair in a div): the anchor a marker links to.
 function renderEntry(entry, chapters) {
   const head = [el('dfn', null, entry.term)];
@@ -86,9 +85,6 @@ function renderEntry(entry, chapters) {
   }
   return el('div', { className: 'glossary-entry', id: glossaryAnchor(entry.id), tabindex: -1 }, [
     el('dt', null, head),
-    el('dd', null, [
-      el('p', 'glossary-definition', entry.definition),
-      meta.length ? el('p', 'glossary-meta', meta) : null,
-    ]),
+    el('dd', null, [el('p', 'glossary-definition', entry.definition), meta.length ? el('p', 'glossary-meta', meta) : null]),
   ]);
 }

@@ -18,10 +18,20 @@ const LEVELS = 256; // colour steps per sign: finer than the eye can tell apart 
 const LABEL_MIN_CELL = 10; // below this a row/column label would not fit beside its cell
 
 export class Heatmap {
-  constructor(canvas, {
-    maxWidth = 360, maxHeight = 240, maxCell = 28, labels = false, legend = null,
-    keyboard = false, onHover = null, range = null, colors = null,
-  } = {}) {
+  constructor(
+    canvas,
+    {
+      maxWidth = 360,
+      maxHeight = 240,
+      maxCell = 28,
+      labels = false,
+      legend = null,
+      keyboard = false,
+      onHover = null,
+      range = null,
+      colors = null,
+    } = {},
+  ) {
     this.canvas = canvas;
     this.opts = { maxWidth, maxHeight, maxCell, labels, keyboard };
     this.onHover = onHover;
@@ -46,7 +56,9 @@ export class Heatmap {
     if (keyboard) {
       canvas.tabIndex = 0;
       canvas.addEventListener('keydown', (e) => this.onKey(e));
-      canvas.addEventListener('focus', () => { if (!this.cursor && this.rows) this.moveCursor({ row: 0, col: 0 }); });
+      canvas.addEventListener('focus', () => {
+        if (!this.cursor && this.rows) this.moveCursor({ row: 0, col: 0 });
+      });
     }
   }
 
@@ -103,7 +115,10 @@ export class Heatmap {
     for (let r = 0; r < this.rows; r++) {
       for (let c = 0; c < this.cols; c++) {
         const v = this.value(r, c);
-        if (Number.isNaN(v)) { drawMasked(ctx, left + c * cell, top + r * cell, cell - gap, palette); continue; }
+        if (Number.isNaN(v)) {
+          drawMasked(ctx, left + c * cell, top + r * cell, cell - gap, palette);
+          continue;
+        }
         ctx.fillStyle = palette.color(v, range);
         ctx.fillRect(left + c * cell, top + r * cell, cell - gap, cell - gap);
       }
@@ -120,8 +135,11 @@ export class Heatmap {
   // Cell size: as large as fits the box (capped), never below one pixel.
   computeLayout() {
     const { maxWidth, maxHeight, maxCell, labels } = this.opts;
-    const fit = (left, top) => Math.max(1, Math.min(maxCell,
-      Math.floor((maxWidth - left) / Math.max(1, this.cols)), Math.floor((maxHeight - top) / Math.max(1, this.rows))));
+    const fit = (left, top) =>
+      Math.max(
+        1,
+        Math.min(maxCell, Math.floor((maxWidth - left) / Math.max(1, this.cols)), Math.floor((maxHeight - top) / Math.max(1, this.rows))),
+      );
     let left = 0;
     let top = 0;
     let cell = fit(0, 0);
@@ -191,8 +209,8 @@ export class Heatmap {
     }
     const v = this.value(row, col);
     const name = (labels, i) => labels?.[i] ?? String(i);
-    this.announcer.textContent = `row ${name(this.rowLabels, row)}, column ${name(this.colLabels, col)}: `
-      + (Number.isNaN(v) ? 'no value' : shortNumber(v, 4));
+    this.announcer.textContent =
+      `row ${name(this.rowLabels, row)}, column ${name(this.colLabels, col)}: ` + (Number.isNaN(v) ? 'no value' : shortNumber(v, 4));
   }
 
   onKey(e) {
@@ -241,7 +259,10 @@ function drawMasked(ctx, x, y, size, palette) {
   ctx.strokeStyle = palette.hatch;
   ctx.lineWidth = 1;
   ctx.beginPath();
-  for (let d = -size; d < size; d += 5) { ctx.moveTo(x + d, y + size); ctx.lineTo(x + d + size, y); }
+  for (let d = -size; d < size; d += 5) {
+    ctx.moveTo(x + d, y + size);
+    ctx.lineTo(x + d + size, y);
+  }
   ctx.stroke();
   ctx.restore();
 }
@@ -272,7 +293,11 @@ function parseColor(text) {
     return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
   }
   const rgb = /rgba?\(([^)]+)\)/.exec(text);
-  if (rgb) return rgb[1].split(/[\s,/]+/).slice(0, 3).map(Number);
+  if (rgb)
+    return rgb[1]
+      .split(/[\s,/]+/)
+      .slice(0, 3)
+      .map(Number);
   return [128, 128, 128];
 }
 

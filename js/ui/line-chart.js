@@ -44,6 +44,7 @@ export class LineChart {
     }).observe(box);
   }
 
+  /** @param {any[]} series @param {{xMin?: number, xMax?: number, yMin?: number, yMax?: number, lines?: any[]}} [range] */
   setSeries(series, { xMin = 0, xMax, yMin, yMax, lines = [] } = {}) {
     this.series = series;
     const ys = series.flatMap((s) => Array.from(s.ys).filter(Number.isFinite)).concat(lines.map((l) => l.y));
@@ -69,7 +70,10 @@ export class LineChart {
 
   invalidate() {
     if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
   }
 
   // Plot coordinates of a data point.
@@ -125,7 +129,10 @@ export class LineChart {
       const y = yMin + i * tick;
       const p = Math.round(this.py(y)) + 0.5;
       ctx.globalAlpha = 0.5;
-      ctx.beginPath(); ctx.moveTo(PAD.left, p); ctx.lineTo(this.width - PAD.right, p); ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(PAD.left, p);
+      ctx.lineTo(this.width - PAD.right, p);
+      ctx.stroke();
       ctx.globalAlpha = 1;
       ctx.fillText(shortNumber(y, 3), PAD.left - 6, p);
     }
@@ -141,7 +148,10 @@ export class LineChart {
     const p = Math.round(this.py(y)) + 0.5;
     ctx.strokeStyle = color(c);
     ctx.setLineDash([5, 4]);
-    ctx.beginPath(); ctx.moveTo(PAD.left, p); ctx.lineTo(this.width - PAD.right, p); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(PAD.left, p);
+    ctx.lineTo(this.width - PAD.right, p);
+    ctx.stroke();
     ctx.setLineDash([]);
     if (label) {
       // On a backing box: the series often runs right along this line.
@@ -167,15 +177,23 @@ export class LineChart {
     ctx.setLineDash(dash ?? []);
     ctx.beginPath();
     for (let i = 0; i < xs.length; i++) {
-      if (i === 0) ctx.moveTo(this.px(xs[i]), this.py(ys[i])); else ctx.lineTo(this.px(xs[i]), this.py(ys[i]));
+      if (i === 0) ctx.moveTo(this.px(xs[i]), this.py(ys[i]));
+      else ctx.lineTo(this.px(xs[i]), this.py(ys[i]));
     }
     ctx.stroke();
     ctx.setLineDash([]);
     if (dots || xs.length === 1) {
-      for (let i = 0; i < xs.length; i++) { ctx.beginPath(); ctx.arc(this.px(xs[i]), this.py(ys[i]), 2.5, 0, 2 * Math.PI); ctx.fill(); }
+      for (let i = 0; i < xs.length; i++) {
+        ctx.beginPath();
+        ctx.arc(this.px(xs[i]), this.py(ys[i]), 2.5, 0, 2 * Math.PI);
+        ctx.fill();
+      }
     }
-    if (marker && xs.length) { // where the series has got to, visible even when it is a sliver
-      ctx.beginPath(); ctx.arc(this.px(xs[xs.length - 1]), this.py(ys[ys.length - 1]), 4, 0, 2 * Math.PI); ctx.fill();
+    if (marker && xs.length) {
+      // where the series has got to, visible even when it is a sliver
+      ctx.beginPath();
+      ctx.arc(this.px(xs[xs.length - 1]), this.py(ys[ys.length - 1]), 4, 0, 2 * Math.PI);
+      ctx.fill();
     }
     ctx.globalAlpha = 1;
   }
@@ -183,9 +201,14 @@ export class LineChart {
   drawHover(ctx, color) {
     const x = this.px(this.hover.x);
     ctx.strokeStyle = color('--text-dim');
-    ctx.beginPath(); ctx.moveTo(x + 0.5, PAD.top); ctx.lineTo(x + 0.5, this.height - PAD.bottom); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(x + 0.5, PAD.top);
+    ctx.lineTo(x + 0.5, this.height - PAD.bottom);
+    ctx.stroke();
     ctx.fillStyle = color('--text');
-    ctx.beginPath(); ctx.arc(x, this.py(this.hover.y), 4, 0, 2 * Math.PI); ctx.fill();
+    ctx.beginPath();
+    ctx.arc(x, this.py(this.hover.y), 4, 0, 2 * Math.PI);
+    ctx.fill();
   }
 
   // The first series' point nearest to the pointer's x.

@@ -33,7 +33,9 @@ export function landOn(element, { holdMs = HOLD_MS } = {}) {
   const offset = landingOffset(element);
   const start = performance.now();
   let released = false;
-  const release = () => { released = true; };
+  const release = () => {
+    released = true;
+  };
   for (const type of READER_INPUTS) window.addEventListener(type, release, { once: true, passive: true, capture: true });
   let lastY = NaN;
   let lastGap = 0; // how far the scroll was from the target at the last frame
@@ -93,7 +95,7 @@ export function followLinks() {
   // Links: the browser scrolls as usual (the click's default); this follows that scroll.
   document.addEventListener('click', (event) => {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
-    const link = event.target.closest?.('a[href^="#"]');
+    const link = event.target instanceof Element ? event.target.closest('a[href^="#"]') : null;
     const target = link && targetOf(link.getAttribute('href'));
     if (target) landOn(target);
   });

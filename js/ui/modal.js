@@ -64,7 +64,7 @@ export class Modal {
   closed() {
     const target = this.returnFocus;
     this.returnFocus = null;
-    if (target?.isConnected) target.focus();
+    if (target?.isConnected) /** @type {HTMLElement} */ (target).focus(); // an element that had focus can take it
     this.onClose?.();
   }
 }

@@ -12,5 +12,7 @@ export function initNavMenu(nav, toggle) {
     setOpen(false);
     toggle.focus();
   });
-  nav.addEventListener('click', (e) => { if (e.target.closest('a[href^="#"]')) setOpen(false); });
+  nav.addEventListener('click', (e) => {
+    if (e.target.closest('a[href^="#"]')) setOpen(false);
+  });
 }

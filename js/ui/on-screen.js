@@ -22,22 +22,27 @@ export function onScreenOnly(element, redraw, { every = 0 } = {}) {
   const soon = () => {
     if (timer) return;
     const wait = last + every - performance.now();
-    if (wait <= 0) run(); else timer = setTimeout(run, wait);
+    if (wait <= 0) run();
+    else timer = setTimeout(run, wait);
   };
   if (typeof IntersectionObserver !== 'function') return soon; // no observer: treat as on screen
   let visible = false;
   let known = false; // the observer reports the first state right after observe()
   let stale = false;
-  const observer = new IntersectionObserver((entries) => {
-    known = true;
-    visible = entries.at(-1).isIntersecting;
-    if (visible && stale) {
-      stale = false;
-      soon();
-    }
-  }, { rootMargin: MARGIN });
+  const observer = new IntersectionObserver(
+    (entries) => {
+      known = true;
+      visible = entries.at(-1).isIntersecting;
+      if (visible && stale) {
+        stale = false;
+        soon();
+      }
+    },
+    { rootMargin: MARGIN },
+  );
   observer.observe(element);
   return () => {
-    if (visible || !known) soon(); else stale = true;
+    if (visible || !known) soon();
+    else stale = true;
   };
 }

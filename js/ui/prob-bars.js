@@ -18,17 +18,22 @@ import { tokenKind, tokenLabel } from './vocab.js';
 
 const MARK_TEXT = { target: 'target', sampled: 'sampled', argmax: 'most likely' };
 
-export function renderProbBars(container, { probs, vocab = null, labels, marks = {}, top = null, keep = [], compare = null, caption = null }) {
+export function renderProbBars(
+  container,
+  { probs, vocab = null, labels, marks = {}, top = null, keep = [], compare = null, caption = null },
+) {
   const values = Array.from(probs);
   let ids = values.map((_, i) => i);
   if (top) ids = topIds(ids, values, top, keep);
   const max = Math.max(...ids.map((i) => Math.max(values[i], compare ? compare[i] : 0)), 1e-12);
   const labelOf = (id) => {
-    const label = vocab ? tokenLabel(vocab, id) : labels?.[id] ?? String(id);
+    const label = vocab ? tokenLabel(vocab, id) : (labels?.[id] ?? String(id));
     return label === ' ' ? '␣' : label; // a space token must still show
   };
   const rows = ids.map((id) => {
-    const tags = Object.entries(marks).filter(([, v]) => v === id).map(([k]) => k);
+    const tags = Object.entries(marks)
+      .filter(([, v]) => v === id)
+      .map(([k]) => k);
     const kind = vocab ? tokenKind(vocab, id) : null;
     const bar = el('span', 'pb-bar', null);
     bar.style.width = `${(100 * values[id]) / max}%`;
@@ -43,7 +48,13 @@ export function renderProbBars(container, { probs, vocab = null, labels, marks =
       el('span', 'pb-label', labelOf(id)),
       track,
       el('span', 'pb-value', formatProb(values[id])),
-      tags.length ? el('span', { className: 'pb-tags', title: tags.map((t) => MARK_TEXT[t] ?? t).join(' · ') }, tags.map((t) => MARK_TEXT[t] ?? t).join(' · ')) : null,
+      tags.length
+        ? el(
+            'span',
+            { className: 'pb-tags', title: tags.map((t) => MARK_TEXT[t] ?? t).join(' · ') },
+            tags.map((t) => MARK_TEXT[t] ?? t).join(' · '),
+          )
+        : null,
     ]);
   });
   const list = el('div', { className: 'prob-bars', role: 'list' }, rows);

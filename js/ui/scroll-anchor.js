@@ -17,11 +17,19 @@ export function keepReadingPosition(chapters) {
   // before the frame's animation callbacks and its layout; the flag ends with the next frame.
   let scrolled = false;
   let ownY = null;
-  window.addEventListener('scroll', () => {
-    if (Math.round(window.scrollY) === ownY) return;
-    scrolled = true;
-    requestAnimationFrame(() => requestAnimationFrame(() => { scrolled = false; }));
-  }, { passive: true });
+  window.addEventListener(
+    'scroll',
+    () => {
+      if (Math.round(window.scrollY) === ownY) return;
+      scrolled = true;
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          scrolled = false;
+        }),
+      );
+    },
+    { passive: true },
+  );
   // Called after layout, before paint: scrolling here leaves no frame with the page jumped.
   const observer = new ResizeObserver((entries) => {
     const stale = scrolled;

@@ -41,7 +41,10 @@ export function scrollCue(box) {
   // No ResizeObserver: the box's own size follows the window's (resize), and another view's
   // ResizeObserver on the same box (js/ui/dag.js) would share its loop, which Firefox reports
   // as an error when the two change sizes in one frame.
-  new IntersectionObserver(([entry]) => { visible = entry.isIntersecting; check(); }).observe(box);
+  new IntersectionObserver(([entry]) => {
+    visible = entry.isIntersecting;
+    check();
+  }).observe(box);
   new MutationObserver(check).observe(box, { childList: true, subtree: true, characterData: true, attributes: true });
   box.addEventListener('scroll', check, { passive: true });
   window.addEventListener('resize', check, { passive: true });

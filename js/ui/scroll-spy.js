@@ -7,26 +7,40 @@ export function initScrollSpy(links, chapters) {
   const setActive = (id) => {
     for (const [key, link] of byId) {
       link.classList.toggle('active', key === id);
-      if (key === id) link.setAttribute('aria-current', 'location'); else link.removeAttribute('aria-current');
+      if (key === id) link.setAttribute('aria-current', 'location');
+      else link.removeAttribute('aria-current');
     }
   };
   const atBottom = () => window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
   const update = () => {
-    if (atBottom()) { setActive(chapters.at(-1).id); return; }
+    if (atBottom()) {
+      setActive(chapters.at(-1).id);
+      return;
+    }
     const current = chapters.find((c) => visible.get(c.id));
     if (current) setActive(current.id);
     else if (window.scrollY < chapters[0].offsetTop - window.innerHeight / 3) setActive(null);
   };
-  const observer = new IntersectionObserver((entries) => {
-    for (const entry of entries) visible.set(entry.target.id, entry.isIntersecting);
-    update();
-  }, { rootMargin: '-20% 0px -60% 0px' });
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) visible.set(entry.target.id, entry.isIntersecting);
+      update();
+    },
+    { rootMargin: '-20% 0px -60% 0px' },
+  );
   chapters.forEach((c) => observer.observe(c));
   // The bottom of the page is not an intersection change; a passive, rAF-coalesced scroll check.
   let queued = false;
-  window.addEventListener('scroll', () => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => { queued = false; if (atBottom()) update(); });
-  }, { passive: true });
+  window.addEventListener(
+    'scroll',
+    () => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        if (atBottom()) update();
+      });
+    },
+    { passive: true },
+  );
 }

@@ -21,9 +21,15 @@ export class SequencePlayer {
     this.startedAt = 0;
   }
 
-  get playing() { return this.frame !== 0; }
-  get started() { return this.index >= 0 || this.finished; }
-  get finished() { return this.steps.length > 0 && this.index >= this.steps.length; }
+  get playing() {
+    return this.frame !== 0;
+  }
+  get started() {
+    return this.index >= 0 || this.finished;
+  }
+  get finished() {
+    return this.steps.length > 0 && this.index >= this.steps.length;
+  }
 
   load(steps) {
     this.stop();
@@ -76,7 +82,10 @@ export class SequencePlayer {
   next() {
     this.pause();
     if (this.finished) return;
-    if (this.index < 0) { this.begin(0); return; }
+    if (this.index < 0) {
+      this.begin(0);
+      return;
+    }
     this.end();
   }
 

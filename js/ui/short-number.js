@@ -7,6 +7,10 @@ export function shortNumber(x, digits = 4) {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   const abs = Math.abs(x);
   if (Number.isInteger(x) && abs < 1e6) return String(x);
-  if (abs < 1e-3 || abs >= 1e6) return x.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  if (abs < 1e-3 || abs >= 1e6)
+    return x
+      .toExponential(digits - 1)
+      .replace(/\.?0+e/, 'e')
+      .replace('e+', 'e');
   return String(Number(x.toPrecision(digits)));
 }

@@ -40,10 +40,14 @@ let dialog = null; // the Modal, built on first open
 
 function shortcutsTable() {
   const keys = (list) => list.flatMap((key, i) => [i ? ' ' : null, el('kbd', null, key)]).filter(Boolean);
-  const head = el('tr', null, ['Key', 'Where', 'What it does'].map((text) => el('th', { scope: 'col' }, text)));
-  const rows = SHORTCUTS.map(([list, where, what]) => el('tr', null, [
-    el('td', 'shortcut-keys', keys(list)), el('td', 'shortcut-where', where), el('td', null, what),
-  ]));
+  const head = el(
+    'tr',
+    null,
+    ['Key', 'Where', 'What it does'].map((text) => el('th', { scope: 'col' }, text)),
+  );
+  const rows = SHORTCUTS.map(([list, where, what]) =>
+    el('tr', null, [el('td', 'shortcut-keys', keys(list)), el('td', 'shortcut-where', where), el('td', null, what)]),
+  );
   return el('table', 'shortcuts-table', [el('thead', null, head), el('tbody', null, rows)]);
 }
 
@@ -52,7 +56,11 @@ export function openShortcuts(trigger = document.activeElement) {
     dialog = new Modal({ title: 'Keyboard shortcuts', className: 'shortcuts-dialog' });
     dialog.body.append(
       shortcutsTable(),
-      el('p', 'shortcuts-note', 'A chapter\'s keys work while that chapter (or a control inside it) has focus: click it or Tab to it. Keys typed into a text field or the code editor are just text.'),
+      el(
+        'p',
+        'shortcuts-note',
+        "A chapter's keys work while that chapter (or a control inside it) has focus: click it or Tab to it. Keys typed into a text field or the code editor are just text.",
+      ),
     );
   }
   hideTooltip();

@@ -10,15 +10,19 @@ import { el } from './dom.js';
 import { tokenKind, tokenLabel } from './vocab.js';
 
 // `kind`: 'char' | 'bos' | 'eos' | 'unknown'; `note` replaces the id line of an unknown character.
+/**
+ * @param {{label: string, id?: number | null, kind?: string, note?: string, title?: string, small?: boolean}} chip
+ */
 export function tokenChip({ label, id, kind = 'char', note = '?', title, small = false }) {
-  const chip = el('span', {
-    className: `token-chip ${kind}${small ? ' small' : ''}`,
-    title,
-    dataset: { kind, ...(id != null ? { id: String(id) } : {}) },
-  }, [
-    el('span', 'token-label', label === ' ' ? '␣' : label),
-    el('span', 'token-id', id != null ? String(id) : note),
-  ]);
+  const chip = el(
+    'span',
+    {
+      className: `token-chip ${kind}${small ? ' small' : ''}`,
+      title,
+      dataset: { kind, ...(id != null ? { id: String(id) } : {}) },
+    },
+    [el('span', 'token-label', label === ' ' ? '␣' : label), el('span', 'token-id', id != null ? String(id) : note)],
+  );
   return chip;
 }
 

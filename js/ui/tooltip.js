@@ -17,10 +17,14 @@ function element() {
     tip.hidden = true;
     document.body.append(tip);
     // Escape dismisses whatever tooltip shows, without moving focus (WCAG 1.4.13).
-    document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !tip.hidden) hideTooltip(); });
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && !tip.hidden) hideTooltip();
+    });
     // A marker's tooltip can be hovered (to read it, select its text) and stays open meanwhile.
     tip.addEventListener('mouseenter', () => clearTimeout(leaving));
-    tip.addEventListener('mouseleave', () => { if (owner) hideSoon(); });
+    tip.addEventListener('mouseleave', () => {
+      if (owner) hideSoon();
+    });
   }
   return tip;
 }
@@ -31,12 +35,14 @@ export function showTooltip(content, clientX, clientY) {
   clearTimeout(leaving);
   releaseOwner();
   const parts = Array.isArray(content) ? content : String(content).split('\n');
-  el.replaceChildren(...parts.map((part) => {
-    if (part instanceof Node) return part;
-    const line = document.createElement('div');
-    line.textContent = part;
-    return line;
-  }));
+  el.replaceChildren(
+    ...parts.map((part) => {
+      if (part instanceof Node) return part;
+      const line = document.createElement('div');
+      line.textContent = part;
+      return line;
+    }),
+  );
   el.hidden = false;
   place(clientX, clientY);
 }
@@ -55,7 +61,11 @@ function place(clientX, clientY) {
 function followOwner() {
   following = Boolean(owner) && !tip.hidden;
   if (!following) return;
-  if (!owner.isConnected) { hideTooltip(); following = false; return; }
+  if (!owner.isConnected) {
+    hideTooltip();
+    following = false;
+    return;
+  }
   const r = owner.getBoundingClientRect();
   if (`${r.right},${r.bottom}` !== ownerAt) {
     ownerAt = `${r.right},${r.bottom}`;
@@ -86,8 +96,9 @@ function releaseOwner() {
 // term's glossary entry); `more`: further lines or DOM nodes shown under the explanation. An
 // `explanation` given as a DOM node is shown as it is, without the "term: " prefix.
 export function helpMarker(term, explanation, { href = null, more = [] } = {}) {
-  const button = document.createElement(href ? 'a' : 'button');
-  if (href) button.href = href; else button.type = 'button';
+  const button = href
+    ? Object.assign(document.createElement('a'), { href })
+    : Object.assign(document.createElement('button'), { type: 'button' });
   button.className = 'help-marker';
   button.textContent = '?';
   button.setAttribute('aria-label', `What is ${term}?`);
@@ -101,13 +112,18 @@ export function helpMarker(term, explanation, { href = null, more = [] } = {}) {
     tip.classList.add('is-owned');
     ownerAt = `${r.right},${r.bottom}`;
     button.setAttribute('aria-describedby', TIP_ID);
-    if (!following) { following = true; requestAnimationFrame(followOwner); }
+    if (!following) {
+      following = true;
+      requestAnimationFrame(followOwner);
+    }
   };
   // A link click scrolls the page away from the marker: the tooltip must not stay behind.
   if (href) button.addEventListener('click', hideTooltip);
   button.addEventListener('mouseenter', show);
   button.addEventListener('focus', show);
   button.addEventListener('mouseleave', hideSoon);
-  button.addEventListener('blur', () => { if (!tip.matches(':hover')) hideTooltip(); });
+  button.addEventListener('blur', () => {
+    if (!tip.matches(':hover')) hideTooltip();
+  });
   return button;
 }

@@ -16,18 +16,23 @@ export function maxAbs(...vectors) {
   return max;
 }
 
+/** @param {any} v @returns {number[]} */
 function flat(v) {
   if (!Array.isArray(v) && !ArrayBuffer.isView(v)) return typeof v === 'number' ? [v] : [];
-  return Array.from(v).flatMap(flat);
+  return Array.from(/** @type {ArrayLike<any>} */ (v)).flatMap(flat);
 }
 
 function cell(value, index, range, label) {
   const t = range > 0 && Number.isFinite(value) ? Math.min(1, Math.abs(value) / range) : 0;
-  const node = el('span', {
-    className: 'vc-cell',
-    title: `[${index}] = ${pyRepr(value)}`,
-    dataset: { index: String(index), value: pyRepr(value) },
-  }, [el('span', 'vc-index', label ?? String(index)), el('span', 'vc-value', shortNumber(value, 3))]);
+  const node = el(
+    'span',
+    {
+      className: 'vc-cell',
+      title: `[${index}] = ${pyRepr(value)}`,
+      dataset: { index: String(index), value: pyRepr(value) },
+    },
+    [el('span', 'vc-index', label ?? String(index)), el('span', 'vc-value', shortNumber(value, 3))],
+  );
   // The cell's fill mixes the zero colour with the sign's colour in proportion to |value|.
   const mix = Math.round(t * 100);
   node.style.setProperty('--vc-mix', `${mix}%`);
@@ -37,8 +42,13 @@ function cell(value, index, range, label) {
   return node;
 }
 
+/** @param {ArrayLike<number>} values @param {{label?: string, range?: number, labels?: string[] | null, className?: string}} [options] */
 export function vectorCells(values, { label, range = maxAbs(values), labels = null, className = '' } = {}) {
-  const grid = el('div', 'vc-grid', Array.from(values, (v, i) => cell(v, i, range, labels?.[i])));
+  const grid = el(
+    'div',
+    'vc-grid',
+    Array.from(values, (v, i) => cell(v, i, range, labels?.[i])),
+  );
   return el('div', { className: `vc ${className}`.trim(), dataset: { size: String(values.length) } }, [
     label ? el('div', 'vc-label', [label, el('span', 'vc-size', ` · ${values.length} numbers`)]) : null,
     grid,
@@ -46,11 +56,22 @@ export function vectorCells(values, { label, range = maxAbs(values), labels = nu
 }
 
 // A list of vectors (e.g. one per cached position), one labelled row each.
+/** @param {ArrayLike<number>[]} rows @param {{label?: string, rowLabels?: string[], range?: number}} [options] */
 export function vectorRows(rows, { label, rowLabels = [], range = maxAbs(rows) } = {}) {
-  const body = el('div', 'vc-rows', rows.map((row, r) => el('div', 'vc-row', [
-    el('span', 'vc-row-label', rowLabels[r] ?? String(r)),
-    el('div', 'vc-grid', Array.from(row, (v, i) => cell(v, i, range))),
-  ])));
+  const body = el(
+    'div',
+    'vc-rows',
+    rows.map((row, r) =>
+      el('div', 'vc-row', [
+        el('span', 'vc-row-label', rowLabels[r] ?? String(r)),
+        el(
+          'div',
+          'vc-grid',
+          Array.from(row, (v, i) => cell(v, i, range)),
+        ),
+      ]),
+    ),
+  );
   return el('div', { className: 'vc', dataset: { size: String(rows.length) } }, [
     label ? el('div', 'vc-label', [label, el('span', 'vc-size', ` · ${rows.length} × ${rows[0]?.length ?? 0}`)]) : null,
     body,

@@ -18,6 +18,7 @@ const INDEX_URL = 'embedded:/pyodide/';
 // worker.js and the page keep as `stdlib` (they only pass it back) is every decoded file: the boot
 // zip and, when the page has one, the snapshot: {zip, snapshot}.
 // Resolves {pyodide, runtime: {module, stdlib}}.
+/** @param {{module?: WebAssembly.Module, stdlib?: {zip?: any, snapshot?: any}}} [reuse] the last worker's runtime */
 export async function bootPyodide(assets, progress, reuse = {}) {
   const t0 = performance.now();
   const need = (name) => assets.get(name);
@@ -27,6 +28,7 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   // the page has parsed; it overlaps everything up to instantiation.
   progress('compile', 'running');
   const compile = (stream) => WebAssembly.compileStreaming(new Response(stream, { headers: { 'Content-Type': 'application/wasm' } }));
+  /** @type {Promise<WebAssembly.Module>} */
   const compiled = (reuse.module ? Promise.resolve(reuse.module) : wasmStream(assets).then(compile)).then((module) => {
     progress('compile', 'done', performance.now() - t0);
     return module;
@@ -38,8 +40,12 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   // without one starts Python itself (its wasm then has its data segments).
   const decoded = reuse.stdlib?.zip ? reuse.stdlib : null;
   if (!decoded) snapshotDecoder().catch(() => {}); // compiled now; a failure is seen by readSnapshot
-  const snapshot = decoded ? Promise.resolve(decoded.snapshot)
-    : assets.pieces(SNAPSHOT).then((pieces) => readSnapshot(packedPiecesStream(pieces)), () => null);
+  const snapshot = decoded
+    ? Promise.resolve(decoded.snapshot)
+    : assets.pieces(SNAPSHOT).then(
+        (pieces) => readSnapshot(packedPiecesStream(pieces)),
+        () => null,
+      );
   snapshot.catch(() => {});
   const stdlib = decoded ? Promise.resolve(decoded.zip) : need('python_stdlib.zip').then(assetBytes);
   stdlib.catch(() => {}); // awaited when the loader asks for it
@@ -49,20 +55,25 @@ export async function bootPyodide(assets, progress, reuse = {}) {
   // The two loader modules are imported as soon as they are here (they come first), while the
   // snapshot and the wasm are still being parsed.
   const lockFile = need('pyodide-lock.json').then((a) => a.text);
-  const [loaderSource, asmSource] = await Promise.all([
-    need('pyodide.mjs').then(assetText), need('pyodide.asm.mjs').then(assetText),
-  ]);
+  const [loaderSource, asmSource] = await Promise.all([need('pyodide.mjs').then(assetText), need('pyodide.asm.mjs').then(assetText)]);
   const [loader, asm] = await Promise.all([importSource(loaderSource), importSource(asmSource)]);
   // Whether the page carries a snapshot is known at its first piece, right after the wasm's.
-  const restoring = decoded ? Boolean(decoded.snapshot) : await assets.pieces(SNAPSHOT).then(() => true, () => false);
+  const restoring = decoded
+    ? Boolean(decoded.snapshot)
+    : await assets.pieces(SNAPSHOT).then(
+        () => true,
+        () => false,
+      );
   progress('decode', 'done', performance.now() - t0);
 
   // The loader asks for the wasm with instantiateStreaming: hand it the module compiled above,
   // with its data put in place first when it comes from the snapshot (snapshot.js).
   const originalInstantiateStreaming = WebAssembly.instantiateStreaming;
   let pythonStart = 0;
-  let wasm = null; // {imports, instance}
+  /** @type {{imports: WebAssembly.Imports, instance: WebAssembly.Instance} | null} */
+  let wasm = null;
   WebAssembly.instantiateStreaming = async (_source, imports) => {
+    /** @type {WebAssembly.Module} */
     const module = await compiled;
     pythonStart = performance.now();
     progress('python', 'running');
@@ -72,7 +83,7 @@ export async function bootPyodide(assets, progress, reuse = {}) {
     return { module, instance };
   };
   const originalFetch = self.fetch;
-  self.fetch = (input, init) => answerFetch(String(input?.url ?? input), stdlib) ?? originalFetch(input, init);
+  self.fetch = (input, init) => answerFetch(input instanceof Request ? input.url : String(input), stdlib) ?? originalFetch(input, init);
 
   try {
     const pyodide = await loader.loadPyodide({

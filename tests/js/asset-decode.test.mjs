@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { text8ToBytes, windows1252Blob } from '../../js/codec/text8.js';
-import { assetBytes, assetPacked, assetStream, assetText, piecesStream } from '../../js/worker/asset-decode.js';
+import { assetBytes, assetPacked, assetText, piecesStream } from '../../js/worker/asset-decode.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PYTHON = existsSync(`${REPO}.venv/bin/python`) ? `${REPO}.venv/bin/python` : 'python3';

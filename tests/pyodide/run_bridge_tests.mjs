@@ -70,7 +70,7 @@ function fsCall(what, path, fn) {
   try {
     return fn();
   } catch (err) {
-    if (err && err.name === "ErrnoError") throw new Error(`${what} ${path}: errno ${err.errno}`);
+    if (err && err.name === "ErrnoError") throw new Error(`${what} ${path}: errno ${err.errno}`, { cause: err });
     throw err;
   }
 }
