@@ -42,7 +42,10 @@ export function eachRuntimeAsset(onPiece) {
   }
   const observer = new MutationObserver(() => report(false));
   observer.observe(document.body, { childList: true });
-  return parsed().then(() => { observer.disconnect(); report(true); });
+  return parsed().then(() => {
+    observer.disconnect();
+    report(true);
+  });
 }
 
 // The bridge's sources as the worker decodes them (js/worker/worker.js): {encoding, text}.

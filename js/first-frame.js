@@ -11,9 +11,10 @@ import { helpMarker } from './ui/tooltip.js';
 import { base64ToBytes, gunzipBytes } from './codec/bytes.js';
 import { pack, unpack, callKey } from './first-frame-codec.js';
 
-const MARK_EXPLANATION = 'this page was built by running this same script in the same Python (Pyodide) it runs in your '
-  + 'browser, and it carries that run\'s answers for what each chapter shows first. They are the live run\'s numbers, bit for '
-  + 'bit. When Python in your browser is ready, it answers everything from then on and this note goes away.';
+const MARK_EXPLANATION =
+  'this page was built by running this same script in the same Python (Pyodide) it runs in your ' +
+  "browser, and it carries that run's answers for what each chapter shows first. They are the live run's numbers, bit for " +
+  'bit. When Python in your browser is ready, it answers everything from then on and this note goes away.';
 
 export class FirstFrame {
   // liveRoots: Map section id -> its [data-live] element (the mark goes at its top).
@@ -62,7 +63,8 @@ export class FirstFrame {
     let unpacked;
     try {
       unpacked = await this.unpack();
-    } catch (error) { // a damaged block: the page waits for the worker, as without one
+    } catch (error) {
+      // a damaged block: the page waits for the worker, as without one
       return this.state === 'decoding' ? this.skip('skipped', `the recording could not be read: ${error.message}`) : null;
     }
     if (this.state !== 'decoding') return null; // the worker was ready first
@@ -76,7 +78,9 @@ export class FirstFrame {
   // The recording's data, decoded once. main.js starts this before anything else, so that it
   // overlaps the rest of the page's start (show() still checks the recording is this script's).
   unpack() {
-    this.unpacking ??= Promise.resolve().then(() => gunzipBytes(base64ToBytes(this.recording().data))).then(unpack);
+    this.unpacking ??= Promise.resolve()
+      .then(() => gunzipBytes(base64ToBytes(this.recording().data)))
+      .then(unpack);
     return this.unpacking;
   }
 
@@ -137,9 +141,11 @@ function mark(root) {
 // Must match py/builder/first_frame.py: two 32-bit FNV-1a over UTF-16 code units.
 function fingerprint(filename, source, datasetBlock) {
   const text = `${filename}\0${source}\0${datasetBlock}`;
-  return [0x811c9dc5, 0x01000193].map((seed) => {
-    let h = seed;
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-    return h.toString(16).padStart(8, '0');
-  }).join('');
+  return [0x811c9dc5, 0x01000193]
+    .map((seed) => {
+      let h = seed;
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+      return h.toString(16).padStart(8, '0');
+    })
+    .join('');
 }

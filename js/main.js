@@ -4,7 +4,15 @@ import './editor/page-snapshot.js'; // first: it copies the page before anything
 import { MSG, EVENT } from './protocol.js';
 import { createRpc } from './rpc.js';
 import { missingFeatures } from './support.js';
-import { eachRuntimeAsset, readPythonSources, readDefaultScript, readDataset, readBuildInfo, readCheckpoints, spawnWorker } from './embedded.js';
+import {
+  eachRuntimeAsset,
+  readPythonSources,
+  readDefaultScript,
+  readDataset,
+  readBuildInfo,
+  readCheckpoints,
+  spawnWorker,
+} from './embedded.js';
 import { BootProgress } from './ui/boot-progress.js';
 import { ConsolePanel } from './ui/console-panel.js';
 import { initScrollSpy } from './ui/scroll-spy.js';
@@ -99,7 +107,10 @@ function mountSections(ctx) {
 
 // Every change of the model reaches every section through the store, as one call of update().
 function onModelChange(change) {
-  if (change.reason === 'load') { showSections(change); return; }
+  if (change.reason === 'load') {
+    showSections(change);
+    return;
+  }
   for (const section of mounted) updateSection(section, change);
 }
 
@@ -145,7 +156,10 @@ function describeError(error) {
 
 // One line that says what went wrong: for a Python traceback, its last line (the exception).
 function summaryLine(text) {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const line = (text.includes('Traceback') ? lines.at(-1) : lines[0]) ?? text;
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
@@ -166,7 +180,9 @@ function startWorker(openAfter) {
       send({
         kind: MSG.BOOT,
         boot: {
-          script, runtime: runtimeCache, pythonSources: readPythonSources(),
+          script,
+          runtime: runtimeCache,
+          pythonSources: readPythonSources(),
           dataset: datasetText == null ? readDataset() : { encoding: 'text', text: datasetText },
           fallback: first && script !== defaultScript ? defaultScript : null,
           restore: first && lastVisit?.checkpoint ? lastVisit.checkpoint : null,
@@ -179,8 +195,9 @@ function startWorker(openAfter) {
 
 function start(rpc) {
   if (!rpc) {
-    const text = `This browser lacks ${missingFeatures().join(', ')}, which the guide needs to run Python. `
-      + 'A current Chromium, Firefox or Safari has them all.';
+    const text =
+      `This browser lacks ${missingFeatures().join(', ')}, which the guide needs to run Python. ` +
+      'A current Chromium, Firefox or Safari has them all.';
     progress.fail(text);
     Object.assign(status, { state: 'failed', error: { type: 'UnsupportedBrowser', message: text } });
     showOnSections('Python cannot run in this browser (see the message at the top).', true);
@@ -191,14 +208,27 @@ function start(rpc) {
   store = new ModelStore(rpc);
   store.subscribe(onModelChange);
   mountSections({
-    rpc: sectionRpc, store, script: () => script, dataset: () => datasetText, reportError,
-    stop: () => stopPython('chapter'), checkpoints,
+    rpc: sectionRpc,
+    store,
+    script: () => script,
+    dataset: () => datasetText,
+    reportError,
+    stop: () => stopPython('chapter'),
+    checkpoints,
   });
-  firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => { if (info) store.load(info); });
+  firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => {
+    if (info) store.load(info);
+  });
   const stopper = createStopper({
-    rpc, store, badge: $('#runtime-badge'), consolePanel,
+    rpc,
+    store,
+    badge: $('#runtime-badge'),
+    consolePanel,
     onStopping: () => Object.assign(status, { state: 'restarting' }),
-    onRestored: (info) => { Object.assign(status, { state: 'ready', error: null, bootMs: performance.now() }); store.restored(info); },
+    onRestored: (info) => {
+      Object.assign(status, { state: 'ready', error: null, bootMs: performance.now() });
+      store.restored(info);
+    },
   });
   stopPython = (reason) => stopper.stop(reason);
   panel = new ScriptPanel($('#script-workbench'), {
@@ -215,11 +245,17 @@ function start(rpc) {
     stop: () => stopper.stop('editor'),
   });
   // Out of memory, Python may not be able to go on: a fresh worker takes over (js/python-stop.js).
-  rpc.on(EVENT.CALL_FAILED, (error) => { if (error?.type === 'MemoryError') stopper.stop('memory'); });
+  rpc.on(EVENT.CALL_FAILED, (error) => {
+    if (error?.type === 'MemoryError') stopper.stop('memory');
+  });
   // The boot card follows the first worker; a spare's boot (js/python-stop.js) is not news.
-  rpc.on(EVENT.PROGRESS, ({ stage, status: stageStatus, ms, label }) => { if (!booted) progress.stage(stage, stageStatus, ms, label); });
+  rpc.on(EVENT.PROGRESS, ({ stage, status: stageStatus, ms, label }) => {
+    if (!booted) progress.stage(stage, stageStatus, ms, label);
+  });
   rpc.on(EVENT.STDOUT, ({ text, phase }) => consolePanel.write(text, 'stdout', phase));
-  rpc.on(EVENT.RUNTIME, ({ module, stdlib }) => { runtimeCache = { module, stdlib }; });
+  rpc.on(EVENT.RUNTIME, ({ module, stdlib }) => {
+    runtimeCache = { module, stdlib };
+  });
   rpc.on(EVENT.FATAL, (error) => {
     firstFrame.end();
     Object.assign(status, { state: 'failed', error });
@@ -245,7 +281,8 @@ function start(rpc) {
         consolePanel.system(`Back where you left off: step ${msg.restored.step}, restored from this browser's storage.`, 'system');
       }
       progress.ready(performance.now());
-      if (alreadyShown) store.adopt(msg.info, run, restored); else store.load(msg.info, run, restored);
+      if (alreadyShown) store.adopt(msg.info, run, restored);
+      else store.load(msg.info, run, restored);
     } else {
       progress.fail(`The script's setup failed: ${describeError(msg.error)}`);
       consolePanel.system(msg.error?.traceback || describeError(msg.error), 'error');
@@ -258,6 +295,7 @@ function start(rpc) {
 
 let booted = false; // the first worker reported ready (later ones are restarts)
 let panel = null;
+/** @type {(reason: string) => Promise<any>} */
 let stopPython = () => Promise.reject(new Error('Python is not running.'));
 
 // An error the script raised anywhere (a training step, a sample...): its traceback goes to the
@@ -277,12 +315,16 @@ const rpc = start(launched);
 //   microgptGuide.errors                     -> uncaught errors the page saw
 //   await microgptGuide.stop()               -> ends Python now; resolves {ms, step} once it is back
 window.microgptGuide = Object.freeze({
-  get ready() { return rpc.ready; },
+  get ready() {
+    return rpc.ready;
+  },
   call: (method, args) => rpc.call(method, args),
   stop: () => stopPython('api'),
   storageKey: (name) => copyKey(name), // where this copy keeps `name` in localStorage
   status,
   errors,
-  get firstFrame() { return firstFrame.report(); },
+  get firstFrame() {
+    return firstFrame.report();
+  },
   version: buildInfo,
 });

@@ -28,7 +28,9 @@ export class ModelKeeper {
     this.lastWrite = 0;
     this.timer = 0;
     addEventListener('pagehide', () => this.flush());
-    document.addEventListener('visibilitychange', () => { if (document.hidden) this.flush(); });
+    document.addEventListener('visibilitychange', () => {
+      if (document.hidden) this.flush();
+    });
   }
 
   loaded(script, datasetKey, info) {
@@ -73,7 +75,10 @@ export class ModelKeeper {
   write(now) {
     this.dirty = true;
     const wait = this.lastWrite + WRITE_EVERY_MS - performance.now();
-    if (now || wait <= 0) { this.flush(); return; }
+    if (now || wait <= 0) {
+      this.flush();
+      return;
+    }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), wait);
   }

@@ -33,7 +33,9 @@ export class ModelStore {
     this.listeners = new Set();
     rpc.on(EVENT.STEP, (record) => this.stepped(record));
     // A load is announced by whoever asked for it (load(), restored()), with its info.
-    rpc.on(EVENT.MODEL_CHANGED, ({ method }) => { if (method !== 'load') this.changed(method); });
+    rpc.on(EVENT.MODEL_CHANGED, ({ method }) => {
+      if (method !== 'load') this.changed(method);
+    });
   }
 
   get state() {

@@ -21,8 +21,16 @@ const SPARE_WHEN_BUSY_MS = 150; // or once a call has run this long (it may neve
 
 export function createStopper({ rpc, store, badge, consolePanel, onStopping, onRestored }) {
   const text = badge.querySelector('.runtime-text');
-  const button = el('button', { type: 'button', className: 'runtime-stop', hidden: true,
-    title: 'Stop Python now (Esc): it restarts with the model as it was after the last completed step' }, 'Stop');
+  const button = el(
+    'button',
+    {
+      type: 'button',
+      className: 'runtime-stop',
+      hidden: true,
+      title: 'Stop Python now (Esc): it restarts with the model as it was after the last completed step',
+    },
+    'Stop',
+  );
   badge.append(button);
   let stopping = null;
   let idleSince = performance.now();
@@ -30,7 +38,13 @@ export function createStopper({ rpc, store, badge, consolePanel, onStopping, onR
   // Until Python first says it is ready, waiting is the boot's, which has its own card: no
   // badge, and no spare booting beside it (it would only slow the boot down).
   let live = false;
-  rpc.ready.then(() => { live = true; idleSince = performance.now(); }, () => {});
+  rpc.ready.then(
+    () => {
+      live = true;
+      idleSince = performance.now();
+    },
+    () => {},
+  );
 
   button.addEventListener('click', () => stop('button'));
   document.addEventListener('keydown', (e) => {
@@ -74,9 +88,12 @@ export function createStopper({ rpc, store, badge, consolePanel, onStopping, onR
       badge.dataset.state = 'busy';
       text.textContent = reason === 'memory' ? 'Out of memory: restarting Python…' : 'Stopping Python…';
       button.hidden = true;
-      consolePanel.system(reason === 'memory'
-        ? 'Python ran out of memory: the worker is restarting with the last good state.'
-        : 'Python was stopped and is restarting with the last good state.', 'system');
+      consolePanel.system(
+        reason === 'memory'
+          ? 'Python ran out of memory: the worker is restarting with the last good state.'
+          : 'Python was stopped and is restarting with the last good state.',
+        'system',
+      );
       let info = await rpc.restart();
       if (state?.checkpoint) info = await rpc.call('checkpoint_import', { blob: state.checkpoint });
       const ms = performance.now() - t0;
@@ -107,5 +124,11 @@ export function createStopper({ rpc, store, badge, consolePanel, onStopping, onR
     idleSince = performance.now();
   }
 
-  return { stop, scriptChanged, get stopping() { return stopping != null; } };
+  return {
+    stop,
+    scriptChanged,
+    get stopping() {
+      return stopping != null;
+    },
+  };
 }

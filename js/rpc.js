@@ -44,7 +44,11 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
   function launch() {
     const booting = { worker: null, held: [], failure: null, current: false, retired: false };
     // A retired (terminated) worker's last messages are dropped: they belong to the old Python.
-    const deliver = (fn) => { if (booting.retired) return; if (booting.current) fn(); else booting.held.push(fn); };
+    const deliver = (fn) => {
+      if (booting.retired) return;
+      if (booting.current) fn();
+      else booting.held.push(fn);
+    };
     try {
       booting.worker = spawnWorker();
     } catch (e) {
@@ -52,16 +56,19 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
       return booting;
     }
     booting.worker.onmessage = (e) => deliver(() => receive(e.data));
-    booting.worker.onerror = (e) => deliver(() => {
-      fail({ type: 'WorkerError', message: e.message || 'The Python worker failed to start.' });
-    });
+    booting.worker.onerror = (e) =>
+      deliver(() => {
+        fail({ type: 'WorkerError', message: e.message || 'The Python worker failed to start.' });
+      });
     boot((message) => booting.worker.postMessage(message));
     return booting;
   }
 
   // Make a launched worker the one the page talks to: a new `ready`, then what it already said.
   function adopt(booting) {
-    readyPromise = new Promise((resolve, reject) => { readyHandlers = { resolve, reject }; });
+    readyPromise = new Promise((resolve, reject) => {
+      readyHandlers = { resolve, reject };
+    });
     readyPromise.catch(() => {}); // a failed boot is reported through events too; avoid an unhandled rejection
     if (adopted) adopted.retired = true;
     adopted = booting;
@@ -85,13 +92,20 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
 
   function receive(msg) {
     switch (msg.kind) {
-      case MSG.PROGRESS: emit(EVENT.PROGRESS, msg); break;
+      case MSG.PROGRESS:
+        emit(EVENT.PROGRESS, msg);
+        break;
       case MSG.READY:
         emit(EVENT.READY, msg);
-        if (msg.ok) readyHandlers.resolve(msg.info); else readyHandlers.reject(msg.error);
+        if (msg.ok) readyHandlers.resolve(msg.info);
+        else readyHandlers.reject(msg.error);
         break;
-      case MSG.FATAL: fail(msg.error); break;
-      case MSG.RUNTIME: emit(EVENT.RUNTIME, msg); break;
+      case MSG.FATAL:
+        fail(msg.error);
+        break;
+      case MSG.RUNTIME:
+        emit(EVENT.RUNTIME, msg);
+        break;
       case MSG.EVENT: {
         const entry = msg.id != null ? pending.get(msg.id) : null;
         if (entry?.onEvent) entry.onEvent(msg.name, msg.payload);
@@ -109,7 +123,8 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
         }
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -132,7 +147,10 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
 
   function latest(key, method, args) {
     let lane = lanes.get(key);
-    if (!lane) { lane = { busy: false, waiting: null }; lanes.set(key, lane); }
+    if (!lane) {
+      lane = { busy: false, waiting: null };
+      lanes.set(key, lane);
+    }
     return new Promise((resolve, reject) => {
       // The request it replaces is dropped unsettled: nobody waits for an answer that is stale.
       lane.waiting = { method, args, resolve, reject };
@@ -145,16 +163,20 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
     const job = lane.waiting;
     lane.waiting = null;
     lane.busy = true;
-    call(job.method, job.args).then(job.resolve, job.reject).finally(() => {
-      lane.busy = false;
-      pump(lane);
-    });
+    call(job.method, job.args)
+      .then(job.resolve, job.reject)
+      .finally(() => {
+        lane.busy = false;
+        pump(lane);
+      });
   }
 
   function stream(method, args, onEvent) {
     const { id, promise } = send(method, args, onEvent);
     openStreams++;
-    const ended = () => { openStreams--; };
+    const ended = () => {
+      openStreams--;
+    };
     promise.then(ended, ended);
     return {
       promise,
@@ -185,7 +207,10 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
   function restart() {
     worker?.terminate();
     failAll({ type: 'WorkerRestarted', message: 'Python was stopped and restarted.' });
-    for (const lane of lanes.values()) { lane.busy = false; lane.waiting = null; }
+    for (const lane of lanes.values()) {
+      lane.busy = false;
+      lane.waiting = null;
+    }
     const next = spare ?? launch();
     spare = null;
     return adopt(next);
@@ -201,7 +226,25 @@ export function createRpc({ spawnWorker, boot, openAfter = null }) {
     return oldest;
   }
 
-  return { call, latest, stream, on, restart, prepareRestart, dropSpare, get ready() { return readyPromise ?? opened; },
-    get streaming() { return openStreams > 0; }, get busySince() { return busySince(); },
-    get hasSpare() { return spare != null; } };
+  return {
+    call,
+    latest,
+    stream,
+    on,
+    restart,
+    prepareRestart,
+    dropSpare,
+    get ready() {
+      return readyPromise ?? opened;
+    },
+    get streaming() {
+      return openStreams > 0;
+    },
+    get busySince() {
+      return busySince();
+    },
+    get hasSpare() {
+      return spare != null;
+    },
+  };
 }

@@ -55,8 +55,12 @@ function infoFacts(info) {
     'grad-attr': roles.autograd?.grad,
     'chain-rule': f.chain_rule,
     container: f.container,
-    'init-std': median == null ? (zero.length ? 'exactly 0' : null)
-      : `about ${short(median)}${zero.length ? `, and exactly 0 for ${zero.join(', ')}` : ''}`,
+    'init-std':
+      median == null
+        ? zero.length
+          ? 'exactly 0'
+          : null
+        : `about ${short(median)}${zero.length ? `, and exactly 0 for ${zero.join(', ')}` : ''}`,
     output: roles.output,
     'params-expr': f.params_expr,
     'model-def': f.model_def,
@@ -123,16 +127,16 @@ function scheduleFacts(schedule) {
 
 // A fact this script lacks hides the nearest part of the sentence marked data-fact-need.
 function apply(values, showing) {
-  for (const part of document.querySelectorAll('[data-fact-need]')) part.hidden = false;
-  for (const node of document.querySelectorAll('[data-fact]')) {
+  for (const part of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-fact-need]'))) part.hidden = false;
+  for (const node of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-fact]'))) {
     const key = node.dataset.fact;
     if (!(key in values)) continue;
     const value = values[key];
     node.textContent = value ?? '—';
-    const part = node.closest('[data-fact-need]');
+    const part = /** @type {HTMLElement | null} */ (node.closest('[data-fact-need]'));
     if (value == null && part) part.hidden = true;
   }
-  for (const node of document.querySelectorAll('[data-fact-show]')) {
+  for (const node of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-fact-show]'))) {
     const key = node.dataset.factShow;
     if (key in showing) node.hidden = !showing[key];
   }

@@ -10,7 +10,18 @@ import { isNumbers, isRows, sameNumbers } from './architecture-steps.js';
 import { isLoopHeader, shortFunc } from './architecture-labels.js';
 
 const FLOW_TITLE = { embed: 'Embedding', attn: 'Attention', mlp: 'MLP', out: 'Output', layer: 'Layer', plain: 'Statement' };
-const OP_WORDS = { add: 'a sum', mul: 'a product', relu: 'relu', pow: 'a power', tanh: 'tanh', exp: 'exp', log: 'log', neg: 'a negation', div: 'a division', sub: 'a difference' };
+const OP_WORDS = {
+  add: 'a sum',
+  mul: 'a product',
+  relu: 'relu',
+  pow: 'a power',
+  tanh: 'tanh',
+  exp: 'exp',
+  log: 'log',
+  neg: 'a negation',
+  div: 'a division',
+  sub: 'a difference',
+};
 
 const quote = (label) => `"${label}"`;
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -31,9 +42,12 @@ function copiedFrom(value, held, name) {
 }
 
 function lookupPhrase(lookup, { trace, vocab }) {
-  const by = lookup.by === 'token'
-    ? `the token ${quote(tokenLabel(vocab, trace.token_id))} (id ${lookup.row})`
-    : lookup.by === 'position' ? `the position ${trace.pos}` : `row index ${lookup.row}`;
+  const by =
+    lookup.by === 'token'
+      ? `the token ${quote(tokenLabel(vocab, trace.token_id))} (id ${lookup.row})`
+      : lookup.by === 'position'
+        ? `the position ${trace.pos}`
+        : `row index ${lookup.row}`;
   return `row ${lookup.row} of ${lookup.matrix}, picked by ${by}`;
 }
 
@@ -66,30 +80,47 @@ function valuePhrase(name, value, step, positions) {
 
 export function describeStep(step, { trace, vocab, layers, box }) {
   const flow = step.flow === 'out' ? 'loss' : step.flow;
-  const where = [step.layer != null ? `layer ${step.layer}` : null, step.head != null ? `head ${step.head}` : null].filter(Boolean).join(', ');
+  const where = [step.layer != null ? `layer ${step.layer}` : null, step.head != null ? `head ${step.head}` : null]
+    .filter(Boolean)
+    .join(', ');
   const title = `${FLOW_TITLE[step.flow] ?? 'Statement'} · ${box?.label ?? step.key}${where ? ` (${where})` : ''}`;
   const positions = trace.pos + 1;
   const phrases = [];
   if (box?.item && isLoopHeader(box.item)) {
     const round = (index, count, what) => `The ${what} loop starts round ${index + 1}${count ? ` of ${count}` : ''}`;
-    phrases.push(step.head != null ? round(step.head, layers?.heads, 'head') : step.layer != null ? round(step.layer, layers?.count, 'layer') : 'A loop starts its next round');
+    phrases.push(
+      step.head != null
+        ? round(step.head, layers?.heads, 'head')
+        : step.layer != null
+          ? round(step.layer, layers?.count, 'layer')
+          : 'A loop starts its next round',
+    );
   }
   for (const lookup of step.lookups) phrases.push(lookupPhrase(lookup, { trace, vocab }));
   const calls = step.calls.map(callPhrase).filter(Boolean);
   if (calls.length) phrases.push(calls.join(', then '));
   const { facts } = step;
-  if (facts.weights) phrases.push(`${facts.weights}: ${plural(facts.size ?? positions, 'weight')} over positions 0–${(facts.size ?? positions) - 1}, adding up to 1`);
+  if (facts.weights)
+    phrases.push(
+      `${facts.weights}: ${plural(facts.size ?? positions, 'weight')} over positions 0–${(facts.size ?? positions) - 1}, adding up to 1`,
+    );
   if (facts.residual) {
-    phrases.push(step.layer != null
-      ? 'a residual connection: added number by number to a vector held from before this stage'
-      : 'added number by number to a vector the function already held');
+    phrases.push(
+      step.layer != null
+        ? 'a residual connection: added number by number to a vector held from before this stage'
+        : 'added number by number to a vector the function already held',
+    );
   }
   for (const store of step.stored) {
     const at = store.path.length ? `${store.name}[${store.path.join('][')}]` : store.name;
     phrases.push(`this position's vector is stored in ${at}, which now holds ${plural(store.count, 'position')}`);
   }
-  const said = step.stored.length || facts.weights ? []
-    : Object.entries(step.changed).map(([name, value]) => valuePhrase(name, value, step, positions)).filter(Boolean);
+  const said =
+    step.stored.length || facts.weights
+      ? []
+      : Object.entries(step.changed)
+          .map(([name, value]) => valuePhrase(name, value, step, positions))
+          .filter(Boolean);
   phrases.push(...said);
   for (const callee of step.callees) {
     if (!said.some((p) => p.includes(`what ${callee.func} returned`))) phrases.push(`takes what ${callee.func} returned`);
@@ -114,10 +145,15 @@ export function describeStep(step, { trace, vocab, layers, box }) {
 // The last step: the loop body's own statements after the call.
 export function describeFinal({ trace, vocab }) {
   if (!trace.probs) {
-    return { title: 'After the call', flow: 'loss', text: 'The loop body made no distribution over the next token after this call (no list of one probability per token that adds up to 1).' };
+    return {
+      title: 'After the call',
+      flow: 'loss',
+      text: 'The loop body made no distribution over the next token after this call (no list of one probability per token that adds up to 1).',
+    };
   }
   const target = trace.target_id != null ? quote(tokenLabel(vocab, trace.target_id)) : null;
   const parts = [`The training loop turns the scores into ${trace.probs_var} (line ${trace.probs_line}), one probability per token`];
-  if (trace.loss_var != null) parts.push(`then ${trace.loss_var} (line ${trace.loss_line}), this position's loss term${target ? ` for the target ${target}` : ''}`);
+  if (trace.loss_var != null)
+    parts.push(`then ${trace.loss_var} (line ${trace.loss_line}), this position's loss term${target ? ` for the target ${target}` : ''}`);
   return { title: 'Output · next-token probabilities and loss term', flow: 'loss', text: `${parts.join('; ')}.` };
 }

@@ -25,7 +25,9 @@ export class ArchDiagram {
   constructor(container) {
     // The box scrolls, so it is a tab stop (said explicitly: not every browser makes a scroller
     // focusable on its own) and needs a name.
-    this.scroller = scrollCue(el('div', { className: 'arch-diagram', role: 'region', 'aria-label': 'block diagram of the model (scrolls)', tabindex: '0' }));
+    this.scroller = scrollCue(
+      el('div', { className: 'arch-diagram', role: 'region', 'aria-label': 'block diagram of the model (scrolls)', tabindex: '0' }),
+    );
     container.append(this.scroller);
     this.blocks = new Map(); // key -> svg groups (a box, or a loop's frame)
     this.spans = new Map(); // key -> {top, bottom}: where it is, in the diagram's pixels
@@ -51,10 +53,13 @@ export class ArchDiagram {
     this.onScreen = true;
     if (typeof IntersectionObserver === 'function') {
       this.onScreen = false; // until the observer's first report, right after observe()
-      new IntersectionObserver((entries) => {
-        this.onScreen = entries.at(-1).isIntersecting;
-        if (this.onScreen) this.keepActiveInView();
-      }, { rootMargin: '200px 0px' }).observe(this.scroller);
+      new IntersectionObserver(
+        (entries) => {
+          this.onScreen = entries.at(-1).isIntersecting;
+          if (this.onScreen) this.keepActiveInView();
+        },
+        { rootMargin: '200px 0px' },
+      ).observe(this.scroller);
     }
   }
 
@@ -68,9 +73,14 @@ export class ArchDiagram {
     this.order = [];
     const height = layout.height + 2 * PAD;
     const root = svg('svg', {
-      class: 'arch-svg', role: 'img', viewBox: `${-PAD} ${-PAD} ${width} ${height}`, width, height,
-      'aria-label': `Block diagram of ${outline?.model ?? 'the model'}: ${layout.boxes.length} statements`
-        + (options.layers?.count ? `, in ${options.layers.count} layer(s) of ${options.layers.heads} head(s)` : ''),
+      class: 'arch-svg',
+      role: 'img',
+      viewBox: `${-PAD} ${-PAD} ${width} ${height}`,
+      width,
+      height,
+      'aria-label':
+        `Block diagram of ${outline?.model ?? 'the model'}: ${layout.boxes.length} statements` +
+        (options.layers?.count ? `, in ${options.layers.count} layer(s) of ${options.layers.heads} head(s)` : ''),
     });
     const frameLayer = svg('g');
     const boxLayer = svg('g');

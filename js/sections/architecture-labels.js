@@ -126,8 +126,9 @@ export function boxSize(item, seen) {
 // A statement that only moves things about (binds a number, an empty list, a slice of a list of
 // vectors, appends to a list): drawn as a slim box, so the computing ones stand out.
 export function isMinor(item) {
-  return !item.op && !item.size && !(item.lookups ?? []).length && !(item.matrices ?? []).length
-    && !(item.calls ?? []).length && !item.weights;
+  return (
+    !item.op && !item.size && !(item.lookups ?? []).length && !(item.matrices ?? []).length && !(item.calls ?? []).length && !item.weights
+  );
 }
 
 // Two statements side by side when they do the same thing to different data: the same shape of

@@ -17,7 +17,17 @@
 //   const layout = layOut(outline, { width, seen, layers: {count, heads}, tail: {title, label, full, size} });
 //   seen: statement key -> its first step in the trace (architecture-steps.js firstOfEach), for sizes
 
-import { boxLabel, boxSize, codeShape, commonPrefix, isBareReturn, isLoopHeader, isMinor, statementText, targetOf } from './architecture-labels.js';
+import {
+  boxLabel,
+  boxSize,
+  codeShape,
+  commonPrefix,
+  isBareReturn,
+  isLoopHeader,
+  isMinor,
+  statementText,
+  targetOf,
+} from './architecture-labels.js';
 
 // Laid out for 12 px text (no text on the page is smaller), drawn at its natural size: the
 // diagram is never scaled down to fit (architecture-diagram.js gives the width).
@@ -76,13 +86,25 @@ function structure(nodes, context, layers) {
     parts = runs(parts, (p) => p.item.in_layer).map((p) => (p.run ? group('layer', p.nodes, { ...context, inLayer: true }, layers) : p));
   }
   if (!context.inHead) {
-    parts = runs(parts, (p) => !p.type && p.item.in_head).map((p) => (p.run ? group('heads', p.nodes, { ...context, inHead: true }, layers) : p));
+    parts = runs(parts, (p) => !p.type && p.item.in_head).map((p) =>
+      p.run ? group('heads', p.nodes, { ...context, inHead: true }, layers) : p,
+    );
   }
   // A statement that called a structural function: that function's box, then the statement.
   parts = parts.flatMap((p) => {
     if (p.type || !p.callees.length) return [p];
     const sub = { ...context, flow: p.item.flow };
-    return [{ type: 'group', kind: 'call', key: null, title: p.callees[0].item.func, flow: p.item.flow, children: structure(p.callees, sub, layers) }, p];
+    return [
+      {
+        type: 'group',
+        kind: 'call',
+        key: null,
+        title: p.callees[0].item.func,
+        flow: p.item.flow,
+        children: structure(p.callees, sub, layers),
+      },
+      p,
+    ];
   });
   // In a layer, the runs of attention and of MLP statements framed in their colours (unless a
   // function's box already frames them).
@@ -127,8 +149,13 @@ function group(kind, nodes, context, layers) {
   const rest = nodes.filter((n) => n !== header);
   const count = kind === 'layer' ? layers?.count : layers?.heads;
   return {
-    type: 'group', kind, key: header?.key ?? null, title: header ? statementText(header.item).replace(/:$/, '') : null,
-    flow: kind === 'heads' ? 'attn' : 'layer', count, children: structure(rest, { ...context, flow: kind === 'heads' ? 'attn' : context.flow }, layers),
+    type: 'group',
+    kind,
+    key: header?.key ?? null,
+    title: header ? statementText(header.item).replace(/:$/, '') : null,
+    flow: kind === 'heads' ? 'attn' : 'layer',
+    count,
+    children: structure(rest, { ...context, flow: kind === 'heads' ? 'attn' : context.flow }, layers),
   };
 }
 
@@ -155,8 +182,9 @@ export function layOut(outline, { width = 320, seen = new Map(), layers = outlin
     const h = nodes.every((n) => isMinor(n.item)) ? MINOR_H : BOX_H;
     const each = (w - SIDE_GAP * (nodes.length - 1)) / nodes.length;
     // The matrix each box names: the one the trace saw in the layer drawn, else the outline's.
-    const matrices = nodes.map((n) => seen.get(n.key)?.calls.find((c) => c.matrix && !c.lookup)?.matrix
-      ?? n.item.matrices?.[0] ?? n.item.lookups?.[0]?.matrix ?? '');
+    const matrices = nodes.map(
+      (n) => seen.get(n.key)?.calls.find((c) => c.matrix && !c.lookup)?.matrix ?? n.item.matrices?.[0] ?? n.item.lookups?.[0]?.matrix ?? '',
+    );
     const named = nodes.length > 1 && matrices.every(Boolean);
     // The names the row's boxes share are said once, by the frame around them: first down to a
     // '.', then, where a label would still be cut, down to the last '_' as well.
@@ -174,8 +202,18 @@ export function layOut(outline, { width = 320, seen = new Map(), layers = outlin
       const size = same && i < nodes.length - 1 ? '' : sizes[i];
       const { label, full } = labels[i];
       boxes.push({
-        key: node.key, item: node.item, flow: node.item.flow, minor: h === MINOR_H, label, full, size,
-        x: x + i * (each + SIDE_GAP), y, w: each, h, residual: Boolean(node.item.residual && node.item.in_layer),
+        key: node.key,
+        item: node.item,
+        flow: node.item.flow,
+        minor: h === MINOR_H,
+        label,
+        full,
+        size,
+        x: x + i * (each + SIDE_GAP),
+        y,
+        w: each,
+        h,
+        residual: Boolean(node.item.residual && node.item.in_layer),
       });
     });
     return y + h + GAP;
@@ -187,8 +225,20 @@ export function layOut(outline, { width = 320, seen = new Map(), layers = outlin
     const frame = { key: null, kind: 'tail', flow: 'out', title: tail.title, x: 0, y: height, w: width };
     frames.push(frame);
     const top = height + TITLE_H;
-    boxes.push({ key: 'final', item: null, flow: 'out', minor: false, label: tail.label, full: tail.full, size: tail.size,
-      x: INDENT, y: top, w: width - 2 * INDENT, h: BOX_H, residual: false });
+    boxes.push({
+      key: 'final',
+      item: null,
+      flow: 'out',
+      minor: false,
+      label: tail.label,
+      full: tail.full,
+      size: tail.size,
+      x: INDENT,
+      y: top,
+      w: width - 2 * INDENT,
+      h: BOX_H,
+      residual: false,
+    });
     frame.h = TITLE_H + BOX_H + PAD;
     height += frame.h + GAP;
   }

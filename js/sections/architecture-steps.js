@@ -70,7 +70,10 @@ export function traceSteps(trace) {
     if (!frames.has(event.frame)) frames.set(event.frame, {});
     const frame = frames.get(event.frame);
     if (event.parent != null) parents.set(event.frame, event.parent); // (return events carry none)
-    if (event.event === 'call') { Object.assign(frame, event.changed ?? {}); return; } // the arguments
+    if (event.event === 'call') {
+      Object.assign(frame, event.changed ?? {});
+      return;
+    } // the arguments
     if (event.event === 'return') {
       // What a called structural function handed back to the statement that called it.
       const parent = parents.get(event.frame);
@@ -91,18 +94,46 @@ export function traceSteps(trace) {
     const returned = next?.event === 'return' && next.frame === event.frame ? next.value : undefined;
     const lookups = [event.facts?.lookup, ...calls.map((c) => c.lookup)].filter(Boolean);
     steps.push({
-      index, key: stepKey(event.func, event.line), func: event.func, line: event.line,
-      flow: event.flow ?? 'plain', layer: event.layer ?? null, head: event.head ?? null,
-      facts: event.facts ?? {}, calls, lookups, changed, before, held, returned, callees,
+      index,
+      key: stepKey(event.func, event.line),
+      func: event.func,
+      line: event.line,
+      flow: event.flow ?? 'plain',
+      layer: event.layer ?? null,
+      head: event.head ?? null,
+      facts: event.facts ?? {},
+      calls,
+      lookups,
+      changed,
+      before,
+      held,
+      returned,
+      callees,
       stored: event.layer != null ? storesOf(changed, before, held) : [],
     });
   });
   const cache = cacheCounts(steps, trace.layers?.count ?? 0);
-  steps.forEach((step, i) => { step.cache = cache.at(i); });
+  steps.forEach((step, i) => {
+    step.cache = cache.at(i);
+  });
   steps.push({
-    index: events.length, key: 'final', final: true, func: null, line: trace.probs_line ?? null,
-    flow: 'out', layer: null, head: null, facts: {}, calls: [], lookups: [], changed: {}, before: {},
-    held: {}, stored: [], callees: [], cache: cache.at(-1) ?? [],
+    index: events.length,
+    key: 'final',
+    final: true,
+    func: null,
+    line: trace.probs_line ?? null,
+    flow: 'out',
+    layer: null,
+    head: null,
+    facts: {},
+    calls: [],
+    lookups: [],
+    changed: {},
+    before: {},
+    held: {},
+    stored: [],
+    callees: [],
+    cache: cache.at(-1) ?? [],
   });
   return { steps, stores: cache.stores };
 }
@@ -118,11 +149,13 @@ function cacheCounts(steps, layerCount) {
       stores[step.layer]?.push({ ...store, key: step.key });
     }
   });
-  const counts = steps.map((_, i) => Array.from({ length: layerCount }, (__, layer) => {
-    const f = first.get(layer);
-    if (!f) return null;
-    return i >= f.at ? f.count : f.count - 1;
-  }));
+  const counts = steps.map((_, i) =>
+    Array.from({ length: layerCount }, (__, layer) => {
+      const f = first.get(layer);
+      if (!f) return null;
+      return i >= f.at ? f.count : f.count - 1;
+    }),
+  );
   counts.stores = stores;
   return counts;
 }

@@ -25,7 +25,8 @@ function scalar(name, text) {
 
 // One bound local, `name`, and what it held before (or undefined).
 function showVar(name, value, before, { trace, vocab, stored }) {
-  if (typeof value === 'number') return scalar(name, before === undefined ? shortNumber(value) : `${shortNumber(value)} (was ${shortNumber(before)})`);
+  if (typeof value === 'number')
+    return scalar(name, before === undefined ? shortNumber(value) : `${shortNumber(value)} (was ${shortNumber(before)})`);
   if (Array.isArray(value) && !value.length) return scalar(name, '[] (an empty list)');
   if (isNumbers(value)) {
     const labels = value.length === vocab?.size ? value.map((_, i) => tokenLabel(vocab, i)) : null;
@@ -44,11 +45,15 @@ function showVar(name, value, before, { trace, vocab, stored }) {
     // A list of lists of vectors (a cache per layer): the one this statement grew, else each.
     const grown = stored.filter((s) => s.name === name).map((s) => s.path);
     const shown = grown.length ? lists.filter((l) => grown.some((p) => p.join() === l.path.join())) : lists;
-    return el('div', 'arch-lists', shown.map(({ path, rows }) => {
-      const prior = atPath(before, path);
-      const note = Array.isArray(prior) ? ` (had ${prior.length})` : '';
-      return vectorRows(rows, { label: `${name}[${path.join('][')}]${note}`, rowLabels: positionLabels(rows, trace, vocab) });
-    }));
+    return el(
+      'div',
+      'arch-lists',
+      shown.map(({ path, rows }) => {
+        const prior = atPath(before, path);
+        const note = Array.isArray(prior) ? ` (had ${prior.length})` : '';
+        return vectorRows(rows, { label: `${name}[${path.join('][')}]${note}`, rowLabels: positionLabels(rows, trace, vocab) });
+      }),
+    );
   }
   if (value && typeof value === 'object' && !Array.isArray(value)) return scalar(name, `a ${value.type ?? 'Python'} object`);
   return scalar(name, String(value));
@@ -77,37 +82,63 @@ export function renderFinal(container, { info, trace }) {
     return;
   }
   const bars = el('div', 'arch-probs');
-  renderProbBars(bars, { probs: trace.probs, vocab, marks: { target: trace.target_id }, top: TOP, keep: trace.target_id != null ? [trace.target_id] : [] });
+  renderProbBars(bars, {
+    probs: trace.probs,
+    vocab,
+    marks: { target: trace.target_id },
+    top: TOP,
+    keep: trace.target_id != null ? [trace.target_id] : [],
+  });
   const target = trace.target_id != null ? tokenLabel(vocab, trace.target_id) : null;
   const rank = 1 + Array.from(trace.probs).filter((p) => p > trace.target_prob).length;
   const where = rank <= TOP ? `ranked ${rank}` : `ranked ${rank} of ${trace.probs.length}, shown last`;
-  const figures = [el('div', null, [el('dt', null, `${trace.probs_var}[target "${target}"]`), el('dd', { dataset: { value: String(trace.target_prob) } }, formatProb(trace.target_prob))])];
+  const figures = [
+    el('div', null, [
+      el('dt', null, `${trace.probs_var}[target "${target}"]`),
+      el('dd', { dataset: { value: String(trace.target_prob) } }, formatProb(trace.target_prob)),
+    ]),
+  ];
   if (trace.loss != null) {
-    figures.push(el('div', null, [el('dt', null, trace.loss_var), el('dd', { className: 'loss', dataset: { value: String(trace.loss) } }, shortNumber(trace.loss))]));
+    figures.push(
+      el('div', null, [
+        el('dt', null, trace.loss_var),
+        el('dd', { className: 'loss', dataset: { value: String(trace.loss) } }, shortNumber(trace.loss)),
+      ]),
+    );
   }
-  container.replaceChildren(el('div', 'arch-final', [
-    el('p', 'arch-probs-caption', `The ${TOP} most likely next tokens; the target "${target}" is ${where}.`),
-    bars,
-    el('dl', 'arch-loss', figures),
-  ]));
+  container.replaceChildren(
+    el('div', 'arch-final', [
+      el('p', 'arch-probs-caption', `The ${TOP} most likely next tokens; the target "${target}" is ${where}.`),
+      bars,
+      el('dl', 'arch-loss', figures),
+    ]),
+  );
 }
 
 // The KV cache after the step: per layer, the positions whose vectors are stored.
 export function renderCache(container, { step, info, trace, stores }) {
   const layers = step.cache ?? [];
   if (!layers.length || layers.every((c) => c == null)) {
-    container.replaceChildren(el('p', 'arch-kv-note', 'No statement of this call stored a vector for later positions: the trace shows no list that grew by one of the vectors the model had just made.'));
+    container.replaceChildren(
+      el(
+        'p',
+        'arch-kv-note',
+        'No statement of this call stored a vector for later positions: the trace shows no list that grew by one of the vectors the model had just made.',
+      ),
+    );
     return;
   }
-  const rows = layers.map((count, layer) => el('div', { className: 'arch-kv-row', dataset: { layer: String(layer), count: String(count ?? '') } }, [
-    el('span', 'arch-kv-label', `layer ${layer}`),
-    ...Array.from({ length: count ?? 0 }, (_, t) => {
-      const chip = chipForId(trace.tokens[t], info.vocab, { small: true, title: `position ${t}` });
-      if (t === trace.pos) chip.classList.add('fresh');
-      return chip;
-    }),
-    count ? null : el('span', 'arch-kv-empty', count === 0 ? 'empty' : 'no store seen'),
-  ]));
+  const rows = layers.map((count, layer) =>
+    el('div', { className: 'arch-kv-row', dataset: { layer: String(layer), count: String(count ?? '') } }, [
+      el('span', 'arch-kv-label', `layer ${layer}`),
+      ...Array.from({ length: count ?? 0 }, (_, t) => {
+        const chip = chipForId(trace.tokens[t], info.vocab, { small: true, title: `position ${t}` });
+        if (t === trace.pos) chip.classList.add('fresh');
+        return chip;
+      }),
+      count ? null : el('span', 'arch-kv-empty', count === 0 ? 'empty' : 'no store seen'),
+    ]),
+  );
   const names = [...new Set(stores.flat().map((s) => s.name))];
   const numbers = stores.flat().reduce((sum, s) => sum + s.count * s.width, 0);
   const most = Math.max(...stores.flat().map((s) => s.count));

@@ -21,7 +21,10 @@ import { renderCache, renderFinal, renderValues } from './architecture-values.js
 import { sectionFrame, testSignals } from './section.js';
 import { FIRST_POSITION, firstCalls } from './architecture-first-calls.js';
 
-const HELP_TRACE = ['trace', 'The script\'s own model is run for one position while the bridge records, after each statement, the variables it changed. Nothing here is recomputed in the page.'];
+const HELP_TRACE = [
+  'trace',
+  "The script's own model is run for one position while the bridge records, after each statement, the variables it changed. Nothing here is recomputed in the page.",
+];
 const REFRESH_AFTER_MS = 400; // after training steps stop arriving, trace the new weights once
 // The roles a trace needs, in the order their absence is told.
 const NEEDED = ['training', 'documents', 'tokenizer', 'autograd', 'model'];
@@ -54,7 +57,13 @@ export function createSection(root, ctx) {
   }
 
   function build() {
-    ui.name = el('input', { type: 'text', className: 'arch-name', list: 'arch-names', spellcheck: 'false', 'aria-label': 'document to run through the model' });
+    ui.name = el('input', {
+      type: 'text',
+      className: 'arch-name',
+      list: 'arch-names',
+      spellcheck: 'false',
+      'aria-label': 'document to run through the model',
+    });
     ui.names = el('datalist', { id: 'arch-names' });
     ui.pos = el('select', { className: 'arch-pos', 'aria-label': 'position' });
     ui.prev = el('button', { type: 'button', className: 'arch-prev' }, '◀ Prev');
@@ -63,12 +72,15 @@ export function createSection(root, ctx) {
     ui.status = el('span', { className: 'arch-status', role: 'status' });
     ui.name.addEventListener('change', pickName);
     // A suggestion picked from the list is a whole document: no need to wait for Enter.
-    ui.name.addEventListener('input', () => { if ((info.docs_head ?? []).includes(ui.name.value)) pickName(); });
+    ui.name.addEventListener('input', () => {
+      if ((info.docs_head ?? []).includes(ui.name.value)) pickName();
+    });
     ui.pos.addEventListener('change', () => fetchTrace());
     ui.prev.addEventListener('click', () => go(at - 1));
     ui.next.addEventListener('click', () => go(at + 1));
     const controls = el('div', 'arch-controls', [
-      el('label', null, ['document ', ui.name]), ui.names,
+      el('label', null, ['document ', ui.name]),
+      ui.names,
       el('label', null, ['position ', ui.pos]),
       el('span', 'arch-stepper', [ui.prev, ui.counter, ui.next]),
       ui.status,
@@ -128,10 +140,14 @@ export function createSection(root, ctx) {
     const source = outline ?? (trace ? { outline: trace.outline, layers: trace.layers, model: info.roles?.model?.name } : null);
     if (!source) return;
     if (!outline) for (const item of source.outline ?? []) items.set(`${item.func}:${item.line}`, item);
-    const tail = trace?.probs ? {
-      title: 'the training loop, after the call', label: `${trace.probs_var} → ${trace.loss_var ?? '…'}`,
-      full: `the loop body's lines ${trace.probs_line}${trace.loss_line ? ` and ${trace.loss_line}` : ''}`, size: String(trace.probs.length),
-    } : null;
+    const tail = trace?.probs
+      ? {
+          title: 'the training loop, after the call',
+          label: `${trace.probs_var} → ${trace.loss_var ?? '…'}`,
+          full: `the loop body's lines ${trace.probs_line}${trace.loss_line ? ` and ${trace.loss_line}` : ''}`,
+          size: String(trace.probs.length),
+        }
+      : null;
     drawn = { source, tail, layer: steps[at]?.layer ?? 0 };
     ui.diagram.draw(source, { seen: firstOfEach(steps, drawn.layer), layers: trace?.layers ?? source.layers, tail });
     if (steps.length) go(at);
@@ -158,8 +174,12 @@ export function createSection(root, ctx) {
   // Positions 0 .. n - 1 as "p: input → target", in the script's own labels (the last target is
   // its end token).
   function fillPositions(tokens, n, keep) {
-    const label = (id) => tokenLabel(info.vocab, id);
-    ui.pos.replaceChildren(...Array.from({ length: n }, (_, p) => el('option', { value: String(p) }, `${p}: ${label(tokens[p])} → ${tokens[p + 1] != null ? label(tokens[p + 1]) : '…'}`)));
+    const label = (token) => tokenLabel(info.vocab, token);
+    ui.pos.replaceChildren(
+      ...Array.from({ length: n }, (_, p) =>
+        el('option', { value: String(p) }, `${p}: ${label(tokens[p])} → ${tokens[p + 1] != null ? label(tokens[p + 1]) : '…'}`),
+      ),
+    );
     ui.pos.value = String(Math.min(Math.max(0, keep), n - 1));
   }
 
@@ -248,8 +268,17 @@ export function createSection(root, ctx) {
     ui.next.disabled = at === steps.length - 1;
     // A focused Prev / Next that just got disabled would drop focus to the top of the page: the
     // step-through keeps it, and its arrow keys go on working.
-    if ((focused === ui.prev || focused === ui.next) && focused.disabled) ui.live.focus();
-    const shownStep = { step: at, steps: steps.length, block: step.key, flow: step.flow, line: step.line ?? '', event: step.index, layer: step.layer ?? '', head: step.head ?? '' };
+    if ((focused === ui.prev || focused === ui.next) && /** @type {HTMLButtonElement} */ (focused).disabled) ui.live.focus();
+    const shownStep = {
+      step: at,
+      steps: steps.length,
+      block: step.key,
+      flow: step.flow,
+      line: step.line ?? '',
+      event: step.index,
+      layer: step.layer ?? '',
+      head: step.head ?? '',
+    };
     for (const [name, value] of Object.entries(shownStep)) signals.set(name, value);
   }
 

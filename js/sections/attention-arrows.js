@@ -17,7 +17,6 @@ const LEFT = 70; // room for the row names
 const MAX_STEP = 90; // px between tokens, at most
 const MIN_STEP = 28; // and at least: a 15 px character and room between the arrows' ends
 
-
 export class ArrowView {
   constructor(container) {
     this.svg = svg('svg', { class: 'at-arrows', role: 'img' });
@@ -27,7 +26,13 @@ export class ArrowView {
     this.boxWidth = 0; // until the box is laid out (then the observer says)
     this.args = null;
     this.scrolledTo = 0; // the box's scrollLeft, kept as it scrolls (not read back: no layout)
-    this.scroller.addEventListener('scroll', () => { this.scrolledTo = this.scroller.scrollLeft; }, { passive: true });
+    this.scroller.addEventListener(
+      'scroll',
+      () => {
+        this.scrolledTo = this.scroller.scrollLeft;
+      },
+      { passive: true },
+    );
     // A new width draws again, a frame later (not inside the observer's callback).
     if (typeof ResizeObserver === 'function') {
       new ResizeObserver(([entry]) => {
@@ -64,7 +69,10 @@ export class ArrowView {
     this.svg.setAttribute('viewBox', `0 0 ${width} ${bottom + 28}`);
     this.svg.setAttribute('width', String(width));
     this.svg.setAttribute('height', String(bottom + 28));
-    this.svg.setAttribute('aria-label', `arrows from each query to the keys of ${headName}, thickness in proportion to the attention weight`);
+    this.svg.setAttribute(
+      'aria-label',
+      `arrows from each query to the keys of ${headName}, thickness in proportion to the attention weight`,
+    );
     const defs = svg('defs', {});
     defs.append(arrowHead('at-head-on', 'at-arrowhead'), arrowHead('at-head-off', 'at-arrowhead is-faint'));
     const lines = [];
@@ -73,11 +81,16 @@ export class ArrowView {
         const on = i === pickedQuery;
         const line = svg('line', {
           // Each query's arrows end a little apart on the key, so their heads do not stack.
-          x1: x(i), y1: bottom - 14, x2: x(j) + spread * (i - (n - 1) / 2), y2: top + 12,
+          x1: x(i),
+          y1: bottom - 14,
+          x2: x(j) + spread * (i - (n - 1) / 2),
+          y2: top + 12,
           'stroke-width': Math.max(0.6, MAX_STROKE * w).toFixed(2),
           class: `at-arrow${on ? ' is-on' : ''}`,
           'marker-end': `url(#${on ? 'at-head-on' : 'at-head-off'})`,
-          'data-query': i, 'data-key': j, 'data-weight': w,
+          'data-query': i,
+          'data-key': j,
+          'data-weight': w,
         });
         line.append(svg('title', {}, `query ${i} (${labels[i]}) → key ${j} (${labels[j]}): ${formatProb(w)}`));
         lines.push([on, line]);
@@ -85,12 +98,14 @@ export class ArrowView {
     });
     // The picked query's arrows last, so they are drawn over the faint ones.
     lines.sort((a, b) => Number(a[0]) - Number(b[0]));
-    const text = (i, y, role) => svg('text', { x: x(i), y, class: `at-arrow-label${i === pickedQuery && role === 'q' ? ' is-on' : ''}` }, labels[i]);
+    const text = (i, y, role) =>
+      svg('text', { x: x(i), y, class: `at-arrow-label${i === pickedQuery && role === 'q' ? ' is-on' : ''}` }, labels[i]);
     const rowName = (y, name) => svg('text', { x: 4, y, class: 'at-arrow-row' }, name);
     this.svg.replaceChildren(
       defs,
       ...lines.map(([, l]) => l),
-      rowName(top + 4, 'keys'), rowName(bottom + 4, 'queries'),
+      rowName(top + 4, 'keys'),
+      rowName(bottom + 4, 'queries'),
       ...queries.map((_, i) => text(i, top + 4, 'k')),
       ...queries.map((_, i) => text(i, bottom + 4, 'q')),
     );
@@ -103,7 +118,17 @@ export class ArrowView {
 }
 
 function arrowHead(id, className) {
-  const marker = svg('marker', { id, viewBox: '0 0 6 6', refX: 5, refY: 3, markerUnits: 'userSpaceOnUse', markerWidth: 9, markerHeight: 9, orient: 'auto', class: className });
+  const marker = svg('marker', {
+    id,
+    viewBox: '0 0 6 6',
+    refX: 5,
+    refY: 3,
+    markerUnits: 'userSpaceOnUse',
+    markerWidth: 9,
+    markerHeight: 9,
+    orient: 'auto',
+    class: className,
+  });
   marker.append(svg('path', { d: 'M0,0 L6,3 L0,6 z' }));
   return marker;
 }

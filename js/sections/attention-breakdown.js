@@ -24,43 +24,85 @@ export function breakdown(rec, key) {
   return { q, k, products, sum, score, factor };
 }
 
+/**
+ * @param {HTMLElement} container
+ * @param {{ rec: any, query: any, key: any, labels: any, head: any, layer: any, nLayer: any, names?: Record<string, string>, func?: string }} options
+ */
 export function renderBreakdown(container, { rec, query, key, labels, head, layer, nLayer, names = {}, func }) {
   const b = breakdown(rec, key);
-  const n = { query: names.query ?? 'query', keys: names.keys ?? 'keys', scores: names.scores ?? 'scores', weights: names.weights ?? 'weights' };
+  const n = {
+    query: names.query ?? 'query',
+    keys: names.keys ?? 'keys',
+    scores: names.scores ?? 'scores',
+    weights: names.weights ?? 'weights',
+  };
   const where = `${nLayer > 1 ? `layer ${layer}, ` : ''}head ${head}`;
-  const intro = el('p', 'live-card-note', `${where}: query ${query} (reading "${labels[query]}") scores key ${key} ("${labels[key]}"). `
-    + `The vectors, ${n.scores} and ${n.weights} come from ${func ?? 'the model'}()'s frame; the products and their sum are worked out here on those numbers, only to show what a score is made of.`);
+  const intro = el(
+    'p',
+    'live-card-note',
+    `${where}: query ${query} (reading "${labels[query]}") scores key ${key} ("${labels[key]}"). ` +
+      `The vectors, ${n.scores} and ${n.weights} come from ${func ?? 'the model'}()'s frame; the products and their sum are worked out here on those numbers, only to show what a score is made of.`,
+  );
 
-  const rows = b.q.map((qd, d) => el('tr', null, [
-    el('th', { scope: 'row' }, String(d)), el('td', null, num(qd, 'at-num is-q')), el('td', null, num(b.k[d], 'at-num is-k')), el('td', null, num(b.products[d], 'at-num is-prod')),
-  ]));
+  const rows = b.q.map((qd, d) =>
+    el('tr', null, [
+      el('th', { scope: 'row' }, String(d)),
+      el('td', null, num(qd, 'at-num is-q')),
+      el('td', null, num(b.k[d], 'at-num is-k')),
+      el('td', null, num(b.products[d], 'at-num is-prod')),
+    ]),
+  );
   const table = el('table', 'at-dot', [
-    el('thead', null, el('tr', null, [el('th', null, 'j'), el('th', null, `${n.query}[j]`), el('th', null, `${n.keys}[${key}][j]`), el('th', null, 'product')])),
+    el(
+      'thead',
+      null,
+      el('tr', null, [
+        el('th', null, 'j'),
+        el('th', null, `${n.query}[j]`),
+        el('th', null, `${n.keys}[${key}][j]`),
+        el('th', null, 'product'),
+      ]),
+    ),
     el('tbody', null, rows),
   ]);
 
-  const step = (label, value, note) => el('div', 'at-step', [el('span', 'at-step-label', label), value, note ? el('span', 'at-step-note', note) : null]);
+  const step = (label, value, note) =>
+    el('div', 'at-step', [el('span', 'at-step-label', label), value, note ? el('span', 'at-step-note', note) : null]);
   const steps = el('div', 'at-steps', [
     step('sum of products', num(b.sum, 'at-num at-sum'), 'worked out here'),
     step(`${n.scores}[${key}]`, num(b.score, 'at-num at-logit'), 'from the script'),
-    b.factor == null ? null : step('score ÷ sum', num(b.factor, 'at-num at-factor'), 'the script\'s scale'),
+    b.factor == null ? null : step('score ÷ sum', num(b.factor, 'at-num at-factor'), "the script's scale"),
   ]);
 
-  const softRows = rec.scores.map((s, t) => el('tr', { className: t === key ? 'is-key' : '', dataset: { key: String(t) } }, [
-    el('th', { scope: 'row' }, `${t} ${labels[t]}`),
-    el('td', null, num(s)),
-    el('td', null, el('span', { className: 'at-num at-weight', dataset: { value: String(rec.weights[t]) }, title: pyRepr(rec.weights[t]) }, formatProb(rec.weights[t]))),
-  ]));
+  const softRows = rec.scores.map((s, t) =>
+    el('tr', { className: t === key ? 'is-key' : '', dataset: { key: String(t) } }, [
+      el('th', { scope: 'row' }, `${t} ${labels[t]}`),
+      el('td', null, num(s)),
+      el(
+        'td',
+        null,
+        el(
+          'span',
+          { className: 'at-num at-weight', dataset: { value: String(rec.weights[t]) }, title: pyRepr(rec.weights[t]) },
+          formatProb(rec.weights[t]),
+        ),
+      ),
+    ]),
+  );
   const soft = el('table', 'at-softmax', [
     el('thead', null, el('tr', null, [el('th', null, 'key'), el('th', null, n.scores), el('th', null, n.weights)])),
     el('tbody', null, softRows),
   ]);
-  const softNote = el('p', 'at-step-note', `The script turns the whole row of ${n.scores} into ${n.weights} (its own lines, in the code panel): both columns are its numbers, none is recomputed here.`);
+  const softNote = el(
+    'p',
+    'at-step-note',
+    `The script turns the whole row of ${n.scores} into ${n.weights} (its own lines, in the code panel): both columns are its numbers, none is recomputed here.`,
+  );
 
-  container.replaceChildren(intro, el('div', 'at-breakdown', [
-    el('div', 'at-breakdown-dot', [table, steps]),
-    el('div', 'at-breakdown-soft', [soft, softNote]),
-  ]));
+  container.replaceChildren(
+    intro,
+    el('div', 'at-breakdown', [el('div', 'at-breakdown-dot', [table, steps]), el('div', 'at-breakdown-soft', [soft, softNote])]),
+  );
   container.dataset.query = String(query);
   container.dataset.key = String(key);
   container.dataset.head = String(head);

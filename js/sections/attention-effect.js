@@ -29,24 +29,28 @@ function verdict(size, every) {
 }
 
 export function renderEffect(container, { effect, what, every, after, vocabLabels }) {
-  const label = (id) => (vocabLabels[id] === ' ' ? '␣' : vocabLabels[id] ?? String(id));
+  const label = (id) => (vocabLabels[id] === ' ' ? '␣' : (vocabLabels[id] ?? String(id)));
   if (!effect) {
     container.dataset.largestChange = '0';
     container.dataset.largestToken = '';
-    container.replaceChildren(el('p', 'at-effect-sentence', 'Nothing is changed: scores × 1.0 is the script as it is. Move the slider or pick another change.'));
+    container.replaceChildren(
+      el('p', 'at-effect-sentence', 'Nothing is changed: scores × 1.0 is the script as it is. Move the slider or pick another change.'),
+    );
     return;
   }
   const top = effect.largest;
   container.dataset.largestChange = String(top.change);
   container.dataset.largestToken = String(top.token);
   container.dataset.moved = String(effect.moved);
-  const loss = effect.loss_before != null && effect.loss_after != null
-    ? ` The loss of this position's target goes from ${shortNumber(effect.loss_before, 4)} to ${shortNumber(effect.loss_after, 4)}.`
-    : '';
+  const loss =
+    effect.loss_before != null && effect.loss_after != null
+      ? ` The loss of this position's target goes from ${shortNumber(effect.loss_before, 4)} to ${shortNumber(effect.loss_after, 4)}.`
+      : '';
   const size = formatPoints(Math.abs(top.change)).slice(1); // the size, without its sign
-  const sentence = `${what} moves the next-token probabilities after “${after}” by up to ${size} points: `
-    + `“${label(top.token)}” ${formatProb(top.before)} → ${formatProb(top.after)} (${formatPoints(top.change)}). `
-    + `In all, ${formatProb(effect.moved)} of the probability moved from some tokens to others.${loss} ${verdict(Math.abs(top.change), every)}`;
+  const sentence =
+    `${what} moves the next-token probabilities after “${after}” by up to ${size} points: ` +
+    `“${label(top.token)}” ${formatProb(top.before)} → ${formatProb(top.after)} (${formatPoints(top.change)}). ` +
+    `In all, ${formatProb(effect.moved)} of the probability moved from some tokens to others.${loss} ${verdict(Math.abs(top.change), every)}`;
   const change = Array.from(effect.change);
   const scale = Math.max(...change.map(Math.abs), 1e-300);
   const order = change.map((_, id) => id).sort((a, b) => Math.abs(change[b]) - Math.abs(change[a]));
@@ -54,15 +58,19 @@ export function renderEffect(container, { effect, what, every, after, vocabLabel
     const c = change[id];
     const bar = el('span', `at-chg-bar ${c < 0 ? 'is-down' : 'is-up'}`);
     bar.style.width = `${(50 * Math.abs(c)) / scale}%`;
-    return el('li', { className: 'at-chg', dataset: { token: String(id), change: String(c) }, title: `${label(id)}: change ${pyRepr(c)}` }, [
-      el('span', 'at-chg-label', label(id)),
-      el('span', 'at-chg-track', bar),
-      el('span', 'at-chg-num', formatPoints(c)),
-    ]);
+    return el(
+      'li',
+      { className: 'at-chg', dataset: { token: String(id), change: String(c) }, title: `${label(id)}: change ${pyRepr(c)}` },
+      [el('span', 'at-chg-label', label(id)), el('span', 'at-chg-track', bar), el('span', 'at-chg-num', formatPoints(c))],
+    );
   });
   container.replaceChildren(
     el('p', 'at-effect-sentence', sentence),
-    el('p', 'at-effect-caption', `Every token's change, in percentage points (with the change minus without), largest first; the bars are scaled to the largest change, ${formatPoints(top.change)}.`),
+    el(
+      'p',
+      'at-effect-caption',
+      `Every token's change, in percentage points (with the change minus without), largest first; the bars are scaled to the largest change, ${formatPoints(top.change)}.`,
+    ),
     el('ol', { className: 'at-chg-list', 'aria-label': 'change of each next-token probability' }, rows),
   );
 }

@@ -13,7 +13,11 @@ import { formatProb } from '../ui/prob-bars.js';
 export function weightMatrix(queries) {
   const n = queries.length;
   const values = new Float64Array(n * n).fill(NaN);
-  queries.forEach((rec, i) => rec.weights.forEach((w, j) => { values[i * n + j] = w; }));
+  queries.forEach((rec, i) =>
+    rec.weights.forEach((w, j) => {
+      values[i * n + j] = w;
+    }),
+  );
   return values;
 }
 
@@ -38,14 +42,19 @@ export function describeHead(queries, first = 'the first token') {
   return { kind: 'spread', text: 'spread out', share: best.share };
 }
 
-const HELP_PATTERN = ['pattern', `averaged over every query but the first: the weight on the first token (the one every document starts with), on the query itself and on the token just before it. The largest names the head if it is at least ${PATTERN_THRESHOLD * 100}%; otherwise the head is "spread out".`];
+const HELP_PATTERN = [
+  'pattern',
+  `averaged over every query but the first: the weight on the first token (the one every document starts with), on the query itself and on the token just before it. The largest names the head if it is at least ${PATTERN_THRESHOLD * 100}%; otherwise the head is "spread out".`,
+];
 
 export class HeadGrid {
   constructor(container, { onPick }) {
     this.onPick = onPick;
     this.grid = el('div', 'at-grid');
     this.note = el('p', 'live-card-note', null);
-    this.note.append('Each small matrix is one head: a row is a query (the token being read), a column a key it can look at; brighter green = more weight (0 to 100%). Hatched cells are keys the query cannot see yet. Click a cell to take its score apart.');
+    this.note.append(
+      'Each small matrix is one head: a row is a query (the token being read), a column a key it can look at; brighter green = more weight (0 to 100%). Hatched cells are keys the query cannot see yet. Click a cell to take its score apart.',
+    );
     this.note.append(helpMarker(...HELP_PATTERN));
     container.append(this.note, this.grid);
     this.maps = [];
@@ -73,15 +82,28 @@ export class HeadGrid {
       const root = el('figure', { className: 'at-head', dataset: { head: String(h) } }, [title, canvas, pattern]);
       // Hovering moves the outline and names the cell; leaving puts the outline back on the pick.
       const onHover = (cell) => {
-        if (!cell) { hideTooltip(); this.select(this.picked); return; }
+        if (!cell) {
+          hideTooltip();
+          this.select(this.picked);
+          return;
+        }
         if (cell.source !== 'pointer') return;
         const names = `query ${cell.row} (${this.labels[cell.row]}) → key ${cell.col} (${this.labels[cell.col]})`;
-        showTooltip([`head ${h}: ${names}`, Number.isNaN(cell.value) ? 'not visible yet: this key comes later' : `weight ${formatProb(cell.value)}`], cell.clientX, cell.clientY);
+        showTooltip(
+          [`head ${h}: ${names}`, Number.isNaN(cell.value) ? 'not visible yet: this key comes later' : `weight ${formatProb(cell.value)}`],
+          cell.clientX,
+          cell.clientY,
+        );
       };
       const map = new Heatmap(canvas, { maxWidth: 190, maxHeight: 170, maxCell: 34, labels: true, keyboard: true, range: 1, onHover });
       const pick = (cell) => cell && cell.col <= cell.row && this.onPick({ head: h, query: cell.row, key: cell.col });
       canvas.addEventListener('click', (e) => pick(map.cellAt(e.clientX, e.clientY)));
-      canvas.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick(map.cursor); } });
+      canvas.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          pick(map.cursor);
+        }
+      });
       title.addEventListener('click', () => this.onPick({ head: h }));
       return { root, map, pattern, title };
     });

@@ -31,29 +31,59 @@ export class ScaleControl {
     });
     this.everyInput = el('input', { type: 'checkbox', className: 'at-every' });
     this.everyInput.addEventListener('change', () => this.changed());
-    this.input = el('input', { type: 'range', min: 0, max: MAX_AMOUNT * STEPS_PER_UNIT, step: 1, value: STEPS_PER_UNIT, className: 'at-slider', 'aria-label': 'multiply the picked head\'s scores by' });
+    this.input = el('input', {
+      type: 'range',
+      min: 0,
+      max: MAX_AMOUNT * STEPS_PER_UNIT,
+      step: 1,
+      value: STEPS_PER_UNIT,
+      className: 'at-slider',
+      'aria-label': "multiply the picked head's scores by",
+    });
     this.readout = el('output', 'at-slider-value', '');
     const reset = el('button', { type: 'button', className: 'at-reset' }, 'reset');
-    reset.addEventListener('click', () => { this.input.value = String(STEPS_PER_UNIT); this.changed(); });
+    reset.addEventListener('click', () => {
+      this.input.value = String(STEPS_PER_UNIT);
+      this.changed();
+    });
     this.input.addEventListener('input', () => this.changed());
-    this.sliderRow = el('div', 'at-slider-row', [el('span', 'at-end', 'uniform'), this.input, el('span', 'at-end', 'peaked'), this.readout, reset]);
+    this.sliderRow = el('div', 'at-slider-row', [
+      el('span', 'at-end', 'uniform'),
+      this.input,
+      el('span', 'at-end', 'peaked'),
+      this.readout,
+      reset,
+    ]);
     this.keyNote = el('p', 'at-key-note', '');
     this.status = el('p', 'at-scale-status', '');
     this.effect = el('div', 'at-effect');
     this.body = el('div', 'at-scale-body');
     container.append(
-      el('fieldset', 'at-kinds', [el('legend', null, 'Change'), ...this.kindInputs,
-        el('label', 'at-every-label', [this.everyInput, ' every head at once (all layers)'])]),
-      this.sliderRow, this.keyNote, this.status, this.effect, this.body,
+      el('fieldset', 'at-kinds', [
+        el('legend', null, 'Change'),
+        ...this.kindInputs,
+        el('label', 'at-every-label', [this.everyInput, ' every head at once (all layers)']),
+      ]),
+      this.sliderRow,
+      this.keyNote,
+      this.status,
+      this.effect,
+      this.body,
     );
     this.showAmount();
   }
 
-  get amount() { return Number(this.input.value) / STEPS_PER_UNIT; }
+  get amount() {
+    return Number(this.input.value) / STEPS_PER_UNIT;
+  }
 
-  get kind() { return this.kindInputs.map((l) => l.querySelector('input')).find((i) => i.checked)?.value ?? 'scale'; }
+  get kind() {
+    return this.kindInputs.map((l) => l.querySelector('input')).find((i) => i.checked)?.value ?? 'scale';
+  }
 
-  get every() { return this.everyInput.checked; }
+  get every() {
+    return this.everyInput.checked;
+  }
 
   // The bridge's intervention for the picked head, query and key; null: the script unchanged.
   intervention({ layer, head, query, key }) {
@@ -81,17 +111,28 @@ export class ScaleControl {
     this.sliderRow.hidden = this.kind !== 'scale';
   }
 
-  busy(text) { this.status.textContent = text; }
+  busy(text) {
+    this.status.textContent = text;
+  }
 
   // base/changed: the bridge's answers' head records for the picked query; probs before/after;
   // effect: the bridge's effect record for that query (null when nothing was changed).
+  /** @param {{ baseRec: any, newRec: any, baseProbs: any, newProbs: any, labels: any, vocabLabels: any, target: any, query: any, key: any, names?: Record<string, string>, effect: any, what: any, every: any }} options */
   show({ baseRec, newRec, baseProbs, newProbs, labels, vocabLabels, target, query, key, names = {}, effect, what, every }) {
     this.status.textContent = '';
-    this.keyNote.textContent = this.kind === 'hard'
-      ? `Query ${query} (“${labels[query]}”) puts all its weight on key ${Math.min(key, query)} (“${labels[Math.min(key, query)]}”): click another cell of the heatmap to pick another key.`
-      : '';
+    this.keyNote.textContent =
+      this.kind === 'hard'
+        ? `Query ${query} (“${labels[query]}”) puts all its weight on key ${Math.min(key, query)} (“${labels[Math.min(key, query)]}”): click another cell of the heatmap to pick another key.`
+        : '';
     this.keyNote.hidden = this.kind !== 'hard';
-    const weightRow = (w, cls) => w.map((x, t) => el('td', null, el('span', { className: `at-num ${cls}`, title: pyRepr(x), dataset: { key: String(t) } }, x === 0 ? '0' : formatProb(x))));
+    const weightRow = (w, cls) =>
+      w.map((x, t) =>
+        el(
+          'td',
+          null,
+          el('span', { className: `at-num ${cls}`, title: pyRepr(x), dataset: { key: String(t) } }, x === 0 ? '0' : formatProb(x)),
+        ),
+      );
     const weights = el('table', 'at-compare', [
       el('thead', null, el('tr', null, [el('th', null, 'key'), ...labels.slice(0, baseRec.weights.length).map((c) => el('th', null, c))])),
       el('tbody', null, [
@@ -99,9 +140,14 @@ export class ScaleControl {
         el('tr', null, [el('th', { scope: 'row' }, 'weights after'), ...weightRow(newRec.weights, 'at-after')]),
       ]),
     ]);
-    const outRow = (v, cls) => v.map((x) => el('td', null, el('span', { className: `at-num ${cls}`, title: pyRepr(x) }, shortNumber(x, 3))));
+    const outRow = (v, cls) =>
+      v.map((x) => el('td', null, el('span', { className: `at-num ${cls}`, title: pyRepr(x) }, shortNumber(x, 3))));
     const outputs = el('table', 'at-compare', [
-      el('thead', null, el('tr', null, [el('th', null, `${names.out ?? 'out'}[j]`), ...baseRec.out.map((_, j) => el('th', null, String(j)))])),
+      el(
+        'thead',
+        null,
+        el('tr', null, [el('th', null, `${names.out ?? 'out'}[j]`), ...baseRec.out.map((_, j) => el('th', null, String(j)))]),
+      ),
       el('tbody', null, [
         el('tr', null, [el('th', { scope: 'row' }, 'before'), ...outRow(baseRec.out, '')]),
         el('tr', null, [el('th', { scope: 'row' }, 'after'), ...outRow(newRec.out, 'at-after')]),
@@ -109,13 +155,14 @@ export class ScaleControl {
     ]);
     const probs = el('div', 'at-probs');
     renderProbBars(probs, {
-      probs: newProbs, compare: baseProbs, labels: vocabLabels, top: 8, marks: { target },
+      probs: newProbs,
+      compare: baseProbs,
+      labels: vocabLabels,
+      top: 8,
+      marks: { target },
       caption: `Next token after reading "${labels[query]}" (position ${query}): bars with the change, thin ghost bars without.`,
     });
     renderEffect(this.effect, { effect, what, every, after: labels[query], vocabLabels });
-    this.body.replaceChildren(
-      scrollCue(el('div', 'at-scale-tables', [weights, outputs])),
-      probs,
-    );
+    this.body.replaceChildren(scrollCue(el('div', 'at-scale-tables', [weights, outputs])), probs);
   }
 }

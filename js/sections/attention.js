@@ -65,24 +65,50 @@ export function createSection(root, ctx) {
 
   function buildView() {
     if (view) return;
-    const input = el('input', { type: 'text', className: 'at-word', value: word, maxlength: 12, spellcheck: 'false', 'aria-label': 'word to look at' });
+    const input = el('input', {
+      type: 'text',
+      className: 'at-word',
+      value: word,
+      maxlength: 12,
+      spellcheck: 'false',
+      'aria-label': 'word to look at',
+    });
     const go = el('button', { type: 'button' }, 'Show');
     const message = el('p', { className: 'at-message', role: 'status' }, '');
-    const submit = () => { word = input.value; fetchBase(); };
+    const submit = () => {
+      word = input.value;
+      fetchBase();
+    };
     go.addEventListener('click', submit);
-    input.addEventListener('keydown', (e) => { if (e.key === 'Enter') submit(); });
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') submit();
+    });
     const layers = el('div', { className: 'at-layers', role: 'group', 'aria-label': 'layer' });
     const link = codeLink(frame.panel, lineRanges);
     const controls = el('div', 'at-controls', [el('label', 'at-word-label', ['Word ', input]), go, message, layers]);
 
-    const headsCard = liveCard({ title: 'Every head\'s attention weights', term: 'attention-head', action: link.button, className: 'at-heads-card' });
+    const headsCard = liveCard({
+      title: "Every head's attention weights",
+      term: 'attention-head',
+      action: link.button,
+      className: 'at-heads-card',
+    });
     const arrowsCard = liveCard({ title: 'Where each query looks', className: 'at-arrows-card' });
     const dotCard = liveCard({ title: 'One score, step by step', className: 'at-dot-card' });
     const scaleCard = liveCard({ title: 'Change the picked head, watch the prediction', className: 'at-scale-card' });
-    scaleCard.body.append(el('p', 'live-card-note', 'Each change is made inside the running script, on the picked head\'s own numbers, and the script runs on to its prediction: scale the scores before its next line turns them into weights (0 makes every score equal, larger values push the weight onto the top key), put all the weight on one key, or set the weights to 0 so the head adds nothing. The numbers below say how much the prediction moved.'));
+    scaleCard.body.append(
+      el(
+        'p',
+        'live-card-note',
+        "Each change is made inside the running script, on the picked head's own numbers, and the script runs on to its prediction: scale the scores before its next line turns them into weights (0 makes every score equal, larger values push the weight onto the top key), put all the weight on one key, or set the weights to 0 so the head adds nothing. The numbers below say how much the prediction moved.",
+      ),
+    );
 
     view = {
-      input, message, layers, link,
+      input,
+      message,
+      layers,
+      link,
       grid: new HeadGrid(headsCard.body, { onPick: (p) => pick(p) }),
       arrows: new ArrowView(arrowsCard.body),
       dot: dotCard.body,
@@ -99,7 +125,10 @@ export function createSection(root, ctx) {
 
   function scheduleRefresh() {
     if (!view || refreshTimer) return;
-    refreshTimer = setTimeout(() => { refreshTimer = null; fetchBase(); }, REFRESH_DELAY_MS);
+    refreshTimer = setTimeout(() => {
+      refreshTimer = null;
+      fetchBase();
+    }, REFRESH_DELAY_MS);
   }
 
   function fetchBase() {
@@ -117,14 +146,22 @@ export function createSection(root, ctx) {
       view.message.textContent = text;
       view.message.classList.add('is-error');
     };
-    if (error?.phase === 'bridge') { say(asSentence(error.message)); return; }
+    if (error?.phase === 'bridge') {
+      say(asSentence(error.message));
+      return;
+    }
     const where = error?.line ? ` (line ${error.line})` : '';
     say(`The script could not read this word${where}: ${error?.type ? `${error.type}: ` : ''}${error?.message ?? error}.`);
-    const chars = await ctx.rpc.call('tokenize', { text: sent }).then((r) => r.chars ?? [], () => []);
+    const chars = await ctx.rpc.call('tokenize', { text: sent }).then(
+      (r) => r.chars ?? [],
+      () => [],
+    );
     const unknown = [...new Set(chars.filter((c) => c.id == null).map((c) => c.ch))];
     if (sent !== word || !unknown.length) return;
-    say(`The script's tokenizing line${where} has no token for ${unknown.map((c) => `“${c}”`).join(', ')} `
-      + `(${error?.type ? `${error.type}: ` : ''}${error?.message ?? error}). Try characters of its data set.`);
+    say(
+      `The script's tokenizing line${where} has no token for ${unknown.map((c) => `“${c}”`).join(', ')} ` +
+        `(${error?.type ? `${error.type}: ` : ''}${error?.message ?? error}). Try characters of its data set.`,
+    );
   }
 
   function applyBase(answer) {
@@ -133,7 +170,14 @@ export function createSection(root, ctx) {
     signals.count('refreshes');
     view.message.textContent = '';
     view.message.classList.remove('is-error');
-    lineRanges.splice(0, lineRanges.length, ...['scores', 'weights', 'out'].map((v) => answer.lines?.[v]).filter(Boolean).map((n) => [n, n]));
+    lineRanges.splice(
+      0,
+      lineRanges.length,
+      ...['scores', 'weights', 'out']
+        .map((v) => answer.lines?.[v])
+        .filter(Boolean)
+        .map((n) => [n, n]),
+    );
     // The function the attention is in (a class model's Attention.__call__), else the model's.
     const shown = info?.phases?.[answer.func] ? [answer.func] : ['model'];
     if (String(frame.panel.show) !== String(shown)) frame.panel.show = shown;
@@ -159,11 +203,13 @@ export function createSection(root, ctx) {
   function renderLayers() {
     const n = data.n_layer;
     view.layers.hidden = n < 2;
-    view.layers.replaceChildren(...Array.from({ length: n }, (_, l) => {
-      const b = el('button', { type: 'button', 'aria-pressed': String(l === picked.layer), dataset: { layer: String(l) } }, `layer ${l}`);
-      b.addEventListener('click', () => pick({ layer: l }));
-      return b;
-    }));
+    view.layers.replaceChildren(
+      ...Array.from({ length: n }, (_, l) => {
+        const b = el('button', { type: 'button', 'aria-pressed': String(l === picked.layer), dataset: { layer: String(l) } }, `layer ${l}`);
+        b.addEventListener('click', () => pick({ layer: l }));
+        return b;
+      }),
+    );
   }
 
   // View changed: another layer, head or cell.
@@ -186,13 +232,23 @@ export function createSection(root, ctx) {
     const heads = data.base.heads[layer];
     view.grid.show(heads, labels(), picked);
     view.arrows.show(heads[head], labels(), query, `${data.n_layer > 1 ? `layer ${layer}, ` : ''}head ${head}`);
-    renderBreakdown(view.dot, { rec: heads[head][query], query, key, labels: labels(), head, layer, nLayer: data.n_layer, names: data.names, func: data.func });
+    renderBreakdown(view.dot, {
+      rec: heads[head][query],
+      query,
+      key,
+      labels: labels(),
+      head,
+      layer,
+      nLayer: data.n_layer,
+      names: data.names,
+      func: data.func,
+    });
   }
 
   // A label for every token of the vocabulary (the probability bars), from info.vocab.
   function vocabLabels() {
     const vocab = info?.vocab;
-    return vocab ? Array.from({ length: vocab.size }, (_, id) => tokenLabel(vocab, id)) : [];
+    return vocab ? Array.from({ length: vocab.size }, (_, token) => tokenLabel(vocab, token)) : [];
   }
 
   function fetchScaled() {
@@ -208,13 +264,25 @@ export function createSection(root, ctx) {
       signals.set('change', intervention ? `${intervention.kind}${every ? ':every' : ''}` : 'none');
       const changed = answer.intervened ?? answer.base;
       view.scale.show({
-        baseRec: data.base.heads[layer][head][query], newRec: changed.heads[layer][head][query],
-        baseProbs: data.base.probs[query], newProbs: changed.probs[query],
-        labels: labels(), vocabLabels: vocabLabels(), target: data.tokens[query + 1], query, key, names: data.names,
-        effect: answer.intervened?.effect?.[query] ?? null, what, every,
+        baseRec: data.base.heads[layer][head][query],
+        newRec: changed.heads[layer][head][query],
+        baseProbs: data.base.probs[query],
+        newProbs: changed.probs[query],
+        labels: labels(),
+        vocabLabels: vocabLabels(),
+        target: data.tokens[query + 1],
+        query,
+        key,
+        names: data.names,
+        effect: answer.intervened?.effect?.[query] ?? null,
+        what,
+        every,
       });
     };
-    if (!intervention) { show(data); return; } // × 1 is the script unchanged: nothing to ask
+    if (!intervention) {
+      show(data);
+      return;
+    } // × 1 is the script unchanged: nothing to ask
     view.scale.busy('Running the script with the change…');
     ctx.rpc.latest('attention:scale', 'attention', { word: data.word, intervention }).then(show, (error) => {
       view.scale.busy(`Could not run with the change: ${error?.message ?? error}`);

@@ -46,7 +46,8 @@ export class BackwardAnimation {
     this.shown.clear();
     this.player.load(this.steps(result));
     this.clearMarks();
-    for (const node of result.nodes) { // a replay starts from blank grads, as backward() would find them
+    for (const node of result.nodes) {
+      // a replay starts from blank grads, as backward() would find them
       this.dag.setNodeLines(node.id, nodeLines(node, undefined));
       const g = this.dag.nodeElement(node.id);
       if (g) delete g.dataset.grad;
@@ -58,6 +59,7 @@ export class BackwardAnimation {
   steps(result) {
     const into = edgesInto(result);
     const used = new Map(); // v -> edges of v already matched to a write
+    /** @type {any[]} */
     const steps = [{ kind: 'start', node: result.output_id }];
     for (const v of result.order) steps.push({ kind: 'visit', node: v, fanout: (into.get(v) ?? []).length });
     // Each write belongs to the visit of its `v`: put it right after that visit, in order.
@@ -80,7 +82,10 @@ export class BackwardAnimation {
 
   play() {
     if (!this.result) return;
-    if (this.player.playing) { this.player.finish(); return; }
+    if (this.player.playing) {
+      this.player.finish();
+      return;
+    }
     if (this.player.finished) this.load(this.result);
     this.onState('playing');
     this.player.play();
@@ -117,8 +122,11 @@ export class BackwardAnimation {
       const out = this.node(s.node);
       this.dag.mark('node', s.node, 'visiting');
       this.showGrad(s.node, out.grad);
-      this.setCaption(`${backward}() orders the graph, then starts at the output with its ${grad} set to`, null,
-        `${nodeName(out)}.${grad} = ${shortNumber(out.grad)}`);
+      this.setCaption(
+        `${backward}() orders the graph, then starts at the output with its ${grad} set to`,
+        null,
+        `${nodeName(out)}.${grad} = ${shortNumber(out.grad)}`,
+      );
       this.onCode(['autograd.backward']);
     } else if (s.kind === 'visit') {
       const v = this.node(s.node);
@@ -138,8 +146,11 @@ export class BackwardAnimation {
       // operation made; otherwise backward()'s own loop writes them (its chain-rule statement).
       const code = closure ? `${receiver(v)}.${closure}()` : this.script.chainRule;
       if (closure) this.onCode(['autograd.backward', method(v.op)].filter(Boolean));
-      this.setCaption(`Chain rule along the edge ${nodeName(child)} → ${nodeName(v)}:`, code,
-        `${nodeName(child)}.${grad} += ${shortNumber(local)} × ${shortNumber(this.shown.get(s.v))}  →  ${shortNumber(s.grad)}`);
+      this.setCaption(
+        `Chain rule along the edge ${nodeName(child)} → ${nodeName(v)}:`,
+        code,
+        `${nodeName(child)}.${grad} += ${shortNumber(local)} × ${shortNumber(this.shown.get(s.v))}  →  ${shortNumber(s.grad)}`,
+      );
     }
   }
 
@@ -155,8 +166,9 @@ export class BackwardAnimation {
     this.dag.clearMark('visiting');
     this.dag.pulse(0, null);
     const out = this.node(this.result.output_id);
-    this.setCaption(`Done. Each grad says how much ${nodeName(out)} would change per unit nudge of that node `
-      + '(its derivative, d output / d node).');
+    this.setCaption(
+      `Done. Each grad says how much ${nodeName(out)} would change per unit nudge of that node ` + '(its derivative, d output / d node).',
+    );
     this.onCode(['autograd.backward']);
     this.onState('done');
   }
@@ -168,10 +180,12 @@ export class BackwardAnimation {
 
   // head: what is happening; code: the script's line at work; numbers: that line with Python's numbers.
   setCaption(head, code, numbers) {
-    this.caption.replaceChildren(...[
-      el('span', 'ag-step-head', head),
-      code && el('code', 'ag-step-code', code),
-      numbers && el('span', 'ag-step-numbers', numbers),
-    ].filter(Boolean));
+    this.caption.replaceChildren(
+      ...[
+        el('span', 'ag-step-head', head),
+        code && el('code', 'ag-step-code', code),
+        numbers && el('span', 'ag-step-numbers', numbers),
+      ].filter(Boolean),
+    );
   }
 }

@@ -35,7 +35,10 @@ export class LossGraphPanel {
     this.trail = [];
     const card = liveCard({
       title: 'The graph behind one training step',
-      help: ['loss graph', 'every node the forward pass makes for one document, from the parameters to the loss; the backward call walks all of it'],
+      help: [
+        'loss graph',
+        'every node the forward pass makes for one document, from the parameters to the loss; the backward call walks all of it',
+      ],
       className: 'ag-loss',
     });
     this.root = card.root;
@@ -43,8 +46,12 @@ export class LossGraphPanel {
     this.stepInput = el('input', { type: 'number', className: 'ag-loss-step', min: 1, value: 1, 'aria-label': 'Training step' });
     this.buildButton = el('button', { type: 'button', className: 'ag-loss-build' }, 'Build its graph');
     this.buildButton.addEventListener('click', () => this.build());
-    this.stepInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') this.build(); });
-    this.stepInput.addEventListener('input', () => { this.stepChosen = true; });
+    this.stepInput.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') this.build();
+    });
+    this.stepInput.addEventListener('input', () => {
+      this.stepChosen = true;
+    });
     this.status = el('p', { className: 'ag-loss-status', role: 'status', 'aria-live': 'polite' });
     this.stale = el('span', 'ag-loss-stale');
     this.summary = el('div', 'ag-loss-summary');
@@ -56,9 +63,15 @@ export class LossGraphPanel {
     this.children = el('div', 'ag-children');
     this.explorer = el('div', 'ag-explorer', [
       el('div', 'ag-explorer-head', [el('h4', null, 'Walk it from the loss'), this.walkButton]),
-      el('p', 'ag-explorer-hint', 'Click a child to step down to it; click a node on the path to go back up. '
-        + 'Numbers on the right of each child: the local gradient along its edge. Under each node: the line of the script that made it, in which function.'),
-      this.stages, this.trailList, this.children,
+      el(
+        'p',
+        'ag-explorer-hint',
+        'Click a child to step down to it; click a node on the path to go back up. ' +
+          'Numbers on the right of each child: the local gradient along its edge. Under each node: the line of the script that made it, in which function.',
+      ),
+      this.stages,
+      this.trailList,
+      this.children,
     ]);
     this.explorer.hidden = true;
     this.intro = el('p', 'ag-loss-intro');
@@ -81,10 +94,13 @@ export class LossGraphPanel {
       if (this.rpc.streaming) waiting = setTimeout(buildWhenFree, 1000);
       else this.build();
     };
-    this.observer = new IntersectionObserver((entries) => {
-      visible = entries.at(-1).isIntersecting;
-      if (!waiting) buildWhenFree();
-    }, { rootMargin: '200px' });
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        visible = entries.at(-1).isIntersecting;
+        if (!waiting) buildWhenFree();
+      },
+      { rootMargin: '200px' },
+    );
     this.observer.observe(card.root);
   }
 
@@ -103,9 +119,13 @@ export class LossGraphPanel {
     this.roles = null;
     this.outline = null;
     const backward = info.facts?.backward_stmt ?? 'its backward call';
-    this.intro.replaceChildren(...codeSpans('The nodes above are a handful. One training step of the real model makes its loss out of tens of '
-      + `thousands. Pick a step: the training loop's own forward pass and \`${backward}\` run for that step's document, then every `
-      + 'parameter, gradient, optimizer moment and the random state are put back, so nothing trains.'));
+    this.intro.replaceChildren(
+      ...codeSpans(
+        'The nodes above are a handful. One training step of the real model makes its loss out of tens of ' +
+          `thousands. Pick a step: the training loop's own forward pass and \`${backward}\` run for that step's document, then every ` +
+          'parameter, gradient, optimizer moment and the random state are put back, so nothing trains.',
+      ),
+    );
     this.stepChosen = false;
     this.stale.textContent = '';
     this.built = null;
@@ -166,38 +186,62 @@ export class LossGraphPanel {
     const doc = built.doc == null ? 'its document' : `“${built.doc}”`;
     const predictions = built.n == null ? '' : `${built.n} predictions, `;
     // One backward call per position: each builds (and walks) a graph of its own.
-    const roots = built.roots > 1
-      ? ` The script calls backward once per position (${built.roots} times for this document): the graph below is the last one's, and its loss is that position's term.`
-      : '';
-    this.status.textContent = `Step ${built.step + 1} trains on ${doc}: ${predictions}`
-      + `loss ${shortNumber(built.loss)}. Built from ${trained}; the model is unchanged.${roots}`;
+    const roots =
+      built.roots > 1
+        ? ` The script calls backward once per position (${built.roots} times for this document): the graph below is the last one's, and its loss is that position's term.`
+        : '';
+    this.status.textContent =
+      `Step ${built.step + 1} trains on ${doc}: ${predictions}` +
+      `loss ${shortNumber(built.loss)}. Built from ${trained}; the model is unchanged.${roots}`;
     this.root.dataset.roots = String(built.roots ?? 1);
     renderFacts(this.summary, [
-      { label: `${this.info?.roles?.autograd?.class ?? 'graph'} nodes`, value: count(s.nodes), flow: 'loss', title: 'distinct nodes the loss depends on' },
+      {
+        label: `${this.info?.roles?.autograd?.class ?? 'graph'} nodes`,
+        value: count(s.nodes),
+        flow: 'loss',
+        title: 'distinct nodes the loss depends on',
+      },
       { label: 'edges', value: count(s.edges), title: 'child → parent links: one chain-rule step each' },
       { label: 'longest path', value: count(s.depth), title: 'edges from the loss down to the farthest leaf' },
-      { label: 'parameters reached', value: `${count(s.params)} / ${count(this.info?.params?.count ?? 0)}`, title: 'the parameters this loss depends on; the others (such as the embedding rows of tokens and positions not in this document) get no gradient from it' },
+      {
+        label: 'parameters reached',
+        value: `${count(s.params)} / ${count(this.info?.params?.count ?? 0)}`,
+        title:
+          'the parameters this loss depends on; the others (such as the embedding rows of tokens and positions not in this document) get no gradient from it',
+      },
     ]);
     const entries = Object.entries(s.by_op).sort((x, y) => y[1] - x[1]);
     const top = Math.max(...entries.map(([, n]) => n));
     this.ops.replaceChildren(
       el('h4', null, 'Nodes by operation'),
-      el('ul', 'ag-ops-list', entries.map(([op, n]) => el('li', { dataset: { op }, title: OP_TITLES[op] }, [
-        el('span', 'ag-op-name', [el('span', 'ag-op-sym', OP_SYMBOLS[op] ?? ''), op]),
-        el('span', 'ag-op-bar', el('span', { className: 'ag-op-fill', style: `width: ${(100 * n) / top}%` })),
-        el('span', 'ag-op-count', count(n)),
-      ]))),
+      el(
+        'ul',
+        'ag-ops-list',
+        entries.map(([op, n]) =>
+          el('li', { dataset: { op }, title: OP_TITLES[op] }, [
+            el('span', 'ag-op-name', [el('span', 'ag-op-sym', OP_SYMBOLS[op] ?? ''), op]),
+            el('span', 'ag-op-bar', el('span', { className: 'ag-op-fill', style: `width: ${(100 * n) / top}%` })),
+            el('span', 'ag-op-count', count(n)),
+          ]),
+        ),
+      ),
     );
   }
 
   // The path: every node from the loss to the current one; the current one's children below.
   renderTrail() {
     const last = this.trail.length - 1;
-    this.trailList.replaceChildren(...this.trail.map((node, i) => {
-      const row = this.nodeRow(node, i === 0 ? 'loss' : null, i === last);
-      if (i < last) row.addEventListener('click', () => { this.trail = this.trail.slice(0, i + 1); this.renderTrail(); });
-      return el('li', { dataset: { id: node.id } }, row);
-    }));
+    this.trailList.replaceChildren(
+      ...this.trail.map((node, i) => {
+        const row = this.nodeRow(node, i === 0 ? 'loss' : null, i === last);
+        if (i < last)
+          row.addEventListener('click', () => {
+            this.trail = this.trail.slice(0, i + 1);
+            this.renderTrail();
+          });
+        return el('li', { dataset: { id: node.id } }, row);
+      }),
+    );
     const current = this.trail[last];
     const kids = current.children.map((child) => {
       const row = this.nodeRow(child, null, false, child.local_grad);
@@ -205,9 +249,19 @@ export class LossGraphPanel {
       row.addEventListener('click', () => this.open(child.id));
       return row;
     });
-    this.children.replaceChildren(...(kids.length ? kids : [el('p', 'ag-leaf-note', matrixOfLabel(current.label)
-      ? `${current.label} is a parameter: a leaf. Its grad, ${shortNumber(current.grad)}, is what the script's update uses to move it.`
-      : 'A leaf: a plain number the script wrapped in a node. Nothing below it.')]));
+    this.children.replaceChildren(
+      ...(kids.length
+        ? kids
+        : [
+            el(
+              'p',
+              'ag-leaf-note',
+              matrixOfLabel(current.label)
+                ? `${current.label} is a parameter: a leaf. Its grad, ${shortNumber(current.grad)}, is what the script's update uses to move it.`
+                : 'A leaf: a plain number the script wrapped in a node. Nothing below it.',
+            ),
+          ]),
+    );
     this.children.dataset.parent = current.id;
     this.renderStages();
     this.trailList.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
@@ -223,39 +277,54 @@ export class LossGraphPanel {
       if (stage && stages.at(-1) !== stage) stages.push(stage);
     }
     this.stages.hidden = stages.length < 2;
-    this.stages.replaceChildren(el('span', 'k', 'The path passes: '), ...stages.flatMap((stage, i) => [
-      i ? el('span', 'ag-stage-arrow', ' → ') : null,
-      el('span', { className: 'ag-stage', dataset: { stage } }, stage),
-    ]).filter(Boolean));
+    this.stages.replaceChildren(
+      el('span', 'k', 'The path passes: '),
+      ...stages
+        .flatMap((stage, i) => [
+          i ? el('span', 'ag-stage-arrow', ' → ') : null,
+          el('span', { className: 'ag-stage', dataset: { stage } }, stage),
+        ])
+        .filter(Boolean),
+    );
   }
 
   nodeRow(node, role, current, localGrad) {
     const flow = role === 'loss' ? 'loss' : flowOf(node.label, this.roles);
     const where = node.origin;
-    const name = role === 'loss' ? 'loss' : node.label ?? where?.stage ?? `#${node.id}`;
-    const made = where ? `made by line ${where.line}, in ${where.func === 'training loop' ? 'the training loop' : where.func}`
-      + `${where.via?.length ? ` (called from ${where.via.map((v) => `${v.func} line ${v.line}`).join(', ')})` : ''}: ${where.text}` : '';
+    const name = role === 'loss' ? 'loss' : (node.label ?? where?.stage ?? `#${node.id}`);
+    const made = where
+      ? `made by line ${where.line}, in ${where.func === 'training loop' ? 'the training loop' : where.func}` +
+        `${where.via?.length ? ` (called from ${where.via.map((v) => `${v.func} line ${v.line}`).join(', ')})` : ''}: ${where.text}`
+      : '';
     const parts = [
       el('span', 'ag-node-op', opBadge(node.op) ?? '•'),
       el('span', 'ag-node-name', [
         el('span', 'ag-node-title', name),
-        where ? el('span', { className: 'ag-node-where', dataset: { line: String(where.line), func: where.func } }, [
-          el('span', 'ag-node-line', `line ${where.line} · ${where.func}`),
-          el('code', 'ag-node-code', where.text),
-        ]) : null,
+        where
+          ? el('span', { className: 'ag-node-where', dataset: { line: String(where.line), func: where.func } }, [
+              el('span', 'ag-node-line', `line ${where.line} · ${where.func}`),
+              el('code', 'ag-node-code', where.text),
+            ])
+          : null,
       ]),
       el('span', 'ag-node-num', [el('span', 'k', 'data '), shortNumber(node.data)]),
       el('span', 'ag-node-num grad', [el('span', 'k', 'grad '), shortNumber(node.grad)]),
     ];
     if (localGrad !== undefined) parts.push(el('span', 'ag-node-num edge', [el('span', 'k', 'local '), shortNumber(localGrad)]));
-    const row = el('button', {
-      type: 'button',
-      className: `ag-node ${flow ? `ag-flow-${flow}` : ''} ${current ? 'current' : ''}`.trim(),
-      title: `${name} (#${node.id}): op ${node.op}, data ${pyRepr(node.data)}, grad ${pyRepr(node.grad)}`
-        + (localGrad !== undefined ? `, local gradient ${pyRepr(localGrad)}` : '')
-        + (node.n_children ? `, ${node.n_children} children` : '') + (made ? `; ${made}` : ''),
-      dataset: { id: node.id, grad: node.grad, data: node.data },
-    }, parts);
+    const row = el(
+      'button',
+      {
+        type: 'button',
+        className: `ag-node ${flow ? `ag-flow-${flow}` : ''} ${current ? 'current' : ''}`.trim(),
+        title:
+          `${name} (#${node.id}): op ${node.op}, data ${pyRepr(node.data)}, grad ${pyRepr(node.grad)}` +
+          (localGrad !== undefined ? `, local gradient ${pyRepr(localGrad)}` : '') +
+          (node.n_children ? `, ${node.n_children} children` : '') +
+          (made ? `; ${made}` : ''),
+        dataset: { id: node.id, grad: node.grad, data: node.data },
+      },
+      parts,
+    );
     return row;
   }
 

@@ -14,6 +14,7 @@ import { DEFAULT_PRESET } from './autograd-first-calls.js';
 // The bridge's preset names (bridge/autograd.py PRESETS) with the words the page shows. Only
 // those the script's class supports are offered (the answer's `presets`); a preset the page
 // has no words for shows its name.
+/** @type {[string, string][]} */
 const PRESETS = [
   ['a*b+c', 'a·b + c'],
   ['addition', 'Addition'],
@@ -30,6 +31,7 @@ export class AutogradToy {
     this.rpc = rpc;
     this.onCode = onCode;
     this.inputs = { ...START };
+    /** @type {{ preset?: string, expr?: string }} */
     this.request = { preset: DEFAULT_PRESET }; // what the graph was built from: a preset or an expr
     this.result = null;
     this.phases = {};
@@ -66,19 +68,34 @@ export class AutogradToy {
 
   buildControls() {
     this.presetButtons = [];
-    this.field = el('input', { type: 'text', className: 'ag-expr', spellcheck: 'false', autocomplete: 'off',
-      'aria-label': 'Your own expression in a, b and c', placeholder: '(a*b).exp() / (a + 1)' });
+    this.field = el('input', {
+      type: 'text',
+      className: 'ag-expr',
+      spellcheck: 'false',
+      autocomplete: 'off',
+      'aria-label': 'Your own expression in a, b and c',
+      placeholder: '(a*b).exp() / (a + 1)',
+    });
     const go = el('button', { type: 'button', className: 'ag-expr-go' }, 'Build');
     const submit = () => this.build({ expr: this.field.value });
     go.addEventListener('click', submit);
-    this.field.addEventListener('keydown', (e) => { if (e.key === 'Enter') submit(); });
+    this.field.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') submit();
+    });
     this.fieldStatus = el('span', { className: 'ag-expr-status', role: 'status', 'aria-live': 'polite' });
     const form = el('div', 'ag-expr-row', [el('label', 'ag-expr-label', 'Your own:'), this.field, go, this.fieldStatus]);
 
     this.sliders = new Map();
     const sliders = INPUTS.map((name) => {
-      const input = el('input', { type: 'range', min: RANGE.min, max: RANGE.max, step: RANGE.step,
-        value: this.inputs[name], 'aria-label': `input ${name}`, dataset: { input: name } });
+      const input = el('input', {
+        type: 'range',
+        min: RANGE.min,
+        max: RANGE.max,
+        step: RANGE.step,
+        value: this.inputs[name],
+        'aria-label': `input ${name}`,
+        dataset: { input: name },
+      });
       const out = el('output', 'ag-slider-value', shortNumber(this.inputs[name]));
       input.addEventListener('input', () => {
         this.inputs[name] = Number(input.value);
@@ -90,17 +107,13 @@ export class AutogradToy {
       return row;
     });
     this.presetRow = el('div', 'ag-presets', el('span', 'ag-presets-label', 'Presets:'));
-    return el('div', 'ag-controls', [
-      this.presetRow,
-      form,
-      el('div', 'ag-sliders', sliders),
-    ]);
+    return el('div', 'ag-controls', [this.presetRow, form, el('div', 'ag-sliders', sliders)]);
   }
 
   buildGraph() {
     this.dagBox = scrollCue(el('div', 'ag-dag', el('p', 'live-status ag-wait', 'Waiting for Python…')));
     this.dag = new DagView(this.dagBox, {
-      label: 'The expression as a graph of the script\'s autograd nodes',
+      label: "The expression as a graph of the script's autograd nodes",
       minScale: 1, // never shrunk: its labels stay at 12 px, a wide graph scrolls sideways
       maxScale: 1.2, // a three-box graph need not look lost in the panel
       onHover: (id) => this.hover(id),
@@ -115,13 +128,19 @@ export class AutogradToy {
     this.animation = new BackwardAnimation({
       dag: this.dag,
       caption: this.caption,
-      onCode: (phases) => { this.codeNow = phases; this.onCode(phases); },
+      onCode: (phases) => {
+        this.codeNow = phases;
+        this.onCode(phases);
+      },
       onState: (state) => this.animationState(state),
     });
     const legend = el('div', 'ag-legend', [
-      el('span', 'ag-key role-input', 'input'), el('span', 'ag-key role-expr', 'operation'),
-      el('span', 'ag-key role-hidden', 'made inside a method'), el('span', 'ag-key role-const', 'constant'),
-      el('span', 'ag-key role-output', 'output'), el('span', 'ag-key edge', 'edge: local gradient'),
+      el('span', 'ag-key role-input', 'input'),
+      el('span', 'ag-key role-expr', 'operation'),
+      el('span', 'ag-key role-hidden', 'made inside a method'),
+      el('span', 'ag-key role-const', 'constant'),
+      el('span', 'ag-key role-output', 'output'),
+      el('span', 'ag-key edge', 'edge: local gradient'),
       el('span', 'ag-key grad', 'grad'),
     ]);
     const buttons = el('div', 'ag-buttons', [this.playButton, this.stepButton, this.resetButton]);
@@ -196,7 +215,8 @@ export class AutogradToy {
     const { nodes, edges } = dagGraph(result);
     this.dag.setGraph(nodes, edges);
     this.animation.load(result); // a new forward pass: new Values, no grads until backward() runs
-    for (const n of result.nodes) { // exact numbers for tests and the curious; the boxes round them
+    for (const n of result.nodes) {
+      // exact numbers for tests and the curious; the boxes round them
       const g = this.dag.nodeElement(n.id);
       g.dataset.data = String(n.data);
       g.dataset.label = nodeName(n);
@@ -222,7 +242,7 @@ export class AutogradToy {
   hover(id) {
     if (this.animation.player.playing) return; // the animation is showing its own lines
     const node = id == null ? null : this.result?.nodes[id];
-    this.onCode(node ? [opMethod(node.op, this.phases)].filter(Boolean) : this.codeNow ?? ['autograd.backward']);
+    this.onCode(node ? [opMethod(node.op, this.phases)].filter(Boolean) : (this.codeNow ?? ['autograd.backward']));
   }
 
   animationState(state) {
@@ -242,15 +262,25 @@ export class AutogradToy {
     // Next to the field: a graph that built replaces any old error message.
     this.fieldStatus.className = 'ag-expr-status';
     this.fieldStatus.dataset.fd = agree ? 'agree' : 'disagree';
-    this.fieldStatus.replaceChildren(el('span', `ag-fd ${agree ? 'ok' : 'bad'}`, agree
-      ? '✓ grads agree with finite differences'
-      : `✗ finite differences disagree at ${used.filter((n) => !fd[n]?.agree).join(', ')}`));
+    this.fieldStatus.replaceChildren(
+      el(
+        'span',
+        `ag-fd ${agree ? 'ok' : 'bad'}`,
+        agree
+          ? '✓ grads agree with finite differences'
+          : `✗ finite differences disagree at ${used.filter((n) => !fd[n]?.agree).join(', ')}`,
+      ),
+    );
     this.fieldStatus.title = `Python nudges each input by a tiny h and compares the change with ${this.backward}'s grad`;
     if (!withNumbers) {
       this.checks.replaceChildren();
       return;
     }
-    const head = el('tr', null, ['input', 'data', `grad from ${this.backward}`, 'finite difference', ''].map((t) => el('th', null, t)));
+    const head = el(
+      'tr',
+      null,
+      ['input', 'data', `grad from ${this.backward}`, 'finite difference', ''].map((t) => el('th', null, t)),
+    );
     const rows = used.map((name) => {
       const c = fd[name];
       return el('tr', { dataset: { input: name } }, [
@@ -261,8 +291,12 @@ export class AutogradToy {
         el('td', c.agree ? 'ok' : 'bad', c.agree ? '✓' : '✗'),
       ]);
     });
-    const note = el('p', 'ag-fd-note', 'Finite difference: (f(x + h) − f(x − h)) / 2h with a tiny h, computed by Python from the same expression. '
-      + `It needs no chain rule, so agreeing with it is a check on ${this.backward}.`);
+    const note = el(
+      'p',
+      'ag-fd-note',
+      'Finite difference: (f(x + h) − f(x − h)) / 2h with a tiny h, computed by Python from the same expression. ' +
+        `It needs no chain rule, so agreeing with it is a check on ${this.backward}.`,
+    );
     this.checks.replaceChildren(el('table', 'ag-fd-table', [el('thead', null, head), el('tbody', null, rows)]), note);
   }
 }

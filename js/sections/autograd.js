@@ -26,7 +26,10 @@ export function createSection(root, ctx) {
 
   function update(change) {
     // Trained or otherwise changed: the loss graph on show was built from the model as it was.
-    if (change.reason !== 'load') { lossGraph.modelChanged(change.step); return; }
+    if (change.reason !== 'load') {
+      lossGraph.modelChanged(change.step);
+      return;
+    }
     const { info } = change;
     panel.setScript(ctx.script().source, info.phases);
     lossGraph.reset(info);

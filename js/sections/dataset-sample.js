@@ -55,12 +55,18 @@ export class DocumentSample {
 
   draw(docs) {
     const { start, docsName } = this;
-    this.names.replaceChildren(...docs.map((doc, i) => {
-      const text = String(doc);
-      const button = el('button', { type: 'button', className: 'name-chip', title: `${docsName}[${start + i}]: tokenize it below` }, text);
-      button.addEventListener('click', () => this.onPick(text));
-      return el('li', { dataset: { index: String(start + i) } }, [el('span', 'name-index', String(start + i)), button]);
-    }));
+    this.names.replaceChildren(
+      ...docs.map((doc, i) => {
+        const text = String(doc);
+        const button = el(
+          'button',
+          { type: 'button', className: 'name-chip', title: `${docsName}[${start + i}]: tokenize it below` },
+          text,
+        );
+        button.addEventListener('click', () => this.onPick(text));
+        return el('li', { dataset: { index: String(start + i) } }, [el('span', 'name-index', String(start + i)), button]);
+      }),
+    );
     const end = start + docs.length;
     this.where.replaceChildren(
       el('code', null, `${docsName}[${start}:${end}]`),

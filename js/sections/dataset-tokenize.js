@@ -27,8 +27,14 @@ export class Tokenizer {
     });
     this.root = this.card.root;
     this.input = el('input', {
-      type: 'text', id: 'tokenize-input', className: 'tokenize-input', value: FIRST_TEXT,
-      maxlength: 64, spellcheck: 'false', autocomplete: 'off', autocapitalize: 'off',
+      type: 'text',
+      id: 'tokenize-input',
+      className: 'tokenize-input',
+      value: FIRST_TEXT,
+      maxlength: 64,
+      spellcheck: 'false',
+      autocomplete: 'off',
+      autocapitalize: 'off',
     });
     this.input.value = FIRST_TEXT;
     this.docName = el('code', 'doc-var', 'doc');
@@ -44,15 +50,18 @@ export class Tokenizer {
     this.errorNote = el('div', { className: 'token-error', role: 'status', hidden: true });
     this.pairs = el('div', 'pairs');
     this.rows = el('div', 'token-rows', [
-      el('span', 'row-label', ['each character', el('span', 'row-sub', 'alone, through the lines above')]), this.charRow,
-      el('span', 'row-label', ['the sequence', this.tokensName]), el('div', 'token-cell', [this.tokenRow, this.literal]),
+      el('span', 'row-label', ['each character', el('span', 'row-sub', 'alone, through the lines above')]),
+      this.charRow,
+      el('span', 'row-label', ['the sequence', this.tokensName]),
+      el('div', 'token-cell', [this.tokenRow, this.literal]),
     ]);
     this.card.body.append(
       el('div', 'tokenize-field', [el('label', { for: 'tokenize-input' }, [this.docName, ' =']), this.input]),
       this.examples,
       this.line,
       this.rows,
-      this.errorNote, this.bosNote,
+      this.errorNote,
+      this.bosNote,
       el('h4', 'pairs-title', 'What the training loop makes of it: (input → target) pairs'),
       this.pairs,
     );
@@ -99,9 +108,12 @@ export class Tokenizer {
 
   request() {
     if (!this.vocab) return;
-    this.rpc.latest('dataset.tokenize', 'tokenize', { text: this.input.value }).then((result) => this.draw(result), (error) => {
-      this.fail(error?.message ?? String(error));
-    });
+    this.rpc.latest('dataset.tokenize', 'tokenize', { text: this.input.value }).then(
+      (result) => this.draw(result),
+      (error) => {
+        this.fail(error?.message ?? String(error));
+      },
+    );
   }
 
   draw(result) {
@@ -110,9 +122,18 @@ export class Tokenizer {
     this.docName.textContent = result.doc_var;
     this.tokensName.textContent = result.tokens_var;
     this.drawLine(result);
-    this.charRow.replaceChildren(...result.chars.map((c, i) => (c.id == null
-      ? tokenChip({ label: c.ch, kind: 'unknown', note: '!', title: `'${c.ch}' (character ${i + 1}) alone: the script's line raises ${c.error}` })
-      : tokenChip({ label: c.ch, id: c.id, title: `'${c.ch}' alone → id ${c.id}` }))));
+    this.charRow.replaceChildren(
+      ...result.chars.map((c, i) =>
+        c.id == null
+          ? tokenChip({
+              label: c.ch,
+              kind: 'unknown',
+              note: '!',
+              title: `'${c.ch}' (character ${i + 1}) alone: the script's line raises ${c.error}`,
+            })
+          : tokenChip({ label: c.ch, id: c.id, title: `'${c.ch}' alone → id ${c.id}` }),
+      ),
+    );
     if (!result.chars.length) this.charRow.append(el('span', 'row-empty', 'no characters: an empty document'));
     this.drawTokens(result);
     this.drawError(result);
@@ -126,10 +147,17 @@ export class Tokenizer {
     where.addEventListener('click', () => this.showLines([[first, last]]));
     this.line.replaceChildren(
       el('p', null, [
-        'The training loop\'s own ', where, ', run with ',
-        el('code', null, `${result.doc_var} = ${pyRepr(result.text)}`), ':',
+        "The training loop's own ",
+        where,
+        ', run with ',
+        el('code', null, `${result.doc_var} = ${pyRepr(result.text)}`),
+        ':',
       ]),
-      el('pre', 'script-lines', result.code.map((text) => el('code', 'script-line', text))),
+      el(
+        'pre',
+        'script-lines',
+        result.code.map((text) => el('code', 'script-line', text)),
+      ),
     );
   }
 
@@ -158,14 +186,25 @@ export class Tokenizer {
     const first = tokens[0];
     const last = tokens.at(-1);
     if (first === bos && last === bos && tokens.length >= 2) {
-      return [tag(bos), termMarker('bos'),
-        ' stands at both ends. At the start it means "nothing yet": the model predicts the first character from it alone. '
-        + 'At the end it is the target after the last character, so the model learns where a document is over.'];
+      return [
+        tag(bos),
+        termMarker('bos'),
+        ' stands at both ends. At the start it means "nothing yet": the model predicts the first character from it alone. ' +
+          'At the end it is the target after the last character, so the model learns where a document is over.',
+      ];
     }
     if (first === bos && eos != null && last === eos) {
-      return [tag(bos), termMarker('bos'), ' starts the sequence and ', tag(eos), ' ends it. From ',
-        tag(bos), ' alone the model predicts the first character; ', tag(eos),
-        ' is the target after the last one, so the model learns where a document is over.'];
+      return [
+        tag(bos),
+        termMarker('bos'),
+        ' starts the sequence and ',
+        tag(eos),
+        ' ends it. From ',
+        tag(bos),
+        ' alone the model predicts the first character; ',
+        tag(eos),
+        ' is the target after the last one, so the model learns where a document is over.',
+      ];
     }
     return [`This script's ${this.tokensName.textContent} starts with `, tag(first), ' and ends with ', tag(last), '.'];
   }
@@ -181,14 +220,21 @@ export class Tokenizer {
     const parts = [];
     if (chars.length) {
       const many = chars.length > 1;
-      parts.push(el('strong', null, `Not in the vocabulary: ${chars.map(pyRepr).join(', ')}. `),
+      parts.push(
+        el('strong', null, `Not in the vocabulary: ${chars.map(pyRepr).join(', ')}. `),
         `The script's tokenizer has no id for ${many ? 'them' : 'it'}: `,
-        `on ${pyRepr(unknown[0].ch)} alone its line raises `, el('code', 'python-error', unknown[0].error), '.');
+        `on ${pyRepr(unknown[0].ch)} alone its line raises `,
+        el('code', 'python-error', unknown[0].error),
+        '.',
+      );
     }
     if (result.error) {
       const where = result.error.line ? ` at line ${result.error.line}` : '';
-      parts.push(` The training loop would stop${where} with `,
-        el('code', 'python-error', `${result.error.type}: ${result.error.message}`), '.');
+      parts.push(
+        ` The training loop would stop${where} with `,
+        el('code', 'python-error', `${result.error.type}: ${result.error.message}`),
+        '.',
+      );
       if (result.error.line) {
         const button = el('button', { type: 'button', className: 'code-link' }, `line ${result.error.line}`);
         button.addEventListener('click', () => this.showLines([[result.error.line, result.error.line]]));

@@ -30,21 +30,30 @@ export class VocabTable {
     const specials = [vocab.bos, vocab.eos].filter((id) => id != null);
     const specialIds = specials.map((id) => el('code', 'special-text', `${tokenLabel(vocab, id)} = ${id}`));
     const others = vocab.size - vocab.chars.length - specials.length; // ids no character maps to
-    const extra = specials.length === 1
-      ? [' One more id, ', ...specialIds, ', stands for no character']
-      : specials.length ? [' Two more ids, ', ...join(specialIds), ', stand for no character'] : [];
+    const extra =
+      specials.length === 1
+        ? [' One more id, ', ...specialIds, ', stands for no character']
+        : specials.length
+          ? [' Two more ids, ', ...join(specialIds), ', stand for no character']
+          : [];
     const unused = others > 0 ? `${extra.length ? ', and' : ''} ${others} id${others > 1 ? 's' : ''} no character maps to` : '';
     this.intro.replaceChildren(
-      `${vocab.chars.length} characters occur in `, el('code', null, docsName),
-      ', each with the id the script\'s own tokenizing lines give it',
+      `${vocab.chars.length} characters occur in `,
+      el('code', null, docsName),
+      ", each with the id the script's own tokenizing lines give it",
       ...(vocab.decoder ? ['; ', el('code', null, `${vocab.decoder}[id]`), ' gives an id back its character'] : []),
-      '.', ...extra, unused,
+      '.',
+      ...extra,
+      unused,
       extra.length || unused ? `: ${vocab.size} token ids in all.` : ` ${vocab.size} token ids in all.`,
     );
     this.scroller.replaceChildren(vocabTable(vocab, docsName));
     const labels = specials.map((id) => tokenLabel(vocab, id));
-    this.legend.textContent = `Bar height: how often the character occurs in ${docsName} (${vocab.total_chars} characters in all).`
-      + (labels.length ? ` ${labels.join(' and ')} ${labels.length > 1 ? 'occur' : 'occurs'} in no document: the training loop's own line adds ${labels.length > 1 ? 'them' : 'it'}.` : '');
+    this.legend.textContent =
+      `Bar height: how often the character occurs in ${docsName} (${vocab.total_chars} characters in all).` +
+      (labels.length
+        ? ` ${labels.join(' and ')} ${labels.length > 1 ? 'occur' : 'occurs'} in no document: the training loop's own line adds ${labels.length > 1 ? 'them' : 'it'}.`
+        : '');
   }
 
   // The vocabulary cannot be read: the bridge's sentence of what it looked for.
@@ -111,6 +120,9 @@ function vocabTable(vocab, docsName) {
     if (col > 0) showTooltip(tips[col], e.clientX, e.clientY);
     else hideTooltip();
   });
-  table.addEventListener('mouseleave', () => { light(-1); hideTooltip(); });
+  table.addEventListener('mouseleave', () => {
+    light(-1);
+    hideTooltip();
+  });
   return table;
 }

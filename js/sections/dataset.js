@@ -56,21 +56,24 @@ export function createSection(root, ctx) {
     parts.sample.show(info);
     parts.tokenize.prepare(info);
     frame.live.replaceChildren(parts.facts, parts.longest, parts.sample.root, parts.vocab.root, parts.tokenize.root);
-    ctx.rpc.call('vocab').then(async (vocab) => {
-      if (mine !== generation) return;
-      parts.vocab.show(vocab, info);
-      parts.tokenize.show(vocab);
-      const longest = vocab.longest?.[0];
-      if (longest == null) return;
-      const result = await ctx.rpc.call('tokenize', { text: longest });
-      if (mine === generation) drawLongest(info, vocab, longest, result);
-    }).catch((error) => {
-      if (mine !== generation) return;
-      // A script whose vocabulary cannot be read: the bridge's sentence of what it looked for.
-      const message = error?.message ?? String(error);
-      parts.vocab.fail(message);
-      parts.tokenize.fail(message);
-    });
+    ctx.rpc
+      .call('vocab')
+      .then(async (vocab) => {
+        if (mine !== generation) return;
+        parts.vocab.show(vocab, info);
+        parts.tokenize.show(vocab);
+        const longest = vocab.longest?.[0];
+        if (longest == null) return;
+        const result = await ctx.rpc.call('tokenize', { text: longest });
+        if (mine === generation) drawLongest(info, vocab, longest, result);
+      })
+      .catch((error) => {
+        if (mine !== generation) return;
+        // A script whose vocabulary cannot be read: the bridge's sentence of what it looked for.
+        const message = error?.message ?? String(error);
+        parts.vocab.fail(message);
+        parts.tokenize.fail(message);
+      });
   }
 
   function drawFacts(info) {
@@ -79,10 +82,24 @@ export function createSection(root, ctx) {
     const facts = [
       { label: 'documents', value: info.num_docs, title: docsName ? `len(${docsName})` : 'how many documents the script trains on' },
       { label: 'vocab size', value: vocab?.size, title: 'token ids: one score per id comes out of the model' },
-      { label: 'BOS id', value: vocab?.bos, flow: 'bos', title: vocab ? `${tokenLabel(vocab, vocab.bos)}: the id every document starts with` : null },
-      { label: 'EOS id', value: vocab?.eos, flow: 'bos', title: vocab?.eos != null ? `${tokenLabel(vocab, vocab.eos)}: the id every document ends with` : null },
+      {
+        label: 'BOS id',
+        value: vocab?.bos,
+        flow: 'bos',
+        title: vocab ? `${tokenLabel(vocab, vocab.bos)}: the id every document starts with` : null,
+      },
+      {
+        label: 'EOS id',
+        value: vocab?.eos,
+        flow: 'bos',
+        title: vocab?.eos != null ? `${tokenLabel(vocab, vocab.eos)}: the id every document ends with` : null,
+      },
       { label: 'longest document', value: info.longest_doc, title: 'characters in the longest document' },
-      { label: 'max positions', value: info.hyper?.max_positions, title: 'how many positions the training loop visits for a 64-character document' },
+      {
+        label: 'max positions',
+        value: info.hyper?.max_positions,
+        title: 'how many positions the training loop visits for a 64-character document',
+      },
     ].filter((fact) => fact.value != null); // a figure this script does not have is left out, not shown as "null"
     renderFacts(parts.facts, facts);
     for (const dt of parts.facts.querySelectorAll('dt')) {
@@ -103,9 +120,13 @@ export function createSection(root, ctx) {
     const lost = result.pairs.filter((p) => !p.kept).length;
     const first = tokenLabel(vocab, result.tokens[0]);
     const last = tokenLabel(vocab, result.tokens.at(-1));
-    const visits = result.n != null ? `so the training loop visits ${result.n} positions` : 'and the bridge could not count the positions the loop visits';
+    const visits =
+      result.n != null
+        ? `so the training loop visits ${result.n} positions`
+        : 'and the bridge could not count the positions the loop visits';
     parts.longest.replaceChildren(
-      'The longest document, ', name,
+      'The longest document, ',
+      name,
       `, has ${info.longest_doc} characters: ${result.tokens.length} tokens from ${first} to ${last}, ${visits}. `,
       lost ? `Documents this long lose their last ${lost} pair${lost > 1 ? 's' : ''}.` : 'Every document fits: no pair is ever dropped.',
     );

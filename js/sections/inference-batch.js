@@ -10,8 +10,11 @@ export class SampleBatch {
     this.note = el('p', 'live-card-note');
     this.lines = el('pre', { className: 'inf-lines', 'aria-label': 'Twenty samples', tabIndex: '0' });
     this.status = el('p', { className: 'inf-batch-status', role: 'status' });
-    this.quiet = el('p', { className: 'live-card-note inf-quiet', hidden: true },
-      'The script prints nothing for a sample: these lines are the text each draw made.');
+    this.quiet = el(
+      'p',
+      { className: 'live-card-note inf-quiet', hidden: true },
+      'The script prints nothing for a sample: these lines are the text each draw made.',
+    );
     this.card.body.append(this.note, this.lines, this.quiet, this.status);
     this.root = this.card.root;
     this.expected = 0;
@@ -24,9 +27,10 @@ export class SampleBatch {
     this.quiet.hidden = true;
     this.root.dataset.state = 'running';
     const t = temperature ? `${temperature.name} = ${temperature.value.toFixed(2)}, ` : '';
-    this.note.textContent = `${t}model at step ${step}, seeds ${firstSeed}–${firstSeed + count - 1}. `
-      + 'Each line is what the script\'s sampling loop printed for one draw. A number in a line is the loop\'s own counter: '
-      + 'each draw is one more pass of the loop, so it goes on from the samples drawn before.';
+    this.note.textContent =
+      `${t}model at step ${step}, seeds ${firstSeed}–${firstSeed + count - 1}. ` +
+      "Each line is what the script's sampling loop printed for one draw. A number in a line is the loop's own counter: " +
+      'each draw is one more pass of the loop, so it goes on from the samples drawn before.';
     this.status.textContent = `Python is drawing 0 of ${count}…`;
   }
 
@@ -34,7 +38,9 @@ export class SampleBatch {
   add(i, { printed, text }) {
     const shown = printed.replace(/\r/g, '').replace(/\n$/, '');
     if (!shown) this.quiet.hidden = false;
-    this.lines.append(el('span', { className: `inf-line${shown ? '' : ' unprinted'}`, dataset: { index: String(i) } }, `${shown || text}\n`));
+    this.lines.append(
+      el('span', { className: `inf-line${shown ? '' : ' unprinted'}`, dataset: { index: String(i) } }, `${shown || text}\n`),
+    );
     const done = this.lines.childElementCount;
     this.status.textContent = done < this.expected ? `Python is drawing ${done} of ${this.expected}…` : '';
     if (done >= this.expected) this.root.dataset.state = 'done';

@@ -17,16 +17,24 @@ export function renderDistribution(container, { steps, index, vocab, temperature
   const context = [tokenLabel(vocab, vocab.bos), ...steps.slice(0, index).map((s) => tokenLabel(vocab, s.token))];
   container.dataset.index = String(index);
   if (!step.probs.length) {
-    container.replaceChildren(el('p', 'inf-detail-head', [el('strong', null, `Position ${index}`),
-      ' · the bridge found no list of probabilities among the sampling loop\'s variables at this position.']));
+    container.replaceChildren(
+      el('p', 'inf-detail-head', [
+        el('strong', null, `Position ${index}`),
+        " · the bridge found no list of probabilities among the sampling loop's variables at this position.",
+      ]),
+    );
     return;
   }
-  const heading = el('p', 'inf-detail-head', [
-    el('strong', null, `Position ${index}`),
-    ` · after ${context.join(' ')} · the distribution the script drew from`,
-    temperature ? [' at ', el('code', null, `${temperature.name} = ${temperature.value.toFixed(2)}`)] : [],
-    `, over ${step.probs.length} tokens`,
-  ].flat());
+  const heading = el(
+    'p',
+    'inf-detail-head',
+    [
+      el('strong', null, `Position ${index}`),
+      ` · after ${context.join(' ')} · the distribution the script drew from`,
+      temperature ? [' at ', el('code', null, `${temperature.name} = ${temperature.value.toFixed(2)}`)] : [],
+      `, over ${step.probs.length} tokens`,
+    ].flat(),
+  );
   const bars = el('div', 'inf-full');
   const marks = { sampled: step.token, argmax: step.argmax };
   const long = step.probs.length > LONG_VOCAB;
@@ -34,14 +42,21 @@ export function renderDistribution(container, { steps, index, vocab, temperature
   renderProbBars(bars, { probs: step.probs, vocab, marks, ...(all ? {} : { top: SHORT_LIST, keep: [step.token, step.argmax] }) });
   let toggle = null;
   if (long) {
-    toggle = el('button', { type: 'button', className: 'inf-all' }, all ? `the ${SHORT_LIST} most likely only` : `all ${step.probs.length} tokens`);
+    toggle = el(
+      'button',
+      { type: 'button', className: 'inf-all' },
+      all ? `the ${SHORT_LIST} most likely only` : `all ${step.probs.length} tokens`,
+    );
     toggle.addEventListener('click', () => {
       container.dataset.all = String(!all);
       renderDistribution(container, { steps, index, vocab, temperature });
     });
   }
   const which = long
-    ? el('p', 'inf-shown', [all ? 'All tokens, in id order. ' : `The ${SHORT_LIST} most likely of ${step.probs.length} tokens, the drawn one among them. `, toggle])
+    ? el('p', 'inf-shown', [
+        all ? 'All tokens, in id order. ' : `The ${SHORT_LIST} most likely of ${step.probs.length} tokens, the drawn one among them. `,
+        toggle,
+      ])
     : null;
   container.replaceChildren(...[heading, bars, which, el('p', 'inf-why', why(step, name))].filter(Boolean));
 }

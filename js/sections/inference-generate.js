@@ -29,10 +29,19 @@ export class SampleGenerator {
     this.noTemperature = el('span', { className: 'inf-no-temp', hidden: true });
     this.controls = el('div', 'inf-controls', [
       el('span', 'inf-temp-name', [this.label, termMarker('temperature')]),
-      this.slider, this.value, this.noTemperature, temperatureLink, again, this.seedNote,
+      this.slider,
+      this.value,
+      this.noTemperature,
+      temperatureLink,
+      again,
+      this.seedNote,
     ]);
     this.row = el('div', { className: 'inf-row', 'aria-label': 'The sample, one token per position', dataset: { state: 'empty' } });
-    const legend = el('p', 'inf-legend', 'Under each token: the most likely tokens at that position, and the one drawn, in red (last, when it was not among the top three). A red outline marks a token that was not the most likely one.');
+    const legend = el(
+      'p',
+      'inf-legend',
+      'Under each token: the most likely tokens at that position, and the one drawn, in red (last, when it was not among the top three). A red outline marks a token that was not the most likely one.',
+    );
     this.status = el('p', { className: 'inf-status', role: 'status' });
     this.detail = el('div', 'inf-detail');
     this.card.body.append(this.controls, this.row, legend, this.status, this.detail);
@@ -44,7 +53,9 @@ export class SampleGenerator {
     // player shows them all at once.
     this.typing = new SequencePlayer({
       begin: (step) => step.column.classList.add('is-shown'),
-      done: () => { this.row.dataset.state = 'done'; },
+      done: () => {
+        this.row.dataset.state = 'done';
+      },
     });
 
     this.slider.addEventListener('input', () => {
@@ -63,7 +74,7 @@ export class SampleGenerator {
     this.slider.disabled = none;
     this.value.hidden = none;
     this.noTemperature.hidden = !none;
-    this.noTemperature.textContent = none ? 'none: this script\'s sampling loop divides its scores by no temperature' : '';
+    this.noTemperature.textContent = none ? "none: this script's sampling loop divides its scores by no temperature" : '';
     this.controls.classList.toggle('no-temperature', none);
     if (none) {
       this.slider.value = '1'; // scores divided by nothing: where 1 would leave them
@@ -86,12 +97,13 @@ export class SampleGenerator {
     this.seedNote.title = `Draw ${meta.draw}: seeded, so the same draw at another temperature uses the same random numbers. “Sample again” moves to the next seed.`;
     const { vocab } = meta;
     const columns = result.steps.map((step, i) => this.column(step, i, vocab));
-    const start = vocab.bos != null
-      ? el('div', 'inf-start', [
-        chipForId(vocab.bos, vocab, { title: 'Sampling starts from this token: the one every document starts with' }),
-        el('span', 'inf-start-note', 'start'),
-      ])
-      : null;
+    const start =
+      vocab.bos != null
+        ? el('div', 'inf-start', [
+            chipForId(vocab.bos, vocab, { title: 'Sampling starts from this token: the one every document starts with' }),
+            el('span', 'inf-start-note', 'start'),
+          ])
+        : null;
     this.row.replaceChildren(...[start, ...columns].filter(Boolean));
     this.status.replaceChildren(el('span', 'inf-text', ['“', el('strong', null, result.text), '”']), ending(result, vocab));
     this.typeOut(columns);
@@ -110,7 +122,8 @@ export class SampleGenerator {
 
   select(index) {
     this.selected = index;
-    for (const step of this.row.querySelectorAll('.inf-step')) step.setAttribute('aria-pressed', String(Number(step.dataset.index) === index));
+    for (const step of this.row.querySelectorAll('.inf-step'))
+      step.setAttribute('aria-pressed', String(Number(step.dataset.index) === index));
     const { meta } = this.shown;
     const temperature = meta.temperature != null ? { name: this.temperatureName, value: meta.temperature } : null;
     renderDistribution(this.detail, { steps: this.shown.result.steps, index, vocab: meta.vocab, temperature });
@@ -121,26 +134,37 @@ export class SampleGenerator {
     const special = step.token != null && isSpecial(vocab, step.token);
     const mini = el('div', 'inf-mini');
     if (step.probs.length) {
-      renderProbBars(mini, { probs: step.probs, vocab, marks: { sampled: step.token, argmax: step.argmax }, top: MINI_TOP, keep: [step.token] });
+      renderProbBars(mini, {
+        probs: step.probs,
+        vocab,
+        marks: { sampled: step.token, argmax: step.argmax },
+        top: MINI_TOP,
+        keep: [step.token],
+      });
     }
-    const chip = step.token != null
-      ? chipForId(step.token, vocab, { small: true })
-      : tokenChip({ label: '—', kind: 'unknown', note: 'unread', small: true, title: 'The bridge could not read which token was drawn' });
+    const chip =
+      step.token != null
+        ? chipForId(step.token, vocab, { small: true })
+        : tokenChip({ label: '—', kind: 'unknown', note: 'unread', small: true, title: 'The bridge could not read which token was drawn' });
     const p = step.token != null && step.probs.length ? formatProb(step.probs[step.token]) : 'unknown';
-    const button = el('button', {
-      type: 'button',
-      className: `inf-step${special ? ' is-end' : ''}${step.token !== step.argmax ? ' is-unlikely' : ''}`,
-      title: `Position ${index}: click for the whole distribution`,
-      'aria-pressed': 'false',
-      dataset: { index: String(index), token: String(step.token) },
-    }, [
-      // The name comes from what the button shows (chip and mini chart), with hidden words
-      // around it: a name that left the visible text out would not match what a voice user says.
-      el('span', 'visually-hidden', `Position ${index}: `),
-      chip,
-      el('span', 'visually-hidden', `, drawn with probability ${p}; the likeliest: `),
-      mini,
-    ]);
+    const button = el(
+      'button',
+      {
+        type: 'button',
+        className: `inf-step${special ? ' is-end' : ''}${step.token !== step.argmax ? ' is-unlikely' : ''}`,
+        title: `Position ${index}: click for the whole distribution`,
+        'aria-pressed': 'false',
+        dataset: { index: String(index), token: String(step.token) },
+      },
+      [
+        // The name comes from what the button shows (chip and mini chart), with hidden words
+        // around it: a name that left the visible text out would not match what a voice user says.
+        el('span', 'visually-hidden', `Position ${index}: `),
+        chip,
+        el('span', 'visually-hidden', `, drawn with probability ${p}; the likeliest: `),
+        mini,
+      ],
+    );
     button.addEventListener('click', () => {
       this.select(index);
       this.onPick?.(index);

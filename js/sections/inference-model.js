@@ -25,14 +25,19 @@ export class ModelNote {
         'Its weights are still the random numbers they started as, so its probabilities know nothing about the documents: expect gibberish. Train it in chapter 6 and sample again.',
       );
     } else {
-      model.replaceChildren('Sampling from the model after ', el('strong', null, `step ${step}${total ? ` of ${total}` : ''}`), ' of training.');
+      model.replaceChildren(
+        'Sampling from the model after ',
+        el('strong', null, `step ${step}${total ? ` of ${total}` : ''}`),
+        ' of training.',
+      );
     }
     const old = Boolean(shown?.stale);
     stale.hidden = !old;
     root.classList.toggle('is-stale', old);
     if (!old) return;
-    stale.textContent = shown.step !== step
-      ? `The samples below were drawn at step ${shown.step}; the model has trained on to step ${step} since. Press “Sample again” to draw from it.`
-      : 'The model has changed since the samples below were drawn. Press “Sample again” to draw from it.';
+    stale.textContent =
+      shown.step !== step
+        ? `The samples below were drawn at step ${shown.step}; the model has trained on to step ${step} since. Press “Sample again” to draw from it.`
+        : 'The model has changed since the samples below were drawn. Press “Sample again” to draw from it.';
   }
 }

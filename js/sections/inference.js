@@ -69,10 +69,15 @@ export function createSection(root, ctx) {
   };
   parts.generator.body.prepend(parts.note.root);
   // The script's own print for a batch line arrives (as stdout) before that call's answer.
-  ends.add(ctx.rpc.on(EVENT.STDOUT, ({ text, phase }) => {
-    if (capture && phase === 'sample') capture.push(text);
-  }));
-  ends.add(() => { clearTimeout(batchTimer); clearTimeout(noteTimer); });
+  ends.add(
+    ctx.rpc.on(EVENT.STDOUT, ({ text, phase }) => {
+      if (capture && phase === 'sample') capture.push(text);
+    }),
+  );
+  ends.add(() => {
+    clearTimeout(batchTimer);
+    clearTimeout(noteTimer);
+  });
 
   function update(change) {
     if (change.reason === 'load') load(change.info);
@@ -129,17 +134,20 @@ export function createSection(root, ctx) {
     parts.generator.setBusy(true);
     clearTimeout(batchTimer);
     batchRun += 1; // a running batch stops after its current line
-    ctx.rpc.latest('inference:sample', 'sample', args).then((result) => {
-      if (mine !== generation) return;
-      shown = { version: store.version, step: store.step };
-      parts.generator.show(result, { ...args, draw, vocab });
-      drawNote();
-      // Slider drags come in bursts: start the twenty only once the temperature has settled.
-      batchTimer = setTimeout(() => runBatch(args.temperature, draw, shown), 300);
-    }, (error) => {
-      if (mine !== generation) return;
-      parts.generator.fail(error);
-    });
+    ctx.rpc.latest('inference:sample', 'sample', args).then(
+      (result) => {
+        if (mine !== generation) return;
+        shown = { version: store.version, step: store.step };
+        parts.generator.show(result, { ...args, draw, vocab });
+        drawNote();
+        // Slider drags come in bursts: start the twenty only once the temperature has settled.
+        batchTimer = setTimeout(() => runBatch(args.temperature, draw, shown), 300);
+      },
+      (error) => {
+        if (mine !== generation) return;
+        parts.generator.fail(error);
+      },
+    );
   }
 
   // The batch: one seeded `sample` call per line, in order, so lines appear as Python finishes them.

@@ -42,7 +42,7 @@ export function renderCount(container, matrices, count) {
   total.className = 'pm-count-total';
   const dt = document.createElement('dt');
   dt.textContent = 'total';
-  dt.title = 'every number the script\'s update loop changes';
+  dt.title = "every number the script's update loop changes";
   const dd = document.createElement('dd');
   dd.dataset.total = String(count);
   dd.textContent = String(count);

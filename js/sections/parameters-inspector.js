@@ -31,7 +31,10 @@ export class Inspector {
     this.canvas.setAttribute('role', 'img');
     figure.append(this.canvas);
     this.heatmap = new Heatmap(this.canvas, {
-      maxWidth: 420, maxHeight: 280, maxCell: 14, legend: figure,
+      maxWidth: 420,
+      maxHeight: 280,
+      maxCell: 14,
+      legend: figure,
       onHover: (cell) => this.hover(cell),
     });
     this.root.append(this.text, figure);
@@ -50,12 +53,16 @@ export class Inspector {
   }
 
   hover(cell) {
-    if (!cell || !this.matrix) { hideTooltip(); return; }
+    if (!cell || !this.matrix) {
+      hideTooltip();
+      return;
+    }
     const label = this.matrix.rowLabels?.[cell.row];
-    showTooltip([
-      `${this.matrix.name}[${cell.row}][${cell.col}]${label ? `  (${label})` : ''}`,
-      `value ${shortNumber(cell.value)}`,
-    ], cell.clientX, cell.clientY);
+    showTooltip(
+      [`${this.matrix.name}[${cell.row}][${cell.col}]${label ? `  (${label})` : ''}`, `value ${shortNumber(cell.value)}`],
+      cell.clientX,
+      cell.clientY,
+    );
   }
 }
 
@@ -114,7 +121,11 @@ function statLine(values, n) {
     max = Math.max(max, values[i]);
     absSum += Math.abs(values[i]);
   }
-  const parts = [['smallest', min], ['largest', max], ['mean |w|', n ? absSum / n : 0]];
+  const parts = [
+    ['smallest', min],
+    ['largest', max],
+    ['mean |w|', n ? absSum / n : 0],
+  ];
   return parts.map(([label, value]) => {
     const span = document.createElement('span');
     const b = document.createElement('b');

@@ -13,32 +13,44 @@ const quote = (item) => `\`${statementText(item)}\` (${lineOf(item)})`;
 // One sentence per role, with the statement that gave the role away.
 function purpose(m, info) {
   const model = info?.roles?.model?.callee ?? 'the model';
-  const use = (role) => m.uses.find((u) => (role === 'token' || role === 'position'
-    ? (u.lookups ?? []).some((l) => l.matrix === (m.twin ?? m.name) && (l.by === 'position') === (role === 'position'))
-    : u.flow === (role === 'output' ? 'out' : role) && (u.matrices ?? []).includes(m.twin ?? m.name)));
+  const use = (role) =>
+    m.uses.find((u) =>
+      role === 'token' || role === 'position'
+        ? (u.lookups ?? []).some((l) => l.matrix === (m.twin ?? m.name) && (l.by === 'position') === (role === 'position'))
+        : u.flow === (role === 'output' ? 'out' : role) && (u.matrices ?? []).includes(m.twin ?? m.name),
+    );
   const where = (role) => (use(role) ? ` in ${quote(use(role))}` : '');
   const layer = m.layer > 0 ? `, run again for layer ${m.layer}` : '';
   const parts = [];
-  if (m.roles.includes('token')) parts.push(`Token embedding: row t is the vector that stands for token t; ${model}() looks it up by the token id${where('token')}.`);
-  if (m.roles.includes('position')) parts.push(`Position embedding: row p is the vector for position p; ${model}() looks it up by the position${where('position')}.`);
+  if (m.roles.includes('token'))
+    parts.push(`Token embedding: row t is the vector that stands for token t; ${model}() looks it up by the token id${where('token')}.`);
+  if (m.roles.includes('position'))
+    parts.push(`Position embedding: row p is the vector for position p; ${model}() looks it up by the position${where('position')}.`);
   if (m.roles.includes('attn')) parts.push(`Attention: the model multiplies by it${where('attn')}${layer}.`);
   if (m.roles.includes('mlp')) {
-    const shape = m.rows > m.cols ? ` It is ${m.rows} rows of ${m.cols}: a multiplication by it widens ${m.cols} numbers to ${m.rows}.`
-      : m.rows < m.cols ? ` It is ${m.rows} rows of ${m.cols}: a multiplication by it narrows ${m.cols} numbers to ${m.rows}.` : '';
+    const shape =
+      m.rows > m.cols
+        ? ` It is ${m.rows} rows of ${m.cols}: a multiplication by it widens ${m.cols} numbers to ${m.rows}.`
+        : m.rows < m.cols
+          ? ` It is ${m.rows} rows of ${m.cols}: a multiplication by it narrows ${m.cols} numbers to ${m.rows}.`
+          : '';
     parts.push(`MLP: the model multiplies by it${where('mlp')}${layer}.${shape}`);
   }
   if (m.roles.includes('output')) {
     const tied = m.roles.includes('token') ? 'It is also the output layer (tied weights): ' : 'Output layer: ';
-    parts.push(`${tied}each row scores one token of the vocabulary against the final vector${where('output')}; those scores (the logits) are what the loss is computed from.`);
+    parts.push(
+      `${tied}each row scores one token of the vocabulary against the final vector${where('output')}; those scores (the logits) are what the loss is computed from.`,
+    );
   }
-  if (!parts.length) parts.push('No statement of the model\'s first call was found using this matrix, so the guide cannot say what it is for.');
+  if (!parts.length)
+    parts.push("No statement of the model's first call was found using this matrix, so the guide cannot say what it is for.");
   return parts.join(' ');
 }
 
 // What a row and a column are, where the script shows it: a lookup's rows are tokens or
 // positions; the output's rows are tokens (one score each, its statement makes vocab-size
 // numbers); a statement that makes as many numbers as the matrix has rows has one row per output.
-function axes(m, info) {
+function axes(m) {
   if (m.roles.includes('token')) return ['tokens', 'embedding numbers'];
   if (m.roles.includes('position')) return ['positions', 'embedding numbers'];
   if (m.roles.includes('output')) return ['tokens (one score each)', 'numbers of the final vector'];
@@ -67,12 +79,20 @@ export function describeMatrices(layout = [], outline = null, info = {}) {
   const list = layout.map((entry) => {
     const r = found.get(entry.name);
     const m = {
-      name: entry.name, rows: entry.rows, cols: entry.cols, size: entry.rows * entry.cols, offset: entry.offset,
-      aliases: entry.aliases ?? [], roles: r.roles, uses: r.uses, twin: r.twin ?? null, layer: r.layer,
+      name: entry.name,
+      rows: entry.rows,
+      cols: entry.cols,
+      size: entry.rows * entry.cols,
+      offset: entry.offset,
+      aliases: entry.aliases ?? [],
+      roles: r.roles,
+      uses: r.uses,
+      twin: r.twin ?? null,
+      layer: r.layer,
       component: r.component,
     };
     m.group = m.layer != null ? `layer ${m.layer}` : m.component.key;
-    m.axes = axes(m, info);
+    m.axes = axes(m);
     m.rowLabels = rowLabels(m, info);
     m.purpose = purpose(m, info);
     return m;
@@ -112,7 +132,8 @@ function common(names) {
 export function groupMatrices(matrices) {
   const groups = new Map();
   for (const m of matrices) {
-    if (!groups.has(m.group)) groups.set(m.group, { key: m.group, title: m.layer != null ? m.group : m.component.label, layer: m.layer, items: [] });
+    if (!groups.has(m.group))
+      groups.set(m.group, { key: m.group, title: m.layer != null ? m.group : m.component.label, layer: m.layer, items: [] });
     groups.get(m.group).items.push(m);
   }
   const rank = (g) => (g.key === 'embed' ? 0 : g.key === 'output' ? 2 : g.key === 'other' ? 3 : 1);

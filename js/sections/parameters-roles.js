@@ -34,7 +34,7 @@ export function statementText(item) {
 }
 
 export function matrixRoles(layout = [], outline = null, info = {}) {
-  const found = new Map(layout.map((m) => [m.name, { name: m.name, roles: [], uses: [], layer: null }]));
+  const found = new Map(layout.map((m) => [m.name, { name: m.name, roles: [], uses: [], layer: null, twin: null, component: null }]));
   const add = (name, role, item) => {
     const entry = found.get(name);
     if (!entry) return;
@@ -69,8 +69,10 @@ export function matrixRoles(layout = [], outline = null, info = {}) {
     if (entry.roles.length) continue;
     const mine = numbers(entry.name);
     const differ = (twin) => numbers(twin.name).filter((n, i) => n !== mine[i]);
-    const twin = (twins.get(template(entry.name)) ?? [])
-      .reduce((best, t) => (!best || differ(t).length < differ(best).length ? t : best), null);
+    const twin = (twins.get(template(entry.name)) ?? []).reduce(
+      (best, t) => (!best || differ(t).length < differ(best).length ? t : best),
+      null,
+    );
     if (!twin) continue;
     const theirs = numbers(twin.name);
     const k = mine.findIndex((n, i) => n !== theirs[i]);

@@ -6,7 +6,9 @@
 import { el } from '../ui/dom.js';
 
 export function codeSpans(text) {
-  return String(text ?? '').split('`').map((part, i) => (i % 2 ? el('code', null, part) : document.createTextNode(part)));
+  return String(text ?? '')
+    .split('`')
+    .map((part, i) => (i % 2 ? el('code', null, part) : document.createTextNode(part)));
 }
 
 // The sentence without its backticks, for a title or an aria-label.

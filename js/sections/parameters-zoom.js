@@ -15,7 +15,12 @@ export class MatrixZoom {
     this.matrix = null;
     this.state = null;
     this.cell = null;
-    this.modal = new Modal({ className: 'pm-zoom pm-scope', onClose: () => { this.matrix = null; } });
+    this.modal = new Modal({
+      className: 'pm-zoom pm-scope',
+      onClose: () => {
+        this.matrix = null;
+      },
+    });
     const body = this.modal.body;
     this.header = document.createElement('div');
     const layout = document.createElement('div');
@@ -26,7 +31,12 @@ export class MatrixZoom {
     this.canvas.setAttribute('role', 'img');
     figure.append(this.canvas);
     this.heatmap = new Heatmap(this.canvas, {
-      maxWidth: 900, maxHeight: 560, maxCell: 30, labels: true, keyboard: true, legend: figure,
+      maxWidth: 900,
+      maxHeight: 560,
+      maxCell: 30,
+      labels: true,
+      keyboard: true,
+      legend: figure,
       onHover: (cell) => this.pointAt(cell),
     });
     this.readout = document.createElement('aside');
@@ -45,7 +55,10 @@ export class MatrixZoom {
     this.cell = null;
     this.modal.setTitle(matrix.name);
     this.header.replaceChildren(matrixHeader(matrix, { withName: false }));
-    this.canvas.setAttribute('aria-label', `Heatmap of ${matrix.name}, ${matrix.rows} rows by ${matrix.cols} columns; arrow keys move between cells`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `Heatmap of ${matrix.name}, ${matrix.rows} rows by ${matrix.cols} columns; arrow keys move between cells`,
+    );
     // The map's box follows the window, so a tall or wide matrix fits without scrolling the
     // dialog (the readout beside it takes about 420 px).
     this.heatmap.opts.maxHeight = Math.max(220, Math.min(560, window.innerHeight - 330));
@@ -119,7 +132,7 @@ export class MatrixZoom {
   trainingNote() {
     const note = document.createElement('p');
     note.className = 'pm-readout-note';
-    const names = (this.state?.moments ?? []).join(' and ') || 'the optimizer\'s moments';
+    const names = (this.state?.moments ?? []).join(' and ') || "the optimizer's moments";
     if (!this.state?.trained) {
       note.textContent = `Before training, every gradient and every number of ${names} is 0, so only the value is shown. After a training step (chapter 6), they appear here too.`;
     } else if (this.state.gradsCleared) {

@@ -76,7 +76,12 @@ export function createSection(root, ctx) {
   function buildView() {
     if (view) return;
     const open = (m, trigger) => openZoom(m, trigger);
-    const matricesCard = liveCard({ title: 'Every weight matrix, to scale', term: 'parameter', action: links.matrices.button, className: 'pm-matrices' });
+    const matricesCard = liveCard({
+      title: 'Every weight matrix, to scale',
+      term: 'parameter',
+      action: links.matrices.button,
+      className: 'pm-matrices',
+    });
     const countCard = liveCard({ title: 'How many parameters', action: links.count.button, className: 'pm-count-card' });
     view = {
       schematic: new Schematic(matricesCard.body, { onShow: (m) => showMatrix(m), onOpen: open }),
@@ -112,13 +117,22 @@ export function createSection(root, ctx) {
   function applyParams(result) {
     if (!view) return;
     const layout = result.layout ?? [];
-    const sameShapes = layout.length === matrices.length
-      && layout.every((m, i) => m.name === matrices[i].name && m.rows === matrices[i].rows && m.cols === matrices[i].cols);
+    const sameShapes =
+      layout.length === matrices.length &&
+      layout.every((m, i) => m.name === matrices[i].name && m.rows === matrices[i].rows && m.cols === matrices[i].cols);
     if (!sameShapes) return; // a script loaded meanwhile: its update() draws it
     const anyNonZero = (arr) => arr.some((x) => x !== 0);
     const gradsNonZero = anyNonZero(result.grad);
     const trained = ctx.store.step > 0 || gradsNonZero || anyNonZero(result.m) || anyNonZero(result.v);
-    state = { data: result.data, grad: result.grad, m: result.m, v: result.v, trained, gradsCleared: trained && !gradsNonZero, moments: result.moments ?? info.roles?.moments ?? [] };
+    state = {
+      data: result.data,
+      grad: result.grad,
+      m: result.m,
+      v: result.v,
+      trained,
+      gradsCleared: trained && !gradsNonZero,
+      moments: result.moments ?? info.roles?.moments ?? [],
+    };
     signals.count('refreshes');
     view.inspector.root.hidden = false;
     showMatrix(shown);

@@ -23,6 +23,10 @@ import { renderStatus } from '../ui/facts.js';
 
 // A live area for the running script's data, and a code panel with the script's own lines for
 // what the section explains.
+/**
+ * @param {HTMLElement} root
+ * @param {{ code?: any }} options
+ */
 export function sectionFrame(root, { code }) {
   const live = document.createElement('div');
   live.className = 'live-body';
@@ -43,7 +47,9 @@ export function sectionFrame(root, { code }) {
 //   const signals = testSignals(live); signals.count('refreshes'); signals.set('running', true)
 export function testSignals(element) {
   return {
-    count(name) { element.dataset[name] = String(Number(element.dataset[name] ?? 0) + 1); },
+    count(name) {
+      element.dataset[name] = String(Number(element.dataset[name] ?? 0) + 1);
+    },
     set(name, value) {
       if (value == null) delete element.dataset[name];
       else element.dataset[name] = String(value);
@@ -55,7 +61,12 @@ export function testSignals(element) {
 export function disposer() {
   const ends = [];
   return {
-    add(end) { ends.push(end); return end; },
-    dispose() { for (const end of ends.splice(0)) end(); },
+    add(end) {
+      ends.push(end);
+      return end;
+    },
+    dispose() {
+      for (const end of ends.splice(0)) end();
+    },
   };
 }

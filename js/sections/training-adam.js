@@ -28,15 +28,38 @@ export class TrainingAdam {
     this.matrixSelect.addEventListener('change', () => this.showMatrix());
     this.canvas = el('canvas', { 'aria-label': 'Heatmap of the matrix; click a cell to watch its parameter' });
     const legend = el('div', 'tr-heat-legend');
-    this.heatmap = new Heatmap(this.canvas, { maxWidth: 300, maxHeight: 300, maxCell: 14, legend, keyboard: true, onHover: (h) => this.hover(h) });
+    this.heatmap = new Heatmap(this.canvas, {
+      maxWidth: 300,
+      maxHeight: 300,
+      maxCell: 14,
+      legend,
+      keyboard: true,
+      onHover: (h) => this.hover(h),
+    });
     this.canvas.addEventListener('click', (e) => this.pick(this.heatmap.cellAt(e.clientX, e.clientY)));
-    this.canvas.addEventListener('keydown', (e) => { if (e.key === ' ' || e.key === 'Enter') { e.preventDefault(); this.pick(this.heatmap.cursor); } });
+    this.canvas.addEventListener('keydown', (e) => {
+      if (e.key === ' ' || e.key === 'Enter') {
+        e.preventDefault();
+        this.pick(this.heatmap.cursor);
+      }
+    });
     this.table = el('table', 'tr-adam-table');
     this.formula = el('p', 'live-card-note tr-formula');
-    const hint = el('p', 'live-card-note tr-adam-hint', 'Hover a cell to read its parameter\'s value, gradient and moments; click it to watch its update (from the next step on, four at most).');
-    const left = el('div', 'tr-adam-map', [el('label', 'tr-matrix-label', ['matrix ', this.matrixSelect]), el('div', 'tr-adam-pick', [el('div', null, [this.canvas, legend]), hint])]);
+    const hint = el(
+      'p',
+      'live-card-note tr-adam-hint',
+      "Hover a cell to read its parameter's value, gradient and moments; click it to watch its update (from the next step on, four at most).",
+    );
+    const left = el('div', 'tr-adam-map', [
+      el('label', 'tr-matrix-label', ['matrix ', this.matrixSelect]),
+      el('div', 'tr-adam-pick', [el('div', null, [this.canvas, legend]), hint]),
+    ]);
     // The table scrolls sideways in a narrow column: a named tab stop, so keys can scroll it.
-    const side = scrollCue(el('div', { className: 'tr-adam-side', tabindex: '0', role: 'region', 'aria-label': 'The update of the watched parameters' }, [this.table]));
+    const side = scrollCue(
+      el('div', { className: 'tr-adam-side', tabindex: '0', role: 'region', 'aria-label': 'The update of the watched parameters' }, [
+        this.table,
+      ]),
+    );
     this.card.body.append(el('div', 'tr-adam-grid', [side, this.formula, left]));
     this.selected = [];
     this.state = null;
@@ -56,7 +79,9 @@ export class TrainingAdam {
     if (table) this.matrixSelect.value = table.name;
     const bos = info.vocab?.bos;
     const row = table && table.name === tokenTable && bos != null && bos < table.rows ? bos * table.cols : 0;
-    this.selected = table ? [row, row + 1, 0].filter((i, k, all) => i < table.rows * table.cols && all.indexOf(i) === k).map((i) => table.offset + i) : [];
+    this.selected = table
+      ? [row, row + 1, 0].filter((i, k, all) => i < table.rows * table.cols && all.indexOf(i) === k).map((i) => table.offset + i)
+      : [];
     this.state = null;
     this.rowsFor = null;
   }
@@ -103,13 +128,32 @@ export class TrainingAdam {
     const locals = [];
     for (const row of update?.rows ?? []) for (const name of Object.keys(row.locals ?? {})) if (!locals.includes(name)) locals.push(name);
     const state = (when, bars) => [
-      { key: `${when}-data`, group: when, label: 'data', bar: bars ? 'update' : null, get: (r) => r[when]?.data, title: `the parameter's value ${when} the update` },
-      ...moments.map((name) => ({ key: `${when}-${name}`, group: when, label: name, get: (r) => r[when]?.[name], title: `${name} ${when} the update` })),
+      {
+        key: `${when}-data`,
+        group: when,
+        label: 'data',
+        bar: bars ? 'update' : null,
+        get: (r) => r[when]?.data,
+        title: `the parameter's value ${when} the update`,
+      },
+      ...moments.map((name) => ({
+        key: `${when}-${name}`,
+        group: when,
+        label: name,
+        get: (r) => r[when]?.[name],
+        title: `${name} ${when} the update`,
+      })),
     ];
     return [
       { key: 'grad', group: '', label: 'grad', bar: 'loss', get: (r) => r.grad, title: 'the gradient the update used' },
       ...state('before', false),
-      ...locals.map((name) => ({ key: `local-${name}`, group: 'bound by the update', label: name, get: (r) => r.locals?.[name], title: `${name}: bound by the script's update lines` })),
+      ...locals.map((name) => ({
+        key: `local-${name}`,
+        group: 'bound by the update',
+        label: name,
+        get: (r) => r.locals?.[name],
+        title: `${name}: bound by the script's update lines`,
+      })),
       ...state('after', true),
     ];
   }
@@ -151,16 +195,21 @@ export class TrainingAdam {
   describe(rows) {
     const s = this.state;
     const update = s.update;
-    if (!s.step) return 'No step yet: the table shows the parameters as the script set them up. Click a cell of the heatmap to watch its parameter.';
+    if (!s.step)
+      return 'No step yet: the table shows the parameters as the script set them up. Click a cell of the heatmap to watch its parameter.';
     const lines = update?.lines ? `lines ${update.lines[0]}–${update.lines[1]}` : 'its update lines';
     const lr = s.lr_t != null ? ` The step's learning rate: ${shortNumber(s.lr_t, 4)}.` : '';
     if (!update) {
-      return `Step ${s.step}: this step did not spell out the update (it came from a checkpoint, or from a run that watched no parameter), `
-        + `so only the value, the gradient and the moments as Python holds them now are shown; the next step run here fills in the rest.${lr}`;
+      return (
+        `Step ${s.step}: this step did not spell out the update (it came from a checkpoint, or from a run that watched no parameter), ` +
+        `so only the value, the gradient and the moments as Python holds them now are shown; the next step run here fills in the rest.${lr}`
+      );
     }
     const late = rows.some((r) => r.missing) ? ' A parameter picked after the step shows its update from the next step on.' : '';
-    return `Step ${s.step}: the script's ${lines}, run again by the bridge on copies of each watched parameter as it was before `
-      + `the update: every number in the table is Python's.${lr}${late}`;
+    return (
+      `Step ${s.step}: the script's ${lines}, run again by the bridge on copies of each watched parameter as it was before ` +
+      `the update: every number in the table is Python's.${lr}${late}`
+    );
   }
 
   buildRows(columns, shape) {
@@ -171,14 +220,24 @@ export class TrainingAdam {
       if (groups.at(-1)?.name === c.group) groups.at(-1).span += 1;
       else groups.push({ name: c.group, span: 1 });
     }
-    const top = el('tr', 'tr-adam-groups', [el('th'), ...groups.map((g) => el('th', { colspan: g.span, className: g.name ? 'tr-group' : '' }, g.name))]);
+    const top = el('tr', 'tr-adam-groups', [
+      el('th'),
+      ...groups.map((g) => el('th', { colspan: g.span, className: g.name ? 'tr-group' : '' }, g.name)),
+    ]);
     const head = el('tr', null, [el('th', null, 'parameter'), ...columns.map((c) => el('th', { title: c.title ?? c.label }, c.label))]);
     this.rowViews = this.selected.map((i) => {
       const cells = columns.map((c) => new NumberCell(c));
       const tr = el('tr', { dataset: { index: String(i) } }, [el('th', { scope: 'row' }, this.label(i)), ...cells.map((c) => c.td)]);
       return { tr, cells };
     });
-    this.table.replaceChildren(el('thead', null, [top, head]), el('tbody', null, this.rowViews.map((v) => v.tr)));
+    this.table.replaceChildren(
+      el('thead', null, [top, head]),
+      el(
+        'tbody',
+        null,
+        this.rowViews.map((v) => v.tr),
+      ),
+    );
   }
 
   pick(cell) {
@@ -192,13 +251,19 @@ export class TrainingAdam {
   hover(h) {
     const m = this.matrix();
     const s = this.state;
-    if (!h || !m || !s) { hideTooltip(); return; }
+    if (!h || !m || !s) {
+      hideTooltip();
+      return;
+    }
     const i = m.offset + h.row * m.cols + h.col;
     const line = (name, value) => `${name} ${value == null ? '–' : pyRepr(value)}`;
     const moments = this.moments.map((name, k) => line(name, [s.m, s.v][k]?.[i]));
     const box = this.canvas.getBoundingClientRect();
-    showTooltip([`${m.name}[${h.row}][${h.col}]`, line('data', s.data[i]), line('grad', s.grad?.[i]), ...moments, 'click: watch its update'],
-      h.clientX ?? box.right, h.clientY ?? box.top);
+    showTooltip(
+      [`${m.name}[${h.row}][${h.col}]`, line('data', s.data[i]), line('grad', s.grad?.[i]), ...moments, 'click: watch its update'],
+      h.clientX ?? box.right,
+      h.clientY ?? box.top,
+    );
   }
 }
 
@@ -222,6 +287,6 @@ class NumberCell {
     if (!this.bar) return;
     this.bar.hidden = !known;
     this.bar.classList.toggle('negative', known && value < 0);
-    this.bar.style.width = known ? `${Math.round(50 * Math.abs(value) / max)}%` : '0';
+    this.bar.style.width = known ? `${Math.round((50 * Math.abs(value)) / max)}%` : '0';
   }
 }

@@ -17,7 +17,13 @@ export class BuiltCheckpoints {
     this.reading = null; // Promise of it
     this.nativeSteps = null; // Promise of {loss, lr_t, doc}
     this.defaultDatasetSha = null; // Promise: the embedded data set's sha256, hashed once
-    this.read = () => { this.reading ??= read().then((block) => { this.block = block; return block; }); return this.reading; };
+    this.read = () => {
+      this.reading ??= read().then((block) => {
+        this.block = block;
+        return block;
+      });
+      return this.reading;
+    };
   }
 
   // Resolves once the block could be read (it comes late in the file).
@@ -43,10 +49,11 @@ export class BuiltCheckpoints {
     const found = await this.read();
     if (!found || !globalThis.crypto?.subtle) return false;
     const { script, dataset } = found.manifest;
-    if (await sha256(new TextEncoder().encode(source)) !== script.sha256) return false;
-    const datasetSha = datasetText == null
-      ? await (this.defaultDatasetSha ??= gunzipBytes(base64ToBytes(this.datasetBlock())).then(sha256))
-      : await sha256(new TextEncoder().encode(datasetText));
+    if ((await sha256(new TextEncoder().encode(source))) !== script.sha256) return false;
+    const datasetSha =
+      datasetText == null
+        ? await (this.defaultDatasetSha ??= gunzipBytes(base64ToBytes(this.datasetBlock())).then(sha256))
+        : await sha256(new TextEncoder().encode(datasetText));
     return datasetSha === dataset.sha256;
   }
 

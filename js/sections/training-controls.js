@@ -24,17 +24,31 @@ export class TrainingControls {
     this.pause.disabled = true;
     // Pause waits for the step under way to end; a step that never ends needs Stop, which ends
     // Python itself and brings the model back as it was after the last completed step.
-    this.stop = el('button', { type: 'button', className: 'tr-button tr-stop', hidden: true, disabled: true,
-      title: 'End Python now (Esc): the model comes back as it was after the last completed step' }, 'Stop now');
+    this.stop = el(
+      'button',
+      {
+        type: 'button',
+        className: 'tr-button tr-stop',
+        hidden: true,
+        disabled: true,
+        title: 'End Python now (Esc): the model comes back as it was after the last completed step',
+      },
+      'Stop now',
+    );
     this.stop.addEventListener('click', () => onStop());
     this.slider = el('input', { type: 'range', min: '0', max: '100', value: '100', className: 'tr-speed', 'aria-label': 'Speed' });
     // A drag fires many input events per frame: the worker hears the speed once per frame.
     let queued = 0;
     this.slider.addEventListener('input', () => {
-      queued ||= requestAnimationFrame(() => { queued = 0; onSpeed(this.delay()); });
+      queued ||= requestAnimationFrame(() => {
+        queued = 0;
+        onSpeed(this.delay());
+      });
     });
     const speed = el('label', 'tr-speed-label', [
-      el('span', 'tr-speed-end', 'watch every step'), this.slider, el('span', 'tr-speed-end', 'as fast as it goes'),
+      el('span', 'tr-speed-end', 'watch every step'),
+      this.slider,
+      el('span', 'tr-speed-end', 'as fast as it goes'),
     ]);
     this.progress = el('p', { className: 'tr-progress', 'aria-live': 'polite' });
     this.root = el('div', 'tr-controls', [el('div', 'tr-buttons', [...this.buttons, this.pause, this.stop]), speed]);
@@ -54,9 +68,10 @@ export class TrainingControls {
     const seconds = this.estimate(remaining);
     this.end.textContent = seconds == null || remaining <= 0 ? 'To the end' : `To the end (~${clock(seconds)})`;
     this.end.dataset.estimate = seconds == null ? '' : String(Math.round(seconds));
-    this.end.title = seconds == null
-      ? 'Run the remaining steps of the training loop (a first step measures how long they take)'
-      : `Run the ${remaining} remaining steps: about ${clock(seconds)} at this page's rate (Pause stops after the step under way)`;
+    this.end.title =
+      seconds == null
+        ? 'Run the remaining steps of the training loop (a first step measures how long they take)'
+        : `Run the ${remaining} remaining steps: about ${clock(seconds)} at this page's rate (Pause stops after the step under way)`;
   }
 
   // The pause between steps the slider asks for: quadratic, so the fast end has fine control.
@@ -69,11 +84,12 @@ export class TrainingControls {
     // A focused button that gets disabled drops keyboard focus to the top of the page: hand it
     // on instead, to Pause while the run goes, and after it to the chapter (whose keys go on).
     const focused = document.activeElement;
-    const handOff = running
-      ? this.buttons.includes(focused) && this.pause
-      : focused === this.pause && this.root.closest('[tabindex="0"]');
+    const handOff = running ? this.buttons.includes(focused) && this.pause : focused === this.pause && this.root.closest('[tabindex="0"]');
     for (const b of this.buttons) b.disabled = running;
-    if (running) { this.hint = null; this.planned = null; }
+    if (running) {
+      this.hint = null;
+      this.planned = null;
+    }
     this.pause.disabled = !running;
     this.stop.hidden = !running;
     this.stop.disabled = !running; // hidden and out of reach when there is nothing to stop
@@ -83,7 +99,7 @@ export class TrainingControls {
     const done = stepsDone - this.rate.s0;
     if (!running && done > 0) {
       const seconds = (performance.now() - this.rate.t0) / 1000;
-      this.perStep = Math.max(0.001, seconds / done - (this.rate.delay / 1000) * Math.max(0, done - 1) / done);
+      this.perStep = Math.max(0.001, seconds / done - ((this.rate.delay / 1000) * Math.max(0, done - 1)) / done);
     }
     this.rate = { t0: performance.now(), s0: stepsDone, delay: this.delay() };
   }
@@ -98,9 +114,11 @@ export class TrainingControls {
   // A first step measured the page's rate for "To the end": say what the rest would take.
   measured(stepsDone, remaining) {
     const seconds = this.estimate(remaining);
-    this.hint = seconds == null ? null
-      : `step ${stepsDone} took ${this.perStep.toFixed(2)} s here: the ${remaining} remaining steps take about ${clock(seconds)}. `
-        + 'Press "To the end" again to run them (Pause stops after the step under way)';
+    this.hint =
+      seconds == null
+        ? null
+        : `step ${stepsDone} took ${this.perStep.toFixed(2)} s here: the ${remaining} remaining steps take about ${clock(seconds)}. ` +
+          'Press "To the end" again to run them (Pause stops after the step under way)';
   }
 
   setEnabled(enabled) {

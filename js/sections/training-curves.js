@@ -49,15 +49,34 @@ export class TrainingCurves {
     const xMax = Math.max(10, steps.at(-1) ?? 0);
     // The first series is every step (the hover reads it); with a checkpoint's steps it is drawn
     // in two parts over it, CPython's and the page's, each in its own shade.
-    const page = native ? [
-      { xs: steps.slice(0, native), ys: losses.slice(0, native), color: '--text-faint', width: 1, alpha: 0.6 },
-      { xs: steps.slice(native), ys: losses.slice(native), color: '--flow-loss', width: 1, alpha: 0.55, dots: steps.length - native <= 30 },
-    ] : [];
-    this.lossChart.setSeries([
-      { xs: steps, ys: losses, color: '--flow-loss', width: 1, alpha: native ? 0 : 0.55, dots: !native && steps.length <= 30 },
-      ...page,
-      { xs: steps, ys: average, color: '--text', width: 2 },
-    ], { xMin: 0, xMax, yMin: 0, yMax: Math.max((uniform ?? 0) * 1.1, ...losses, 1e-9), lines: uniform == null ? [] : [{ y: uniform, color: '--text-dim', label: `uniform guess ln(${vocabSize}) = ${uniform.toFixed(2)}` }] });
+    const page = native
+      ? [
+          { xs: steps.slice(0, native), ys: losses.slice(0, native), color: '--text-faint', width: 1, alpha: 0.6 },
+          {
+            xs: steps.slice(native),
+            ys: losses.slice(native),
+            color: '--flow-loss',
+            width: 1,
+            alpha: 0.55,
+            dots: steps.length - native <= 30,
+          },
+        ]
+      : [];
+    this.lossChart.setSeries(
+      [
+        { xs: steps, ys: losses, color: '--flow-loss', width: 1, alpha: native ? 0 : 0.55, dots: !native && steps.length <= 30 },
+        ...page,
+        { xs: steps, ys: average, color: '--text', width: 2 },
+      ],
+      {
+        xMin: 0,
+        xMax,
+        yMin: 0,
+        yMax: Math.max((uniform ?? 0) * 1.1, ...losses, 1e-9),
+        lines:
+          uniform == null ? [] : [{ y: uniform, color: '--text-dim', label: `uniform guess ln(${vocabSize}) = ${uniform.toFixed(2)}` }],
+      },
+    );
     if (this.legendFor !== native) this.showLegend(native); // rebuilt only when it reads differently
     const shape = this.shape?.xs ? [{ xs: this.shape.xs, ys: this.shape.ys, color: '--text-faint', width: 1, dash: [4, 3] }] : [];
     const ran = lrs.some((x) => x != null) ? [{ xs: steps, ys: lrs, color: '--accent', width: 2, marker: true }] : [];
@@ -73,7 +92,9 @@ export class TrainingCurves {
     const name = shape.var ?? 'the rate';
     const where = shape.lines ? ` (line ${shape.lines[0]}${shape.lines[1] !== shape.lines[0] ? `–${shape.lines[1]}` : ''})` : '';
     const dashed = `Dashed: the script's statement for ${name}${where}, run by Python for every step of the loop`;
-    return last == null ? `${dashed}. Solid: ${name} of the steps run.` : `${name} of the last step: ${shortNumber(last, 4)}. ${dashed}; solid: the steps run.`;
+    return last == null
+      ? `${dashed}. Solid: ${name} of the steps run.`
+      : `${name} of the last step: ${shortNumber(last, 4)}. ${dashed}; solid: the steps run.`;
   }
 
   showLegend(native) {
@@ -87,15 +108,25 @@ export class TrainingCurves {
   }
 
   hoverLoss(hit) {
-    if (!hit) { hideTooltip(); return; }
+    if (!hit) {
+      hideTooltip();
+      return;
+    }
     const i = hit.index;
     const where = i < this.runs.native ? ['computed in CPython (checkpoint)'] : [];
     const doc = this.runs.docs[i];
-    showTooltip([`step ${this.runs.steps[i]}`, `loss ${this.runs.losses[i].toFixed(4)}`, ...(doc == null ? [] : [`document "${doc}"`]), ...where], hit.clientX, hit.clientY);
+    showTooltip(
+      [`step ${this.runs.steps[i]}`, `loss ${this.runs.losses[i].toFixed(4)}`, ...(doc == null ? [] : [`document "${doc}"`]), ...where],
+      hit.clientX,
+      hit.clientY,
+    );
   }
 
   hoverLr(hit) {
-    if (!hit) { hideTooltip(); return; }
+    if (!hit) {
+      hideTooltip();
+      return;
+    }
     showTooltip([`step ${hit.x}`, `${this.shape?.var ?? 'learning rate'} ${shortNumber(hit.y, 5)}`], hit.clientX, hit.clientY);
   }
 }

@@ -18,16 +18,23 @@ export class TrainingDoc {
   constructor({ onPhase }) {
     this.onPhase = onPhase;
     this.card = liveCard({
-      title: 'This step\'s document',
-      help: ['pair', 'at each position the model sees the input token (and the ones before it) and is scored on the target, the next token'],
+      title: "This step's document",
+      help: [
+        'pair',
+        'at each position the model sees the input token (and the ones before it) and is scored on the target, the next token',
+      ],
       className: 'tr-doc-card',
     });
     this.heading = el('p', 'live-card-note');
     this.pairs = el('div', 'tr-pairs');
     this.phases = el('div', { className: 'tr-phases', role: 'group', 'aria-label': 'Time of each part of the last step' });
-    const note = el('p', 'live-card-note tr-phases-note', 'Click a part to see its lines. While training runs, the code '
-      + 'panel marks forward, backward and the update in turn, on the last step\'s timings (the worker reports a step '
-      + 'once it is done).');
+    const note = el(
+      'p',
+      'live-card-note tr-phases-note',
+      'Click a part to see its lines. While training runs, the code ' +
+        "panel marks forward, backward and the update in turn, on the last step's timings (the worker reports a step " +
+        'once it is done).',
+    );
     // Shown once the loop is over: what ended it and how to train longer (loopOver below).
     this.over = el('p', { className: 'tr-over', hidden: true, role: 'status' });
     this.card.body.append(this.heading, this.over, this.pairs, this.phases, note);
@@ -45,10 +52,12 @@ export class TrainingDoc {
     this.card.root.dataset.over = String(over);
     if (!record) {
       // No record but steps done: the model came from a checkpoint (training-jump.js).
-      this.heading.textContent = stepsDone > 0
-        ? (over ? `Steps 1–${stepsDone} came from a checkpoint.`
-          : `Steps 1–${stepsDone} came from a checkpoint: press "Train 1 step" to run step ${stepsDone + 1} here and see its document.`)
-        : 'No step has run yet: press "Train 1 step".';
+      this.heading.textContent =
+        stepsDone > 0
+          ? over
+            ? `Steps 1–${stepsDone} came from a checkpoint.`
+            : `Steps 1–${stepsDone} came from a checkpoint: press "Train 1 step" to run step ${stepsDone + 1} here and see its document.`
+          : 'No step has run yet: press "Train 1 step".';
       this.pairs.replaceChildren();
       this.showPhases(null);
       return;
@@ -56,7 +65,10 @@ export class TrainingDoc {
     const { doc, tokens = [], losses = [], loss, step } = record;
     const n = record.n ?? losses.length;
     // The document is the data set's text: set as text, never read for backticks.
-    this.heading.replaceChildren(`Step ${step}: ${doc == null ? 'its document' : `"${doc}"`} — ${n} pairs, loss ${shortNumber(loss, 5)}. `, ...codeSpans(lossWords(info, n)));
+    this.heading.replaceChildren(
+      `Step ${step}: ${doc == null ? 'its document' : `"${doc}"`} — ${n} pairs, loss ${shortNumber(loss, 5)}. `,
+      ...codeSpans(lossWords(info, n)),
+    );
     const worst = Math.max(...losses.filter(Number.isFinite), 1e-9);
     // One column per position, kept from step to step: a new document rewrites their contents
     // and adds or removes only the columns its length needs.
@@ -71,8 +83,11 @@ export class TrainingDoc {
     if (!this.phaseViews) {
       this.phaseViews = PHASES.map((p) => {
         const ms = el('span', 'tr-phase-ms', '–');
-        const button = el('button', { type: 'button', className: 'tr-phase', dataset: { phase: p.phase }, title: `Show the ${p.label} lines` },
-          [el('span', 'tr-phase-name', p.label), ms]);
+        const button = el(
+          'button',
+          { type: 'button', className: 'tr-phase', dataset: { phase: p.phase }, title: `Show the ${p.label} lines` },
+          [el('span', 'tr-phase-name', p.label), ms],
+        );
         button.addEventListener('click', () => this.onPhase(p.phase, true));
         return { p, button, ms };
       });
@@ -91,11 +106,17 @@ export class TrainingDoc {
   follow(record, running) {
     cancelAnimationFrame(this.replay);
     const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    if (!running || !record || reduced) { this.mark(null); return; }
+    if (!running || !record || reduced) {
+      this.mark(null);
+      return;
+    }
     const start = performance.now();
     const ends = [];
     let t = 0;
-    for (const p of PHASES) { t += (record[p.key] ?? 0) * 1000; ends.push(t); }
+    for (const p of PHASES) {
+      t += (record[p.key] ?? 0) * 1000;
+      ends.push(t);
+    }
     const tick = () => {
       const at = performance.now() - start;
       const index = ends.findIndex((end) => at < end);
@@ -121,15 +142,22 @@ class PairColumn {
     this.loss = el('span', 'tr-pair-loss');
     this.input = el('span');
     this.target = el('span');
-    this.root = el('div', { className: 'tr-pair', dataset: { pos: String(pos) } },
-      [this.input, el('span', 'tr-arrow', '↓'), this.target, el('span', 'tr-pair-bar-box', this.bar), this.loss]);
+    this.root = el('div', { className: 'tr-pair', dataset: { pos: String(pos) } }, [
+      this.input,
+      el('span', 'tr-arrow', '↓'),
+      this.target,
+      el('span', 'tr-pair-bar-box', this.bar),
+      this.loss,
+    ]);
     this.ids = [];
   }
 
   show(input, target, loss, worst, vocab) {
     // A chip is remade only when its token changed (most documents share BOS and some letters).
-    if (this.ids[0] !== input || this.vocab !== vocab) this.input = swap(this.input, chipForId(input, vocab, { small: true, title: `input at position ${this.pos}` }));
-    if (this.ids[1] !== target || this.vocab !== vocab) this.target = swap(this.target, chipForId(target, vocab, { small: true, title: `target at position ${this.pos}` }));
+    if (this.ids[0] !== input || this.vocab !== vocab)
+      this.input = swap(this.input, chipForId(input, vocab, { small: true, title: `input at position ${this.pos}` }));
+    if (this.ids[1] !== target || this.vocab !== vocab)
+      this.target = swap(this.target, chipForId(target, vocab, { small: true, title: `target at position ${this.pos}` }));
     this.ids = [input, target];
     this.vocab = vocab;
     this.root.dataset.loss = String(loss);
@@ -145,10 +173,14 @@ function loopOver(info, stepsDone) {
   const loop = info.facts?.train_loop;
   const names = info.facts?.train_length ?? [];
   const total = info.hyper?.num_steps ?? stepsDone;
-  const ran = loop ? `The script's training loop, \`${loop}\`, is over: all ${total} of its steps have run` : `The script's training loop is over: all ${total} of its steps have run`;
+  const ran = loop
+    ? `The script's training loop, \`${loop}\`, is over: all ${total} of its steps have run`
+    : `The script's training loop is over: all ${total} of its steps have run`;
   if (names.length === 1) {
-    return `${ran} (\`${names[0]}\` is ${total} in the script). To train longer, make \`${names[0]}\` larger in the script `
-      + '(chapter 0) and press Run: the model then trains again from step 0.';
+    return (
+      `${ran} (\`${names[0]}\` is ${total} in the script). To train longer, make \`${names[0]}\` larger in the script ` +
+      '(chapter 0) and press Run: the model then trains again from step 0.'
+    );
   }
   const what = names.length ? names.map((n) => `\`${n}\``).join(', ') : 'its iterable';
   return `${ran}. To train longer, change ${what} in the script (chapter 0) and press Run: the model then trains again from step 0.`;

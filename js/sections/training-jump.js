@@ -17,9 +17,12 @@ export class TrainingJump {
     this.onJump = onJump;
     this.buttons = null; // made once the checkpoints are parsed (see check)
     this.buttonRow = el('span', 'tr-jump-buttons');
-    const help = helpMarker('checkpoint', 'The parameters and Adam\'s m and v saved after that many steps. '
-      + 'The build ran this exact script on this data set with CPython, outside the browser, and saved them; '
-      + 'jumping loads those numbers into the Python running here, and training goes on from there.');
+    const help = helpMarker(
+      'checkpoint',
+      "The parameters and Adam's m and v saved after that many steps. " +
+        'The build ran this exact script on this data set with CPython, outside the browser, and saved them; ' +
+        'jumping loads those numbers into the Python running here, and training goes on from there.',
+    );
     this.note = el('span', 'tr-jump-note');
     this.root = el('div', { className: 'tr-jump', hidden: true, role: 'group', 'aria-label': 'Jump to a checkpoint' }, [
       el('span', 'tr-jump-label', 'Jump to step'),

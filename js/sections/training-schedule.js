@@ -11,7 +11,11 @@ import { scheduleEvery } from './training-first-calls.js';
 export async function lrShape(rpc, info) {
   if (!info.roles?.schedule) {
     const why = info.roles?.missing?.schedule;
-    return { missing: why ? asSentence(why) : 'This script has no learning-rate schedule: the bridge found no statement in its update that computes a rate from the step.' };
+    return {
+      missing: why
+        ? asSentence(why)
+        : 'This script has no learning-rate schedule: the bridge found no statement in its update that computes a rate from the step.',
+    };
   }
   try {
     const answer = await rpc.call('schedule', { every: scheduleEvery(info) });

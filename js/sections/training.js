@@ -45,7 +45,10 @@ export function createSection(root, ctx) {
   root.addEventListener('keydown', (e) => {
     const control = e.target.closest('button, input, select, textarea, summary, a, canvas');
     if (control || e.repeat || e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.key === 'Enter') { e.preventDefault(); train(1); }
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      train(1);
+    }
   });
   // A step's redraw waits while the chapter is off screen (it catches up when scrolled to).
   const drawOnScreen = onScreenOnly(root, draw);
@@ -98,13 +101,21 @@ export function createSection(root, ctx) {
     view.adam.setScript(info, info.params.layout, null);
     view.curves.setShape(null);
     const mine = info;
-    lrShape(ctx.rpc, info).then((shape) => { if (mine === info && view) { view.curves.setShape(shape); draw(); } });
+    lrShape(ctx.rpc, info).then((shape) => {
+      if (mine === info && view) {
+        view.curves.setShape(shape);
+        draw();
+      }
+    });
     // The start token's row of the token table is watched first: read which matrix that is.
-    ctx.rpc.call('outline', {}).then((outline) => {
-      if (mine !== info || !view || last) return;
-      view.adam.setScript(info, info.params.layout, tokenEmbedding(outline));
-      draw();
-    }, () => {});
+    ctx.rpc.call('outline', {}).then(
+      (outline) => {
+        if (mine !== info || !view || last) return;
+        view.adam.setScript(info, info.params.layout, tokenEmbedding(outline));
+        draw();
+      },
+      () => {},
+    );
     fetchStart();
     view.jump.clearCurrent();
     view.jump.check(ctx.script().source, ctx.dataset?.() ?? null); // only the unedited default script
@@ -138,10 +149,13 @@ export function createSection(root, ctx) {
 
   // The parameters as they are now (before any step, or after a step that did not carry them).
   function fetchStart() {
-    ctx.rpc.call('params', {}).then((p) => {
-      start = { data: p.data, grad: p.grad, m: p.m, v: p.v };
-      draw();
-    }, () => {});
+    ctx.rpc.call('params', {}).then(
+      (p) => {
+        start = { data: p.data, grad: p.grad, m: p.m, v: p.v };
+        draw();
+      },
+      () => {},
+    );
   }
 
   // The history of the steps that led to the model Python has now, when the page kept it: after a
@@ -192,7 +206,9 @@ export function createSection(root, ctx) {
     // `watch`: the worker's step spells out the update of these parameters in each record.
     job = ctx.rpc.stream('train', { steps, with_params: true, watch: view.adam.watched(), delay_ms: view.controls.delay() });
     job.promise
-      .then((result) => { if (!pausing && result?.steps != null && result.steps < steps) over = true; })
+      .then((result) => {
+        if (!pausing && result?.steps != null && result.steps < steps) over = true;
+      })
       .catch((error) => {
         if (error?.type === 'WorkerRestarted') return; // a Stop: the page restores and redraws
         showError(error);
@@ -242,13 +258,19 @@ export function createSection(root, ctx) {
 
   function draw() {
     if (!view) return;
-    if (frameRequest) { again = true; return; }
+    if (frameRequest) {
+      again = true;
+      return;
+    }
     frameRequest = requestAnimationFrame(() => {
       if (view) measured(drawAdam);
       frameRequest = requestAnimationFrame(() => {
         frameRequest = 0;
         if (view) measured(drawProgress);
-        if (again) { again = false; draw(); }
+        if (again) {
+          again = false;
+          draw();
+        }
       });
     });
   }
@@ -281,7 +303,8 @@ export function createSection(root, ctx) {
   // replay of a running step only moves the marks. No phase: the whole body is marked.
   function markPhase(phase, open) {
     const marked = phase ? [phase] : ALL_PHASES;
-    if (open) showLines(frame.panel, marked); else frame.panel.highlight(marked);
+    if (open) showLines(frame.panel, marked);
+    else frame.panel.highlight(marked);
   }
 
   return { update, dispose: () => cancelAnimationFrame(frameRequest) };

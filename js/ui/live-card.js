@@ -10,6 +10,9 @@ import { el } from './dom.js';
 import { helpMarker } from './tooltip.js';
 import { termMarker } from './glossary.js';
 
+/**
+ * @param {{ title: any, term?: string, help?: string[], action?: Node | null, className?: string }} options
+ */
 export function liveCard({ title, term, help, action, className = '' }) {
   const heading = el('h3', 'live-card-title', title);
   if (term) heading.append(termMarker(term));

@@ -18,6 +18,11 @@ import { tokenKind, tokenLabel } from './vocab.js';
 
 const MARK_TEXT = { target: 'target', sampled: 'sampled', argmax: 'most likely' };
 
+/**
+ * @param {HTMLElement} container
+ * @param {{ probs: ArrayLike<number>, vocab?: any, labels?: string[], marks?: Record<string, number | null | undefined>,
+ *   top?: number | null, keep?: number[], compare?: ArrayLike<number> | null, caption?: string | null }} options
+ */
 export function renderProbBars(
   container,
   { probs, vocab = null, labels, marks = {}, top = null, keep = [], compare = null, caption = null },

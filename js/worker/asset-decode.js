@@ -49,8 +49,7 @@ export function packedPiecesStream({ encoding, next }) {
       if (text === null) {
         if (text8?.escaped) throw new Error('An embedded asset is corrupt: it ends in the middle of an escape.');
         controller.close();
-      }
-      else controller.enqueue(text8 ? text8.push(text) : base64ToBytes(text));
+      } else controller.enqueue(text8 ? text8.push(text) : base64ToBytes(text));
     },
   });
 }

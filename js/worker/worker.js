@@ -100,7 +100,11 @@ function shareRuntime(runtime) {
 
 // A macrotask boundary: lets CANCEL (and other calls) arrive between training steps.
 const channel = new MessageChannel();
-const tick = () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(0); });
+const tick = () =>
+  new Promise((resolve) => {
+    channel.port1.onmessage = resolve;
+    channel.port2.postMessage(0);
+  });
 
 // The pause between training steps ("watch every step"), per streaming job: set by the call's
 // `delay_ms` and changed while it runs by TUNE, so the worker paces the loop, not the page.
@@ -156,7 +160,9 @@ const WORKER_METHODS = { train, heap };
 // The registry and this file must name the same worker methods: a method declared on one side
 // only would be refused as unknown, or run without the registry saying whether it streams.
 function checkWorkerMethods(methods) {
-  const declared = Object.keys(methods).filter((name) => methods[name].by_worker).sort();
+  const declared = Object.keys(methods)
+    .filter((name) => methods[name].by_worker)
+    .sort();
   const here = Object.keys(WORKER_METHODS).sort();
   if (declared.join() !== here.join()) {
     throw new Error(`The bridge declares the worker methods [${declared}] but the worker runs [${here}]`);
@@ -171,7 +177,10 @@ async function serve({ id, method, args }) {
     if (!session) throw new Error('Python is not running.');
     const entry = session.methods[method];
     const answer = entry?.by_worker ? await WORKER_METHODS[method](id, args ?? {}) : session.handle(method, args);
-    post({ kind: MSG.RESULT, id, ok: answer.ok, result: answer.result, error: answer.error }, answer.ok ? transferables(answer.result) : []);
+    post(
+      { kind: MSG.RESULT, id, ok: answer.ok, result: answer.result, error: answer.error },
+      answer.ok ? transferables(answer.result) : [],
+    );
     // Every view of the parameters redraws on this one event, whoever changed them.
     if (answer.ok && entry?.changes_model) post({ kind: MSG.EVENT, id: null, name: EVENT.MODEL_CHANGED, payload: { method } });
   } catch (error) {

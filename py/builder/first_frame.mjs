@@ -23,48 +23,48 @@
 // another script or data set records the calls its page will make.
 // Output: {info, calls: [{method, args, ok, result | error}]} packed by js/first-frame-codec.js
 // (typed arrays, undefined, NaN and -0 survive).
-import { readFileSync, writeFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
-import { loadPyodide } from "pyodide";
-import { createSession } from "../../js/worker/session.js";
-import { pack, callKey } from "../../js/first-frame-codec.js";
-import { installLazyStdlib } from "../../js/worker/lazy-stdlib.js";
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadPyodide } from 'pyodide';
+import { createSession } from '../../js/worker/session.js';
+import { pack, callKey } from '../../js/first-frame-codec.js';
+import { installLazyStdlib } from '../../js/worker/lazy-stdlib.js';
 
 // The exit status that means "the script's setup failed" (first_frame.py reads the error file).
 const SETUP_FAILED = 3;
 
 const { values } = parseArgs({
   options: {
-    sources: { type: "string" },
-    script: { type: "string" },
-    filename: { type: "string", default: "microgpt.py" },
-    dataset: { type: "string" },
-    "first-calls": { type: "string", multiple: true, default: [] },
-    out: { type: "string" },
-    stdlib: { type: "string" },
-    lazy: { type: "string" },
-    error: { type: "string" },
+    sources: { type: 'string' },
+    script: { type: 'string' },
+    filename: { type: 'string', default: 'microgpt.py' },
+    dataset: { type: 'string' },
+    'first-calls': { type: 'string', multiple: true, default: [] },
+    out: { type: 'string' },
+    stdlib: { type: 'string' },
+    lazy: { type: 'string' },
+    error: { type: 'string' },
   },
 });
 
 async function main() {
   const pyodide = await loadPyodide({ stdout: () => {}, stderr: () => {}, stdLibURL: values.stdlib });
   installLazyStdlib(pyodide, () => new Uint8Array(readFileSync(values.lazy)));
-  const session = createSession(pyodide, JSON.parse(readFileSync(values.sources, "utf8")), () => {});
-  const source = readFileSync(values.script, "utf8");
-  const dataset = readFileSync(values.dataset, "utf8");
+  const session = createSession(pyodide, JSON.parse(readFileSync(values.sources, 'utf8')), () => {});
+  const source = readFileSync(values.script, 'utf8');
+  const dataset = readFileSync(values.dataset, 'utf8');
   // The worker's boot message, exactly (js/worker/worker.js: boot).
-  const load = session.handle("load", { source, filename: values.filename, dataset });
+  const load = session.handle('load', { source, filename: values.filename, dataset });
   if (!load.ok) {
-    writeFileSync(values.error, JSON.stringify(load.error ?? { type: "Error", message: "unknown" }));
+    writeFileSync(values.error, JSON.stringify(load.error ?? { type: 'Error', message: 'unknown' }));
     return SETUP_FAILED;
   }
   const answers = new Map(); // method -> the result of its first successful call
   const context = { info: load.result, script: { source, filename: values.filename }, answer: (method) => answers.get(method) };
   const calls = [];
   const recorded = new Set(); // callKey of each call recorded
-  for (const path of values["first-calls"]) {
+  for (const path of values['first-calls']) {
     const { firstCalls } = await import(pathToFileURL(path).href);
     for (const { method, args = {} } of firstCalls(context)) {
       const key = callKey(method, args);

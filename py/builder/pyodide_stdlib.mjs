@@ -13,38 +13,38 @@
 // check:   boot Pyodide with ZIP (or "stock") N times to time it, then run the workload on the
 //          last instance; write {ready_ms: [...], report}. With --lazy (the lazy zip,
 //          gzip-compressed) the page's lazy finder is installed first, as the worker does.
-import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { loadPyodide } from "pyodide";
-import { installLazyStdlib } from "../../js/worker/lazy-stdlib.js";
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadPyodide } from 'pyodide';
+import { installLazyStdlib } from '../../js/worker/lazy-stdlib.js';
 
 // Where the interpreter finds its stdlib zip: fixed by Pyodide (/lib/python<major><minor>.zip).
-const ZIP_PATH = "/lib/python314.zip";
+const ZIP_PATH = '/lib/python314.zip';
 // Host directories appear at these paths inside Pyodide (NODEFS mounts, read through).
-const PY_MOUNT = "/build/py";
-const OUT_MOUNT = "/build/out";
+const PY_MOUNT = '/build/py';
+const OUT_MOUNT = '/build/out';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
-    py: { type: "string" },
-    out: { type: "string" },
-    "out-dir": { type: "string" },
-    files: { type: "string" },
-    stdlib: { type: "string", default: "stock" },
-    lazy: { type: "string" },
-    runs: { type: "string", default: "1" },
-    options: { type: "string", default: "{}" },
+    py: { type: 'string' },
+    out: { type: 'string' },
+    'out-dir': { type: 'string' },
+    files: { type: 'string' },
+    stdlib: { type: 'string', default: 'stock' },
+    lazy: { type: 'string' },
+    runs: { type: 'string', default: '1' },
+    options: { type: 'string', default: '{}' },
   },
 });
 
 // Boot Pyodide, timing loadPyodide alone (what the page's "ready" waits for).
 // Script output is dropped: the workload reports through its return value.
 async function boot(stdlib) {
-  const config = { stdout: () => {}, stderr: (line) => process.stderr.write(line + "\n") };
-  if (stdlib !== "stock") config.stdLibURL = resolve(stdlib);
+  const config = { stdout: () => {}, stderr: (line) => process.stderr.write(line + '\n') };
+  if (stdlib !== 'stock') config.stdLibURL = resolve(stdlib);
   const start = performance.now();
   const pyodide = await loadPyodide(config);
   return { pyodide, readyMs: performance.now() - start };
@@ -70,42 +70,42 @@ function workloadOptions() {
   return {
     zip_path: ZIP_PATH,
     py_dir: PY_MOUNT,
-    script: "microgpt.py",
-    dataset: "data/names.txt",
-    workdir: "/home/pyodide/run",
-    lazy_zip_path: ZIP_PATH.replace(/\.zip$/, "-lazy.zip"),
+    script: 'microgpt.py',
+    dataset: 'data/names.txt',
+    workdir: '/home/pyodide/run',
+    lazy_zip_path: ZIP_PATH.replace(/\.zip$/, '-lazy.zip'),
     ...JSON.parse(values.options),
   };
 }
 
 async function main() {
   const command = positionals[0];
-  if (command === "trace" || command === "check") {
-    const runs = command === "check" ? Number(values.runs) : 1;
+  if (command === 'trace' || command === 'check') {
+    const runs = command === 'check' ? Number(values.runs) : 1;
     const readyMs = [];
     let pyodide;
     for (let i = 0; i < runs; i++) {
-      ({ pyodide, readyMs: readyMs[i] } = await boot(command === "check" ? values.stdlib : "stock"));
+      ({ pyodide, readyMs: readyMs[i] } = await boot(command === 'check' ? values.stdlib : 'stock'));
     }
-    if (command === "check" && values.lazy) installLazyStdlib(pyodide, () => new Uint8Array(readFileSync(values.lazy)));
+    if (command === 'check' && values.lazy) installLazyStdlib(pyodide, () => new Uint8Array(readFileSync(values.lazy)));
     mount(pyodide, values.py, PY_MOUNT);
-    const report = callPython(pyodide, "builder.stdlib_workload", workloadOptions());
-    const result = command === "check" ? { ready_ms: readyMs, report } : report;
+    const report = callPython(pyodide, 'builder.stdlib_workload', workloadOptions());
+    const result = command === 'check' ? { ready_ms: readyMs, report } : report;
     writeFileSync(values.out, JSON.stringify(result, null, 1));
-  } else if (command === "compile") {
-    const { pyodide } = await boot("stock");
-    mkdirSync(values["out-dir"], { recursive: true });
-    mount(pyodide, values["out-dir"], OUT_MOUNT);
-    mount(pyodide, resolve(dirname(fileURLToPath(import.meta.url)), ".."), PY_MOUNT);
-    const { files, own } = JSON.parse(readFileSync(values.files, "utf8"));
-    const result = callPython(pyodide, "builder.stdlib_compile", {
+  } else if (command === 'compile') {
+    const { pyodide } = await boot('stock');
+    mkdirSync(values['out-dir'], { recursive: true });
+    mount(pyodide, values['out-dir'], OUT_MOUNT);
+    mount(pyodide, resolve(dirname(fileURLToPath(import.meta.url)), '..'), PY_MOUNT);
+    const { files, own } = JSON.parse(readFileSync(values.files, 'utf8'));
+    const result = callPython(pyodide, 'builder.stdlib_compile', {
       source_zip: ZIP_PATH,
       files,
       own: Object.fromEntries(Object.entries(own ?? {}).map(([name, path]) => [name, `${PY_MOUNT}/${path}`])),
       out_dir: OUT_MOUNT,
-      display_prefix: ZIP_PATH + "/",
+      display_prefix: ZIP_PATH + '/',
     });
-    process.stdout.write(JSON.stringify(result) + "\n");
+    process.stdout.write(JSON.stringify(result) + '\n');
   } else {
     throw new Error(`unknown command ${JSON.stringify(command)}: use trace, compile or check`);
   }

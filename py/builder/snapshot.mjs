@@ -15,23 +15,23 @@
 //
 // Run it with TZ=UTC: the snapshot then holds no time zone of the build machine's (the worker
 // sets the reader's own after restoring it, js/worker/snapshot.js).
-import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { loadPyodide } from "pyodide";
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadPyodide } from 'pyodide';
 
 // Where js/worker/session.js writes the bridge's sources (its PY_ROOT), and the bridge's working
 // directory there (its WORKDIR): the prepared session's files are under it.
-const PY_ROOT = "/home/pyodide/guide";
-const WORKDIR = "/home/pyodide/run";
+const PY_ROOT = '/home/pyodide/guide';
+const WORKDIR = '/home/pyodide/run';
 
 const { values } = parseArgs({
   options: {
-    stdlib: { type: "string" },
-    sources: { type: "string" },
-    script: { type: "string" },
-    dataset: { type: "string" },
-    out: { type: "string" },
-    modules: { type: "string" },
+    stdlib: { type: 'string' },
+    sources: { type: 'string' },
+    script: { type: 'string' },
+    dataset: { type: 'string' },
+    out: { type: 'string' },
+    modules: { type: 'string' },
   },
 });
 
@@ -95,21 +95,25 @@ async function main() {
   // Emscripten's program name in a browser (Node's would be this file's path): sys.executable
   // and $_ are then what a cold start in the page gives.
   const pyodide = await loadPyodide({
-    stdout: () => {}, stderr: () => {}, stdLibURL: values.stdlib, _makeSnapshot: true, _sysExecutable: "./this.program",
+    stdout: () => {},
+    stderr: () => {},
+    stdLibURL: values.stdlib,
+    _makeSnapshot: true,
+    _sysExecutable: './this.program',
   });
-  for (const [path, text] of Object.entries(JSON.parse(readFileSync(values.sources, "utf8")))) {
+  for (const [path, text] of Object.entries(JSON.parse(readFileSync(values.sources, 'utf8')))) {
     const full = `${PY_ROOT}/${path}`;
-    pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf("/")));
+    pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
     pyodide.FS.writeFile(full, text);
   }
   // In a namespace of their own: __main__'s stays as a cold start leaves it.
-  const scratch = pyodide.globals.get("dict")();
+  const scratch = pyodide.globals.get('dict')();
   pyodide.FS.mkdirTree(WORKDIR);
-  const script = pyodide.toPy(JSON.parse(readFileSync(values.script, "utf8")));
-  scratch.set("script", script);
+  const script = pyodide.toPy(JSON.parse(readFileSync(values.script, 'utf8')));
+  scratch.set('script', script);
   script.destroy();
-  scratch.set("dataset", readFileSync(values.dataset, "utf8"));
-  scratch.set("workdir", WORKDIR);
+  scratch.set('dataset', readFileSync(values.dataset, 'utf8'));
+  scratch.set('workdir', WORKDIR);
   pyodide.runPython(PREPARE, { globals: scratch });
   const imported = pyodide.runPython(IMPORTED, { globals: scratch });
   scratch.destroy(); // a snapshot may hold no reference to a JavaScript object

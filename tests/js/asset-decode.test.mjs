@@ -21,12 +21,20 @@ function python(code, input) {
 // The page's bytes as the browser reads them.
 const page = (bytes) => new TextDecoder('windows-1252').decode(bytes);
 // The build's formats: the text Python writes into the page, as the page's bytes.
-const encode = (encoding, bytes) => page(python(
-  `import sys; from builder import compress; sys.stdout.buffer.write(compress.encode_asset(${JSON.stringify(encoding)}, sys.stdin.buffer.read()).encode('latin-1'))`,
-  bytes,
-));
-const text8 = (bytes) => page(python(
-  "import sys; from builder import text8; sys.stdout.buffer.write(text8.encode(sys.stdin.buffer.read()).encode('latin-1'))", bytes));
+const encode = (encoding, bytes) =>
+  page(
+    python(
+      `import sys; from builder import compress; sys.stdout.buffer.write(compress.encode_asset(${JSON.stringify(encoding)}, sys.stdin.buffer.read()).encode('latin-1'))`,
+      bytes,
+    ),
+  );
+const text8 = (bytes) =>
+  page(
+    python(
+      "import sys; from builder import text8; sys.stdout.buffer.write(text8.encode(sys.stdin.buffer.read()).encode('latin-1'))",
+      bytes,
+    ),
+  );
 
 // Compressible but not trivial: words with repeats at many distances, then random bytes.
 function sample(n) {
@@ -56,7 +64,10 @@ test('text8 decodes what the build encodes, for every length and byte value', ()
 
 test('text8 is ~1.016 times the size of the data, and a cut escape is an error', () => {
   const data = randomBytes(70000);
-  const bytes = python("import sys; from builder import text8; sys.stdout.buffer.write(text8.encode(sys.stdin.buffer.read()).encode('latin-1'))", data);
+  const bytes = python(
+    "import sys; from builder import text8; sys.stdout.buffer.write(text8.encode(sys.stdin.buffer.read()).encode('latin-1'))",
+    data,
+  );
   assert.ok(Math.abs(bytes.length / data.length - (1 + 4 / 256)) < 0.003, `${bytes.length / data.length}`);
   assert.throws(() => text8ToBytes(text8(Buffer.from([0x3c])).slice(0, 1)), /corrupt/);
   assert.throws(() => text8ToBytes('\u2192'), /corrupt/);

@@ -11,8 +11,15 @@ const LOG_EXP = {
   // a=0 feeds both exps (1, 2); b=3 feeds its exp (4); add 5, power 6, multiply 7, log 8.
   nodes: [0, 1, 2, 3, 4, 5, 6, 7, 8].map((id) => ({ id })),
   edges: [
-    { from: 0, to: 1 }, { from: 0, to: 2 }, { from: 3, to: 4 }, { from: 2, to: 5 }, { from: 4, to: 5 },
-    { from: 5, to: 6 }, { from: 1, to: 7 }, { from: 6, to: 7 }, { from: 7, to: 8 },
+    { from: 0, to: 1 },
+    { from: 0, to: 2 },
+    { from: 3, to: 4 },
+    { from: 2, to: 5 },
+    { from: 4, to: 5 },
+    { from: 5, to: 6 },
+    { from: 1, to: 7 },
+    { from: 6, to: 7 },
+    { from: 7, to: 8 },
   ],
 };
 
@@ -40,9 +47,17 @@ test('every edge points rightwards, and a skipping edge gets a slot in each laye
 test('a constant sits just before the node it feeds', () => {
   // a*b + c with c a constant: c joins the layer of a*b, not the inputs' layer.
   const nodes = [{ id: 0 }, { id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }];
-  const edges = [{ from: 0, to: 2 }, { from: 1, to: 2 }, { from: 2, to: 4 }, { from: 3, to: 4 }];
+  const edges = [
+    { from: 0, to: 2 },
+    { from: 1, to: 2 },
+    { from: 2, to: 4 },
+    { from: 3, to: 4 },
+  ];
   const { pos } = layoutDag(nodes, edges, OPTS);
-  assert.deepEqual([0, 1, 2, 3, 4].map((id) => pos.get(id).layer), [0, 0, 1, 1, 2]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4].map((id) => pos.get(id).layer),
+    [0, 0, 1, 1, 2],
+  );
 });
 
 test('short numbers', () => {

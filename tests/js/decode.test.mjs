@@ -10,15 +10,25 @@ const sample = new Uint8Array(Array.from({ length: 70000 }, (_, i) => (i * 7919)
 function withoutNativeBase64(fn) {
   const native = Uint8Array.fromBase64;
   delete Uint8Array.fromBase64;
-  try { return fn(); } finally { if (native) Uint8Array.fromBase64 = native; }
+  try {
+    return fn();
+  } finally {
+    if (native) Uint8Array.fromBase64 = native;
+  }
 }
 
 test('base64 decodes to the same bytes with and without the native decoder', () => {
   const text = Buffer.from(sample).toString('base64');
-  assert.deepEqual(withoutNativeBase64(() => base64ToBytes(text)), sample);
+  assert.deepEqual(
+    withoutNativeBase64(() => base64ToBytes(text)),
+    sample,
+  );
   assert.deepEqual(base64ToBytes(text), sample);
   // Line breaks and spaces inside the embedded text are ignored.
-  assert.deepEqual(withoutNativeBase64(() => base64ToBytes(text.replace(/(.{76})/g, '$1\n'))), sample);
+  assert.deepEqual(
+    withoutNativeBase64(() => base64ToBytes(text.replace(/(.{76})/g, '$1\n'))),
+    sample,
+  );
 });
 
 test('gzip + base64 assets decode to their bytes and text', async () => {

@@ -9,8 +9,11 @@ const read = (path) => readFileSync(new URL(path, root), 'utf8');
 const entries = JSON.parse(read('js/glossary.json'));
 const html = read('index.html');
 const script = read('py/microgpt.py');
-const jsSources = ['js/sections/', 'js/ui/', 'js/editor/']
-  .flatMap((dir) => readdirSync(new URL(dir, root)).filter((f) => f.endsWith('.js')).map((f) => read(dir + f)));
+const jsSources = ['js/sections/', 'js/ui/', 'js/editor/'].flatMap((dir) =>
+  readdirSync(new URL(dir, root))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => read(dir + f)),
+);
 
 const marked = new Set([...html.matchAll(/data-term="([^"]*)"/g)].map((m) => m[1]));
 // Sections that draw a marker themselves call termMarker('<id>').

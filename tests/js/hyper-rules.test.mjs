@@ -12,14 +12,17 @@ const constants = {
   verbose: { value: true, kind: 'bool', help: null, line: 4, col: 10 },
 };
 
-test('fields are the numeric constants, in source order, with the script\'s own help', () => {
+test("fields are the numeric constants, in source order, with the script's own help", () => {
   const fields = fieldsOf(constants);
-  assert.deepEqual(fields.map((f) => f.name), ['n_embd', 'learning_rate', 'num_steps']);
+  assert.deepEqual(
+    fields.map((f) => f.name),
+    ['n_embd', 'learning_rate', 'num_steps'],
+  );
   assert.equal(fields[0].help, 'numbers per token vector');
   assert.equal(fields[1].help, '');
 });
 
-test('the script\'s values pass and come back as numbers', () => {
+test("the script's values pass and come back as numbers", () => {
   const fields = fieldsOf(constants);
   const { values, problems } = check(fields, { n_embd: '16', learning_rate: '0.01', num_steps: '1000' });
   assert.deepEqual(problems, []);
@@ -27,7 +30,7 @@ test('the script\'s values pass and come back as numbers', () => {
   assert.equal(values.learning_rate, 0.01);
 });
 
-test('non-numbers and fractions of ints are refused, by the field\'s own type', () => {
+test("non-numbers and fractions of ints are refused, by the field's own type", () => {
   const fields = fieldsOf(constants);
   const { problems } = check(fields, { n_embd: '2.5', learning_rate: 'fast', num_steps: '' });
   assert.equal(problems.length, 3);

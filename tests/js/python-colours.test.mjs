@@ -33,7 +33,10 @@ test('keywords, names called or defined, numbers, strings and comments get their
   assert.ok(lines[4].includes('function:max'), lines[4]);
   assert.ok(lines[4].includes('property:data'), lines[4]);
   assert.ok(lines[5].includes('number:1e-3') && lines[5].includes('number:None'), lines[5]);
-  assert.ok(['keyword:return', 'keyword:for', 'keyword:in', 'keyword:if', 'keyword:is', 'keyword:not'].every((k) => lines[5].includes(k)), lines[5]);
+  assert.ok(
+    ['keyword:return', 'keyword:for', 'keyword:in', 'keyword:if', 'keyword:is', 'keyword:not'].every((k) => lines[5].includes(k)),
+    lines[5],
+  );
   assert.deepEqual(lines[6].slice(0, 2), ['keyword:class', 'class:Value']);
   assert.ok(lines[7].includes('number:True') && lines[7].includes('keyword:or'), lines[7]);
 });

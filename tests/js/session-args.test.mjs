@@ -18,7 +18,7 @@ test('null becomes undefined (toPy: None); an undefined entry is left out, so th
   assert.equal(args.nested.a, undefined);
 });
 
-test('numbers, strings and booleans pass as they are; the caller\'s object is not changed', () => {
+test("numbers, strings and booleans pass as they are; the caller's object is not changed", () => {
   const given = { count: 3, text: 'emma', with_params: false, intervention: { layer: 0, amount: 0.5 } };
   const copy = structuredClone(given);
   assert.deepEqual(forPython(given), copy);

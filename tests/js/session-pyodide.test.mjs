@@ -7,8 +7,11 @@ import { loadPyodide } from 'pyodide';
 import { createSession } from '../../js/worker/session.js';
 
 const PY = new URL('../../py/', import.meta.url);
-const sources = Object.fromEntries(readdirSync(new URL('bridge/', PY)).filter((name) => name.endsWith('.py'))
-  .map((name) => [`bridge/${name}`, readFileSync(new URL(`bridge/${name}`, PY), 'utf8')]));
+const sources = Object.fromEntries(
+  readdirSync(new URL('bridge/', PY))
+    .filter((name) => name.endsWith('.py'))
+    .map((name) => [`bridge/${name}`, readFileSync(new URL(`bridge/${name}`, PY), 'utf8')]),
+);
 const script = readFileSync(new URL('microgpt.py', PY), 'utf8');
 const dataset = readFileSync(new URL('data/names.txt', PY), 'utf8').split('\n').slice(0, 300).join('\n');
 

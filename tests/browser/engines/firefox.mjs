@@ -24,14 +24,20 @@ async function run(output) {
   // No userDataDir: puppeteer creates a fresh temporary profile and deletes it on close, so no
   // state leaks between runs or from a user's own Firefox.
   const browser = await puppeteer.launch({
-    browser: 'firefox', executablePath: FIREFOX, headless: true, protocol: 'webDriverBiDi', timeout: 60_000,
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    protocol: 'webDriverBiDi',
+    timeout: 60_000,
   });
   try {
     const page = await browser.newPage();
     await page.setViewport({ width: 1440, height: 900 });
     // What the driver sees, per step: console errors and requests (the page's own, over BiDi).
     let current = 'load';
-    const note = (kind, text) => { (output[kind][current] ??= []).push(text); };
+    const note = (kind, text) => {
+      (output[kind][current] ??= []).push(text);
+    };
     page.on('console', (m) => m.type() === 'error' && note('consoleErrors', m.text()));
     page.on('pageerror', (e) => note('consoleErrors', `pageerror: ${e.message ?? e}`));
     page.on('request', (r) => note('requests', r.url()));

@@ -46,8 +46,10 @@ async (step, args = {}) => {
       await until('ready or failed', () => guide.status.state !== 'booting', args.bootTimeoutMs ?? 120_000);
       if (guide.status.state !== 'ready') return { state: guide.status.state, error: guide.status.error };
       const answer = await guide.call('eval', { code: 'import sys; sys.platform' });
-      const stages = [...document.querySelectorAll('#boot-stages li')].map(
-        (li) => [li.dataset.stage, li.querySelector('.stage-time')?.textContent ?? '']);
+      const stages = [...document.querySelectorAll('#boot-stages li')].map((li) => [
+        li.dataset.stage,
+        li.querySelector('.stage-time')?.textContent ?? '',
+      ]);
       return { state: 'ready', bootMs: guide.status.bootMs, platform: answer.repr, stages };
     },
 
@@ -62,10 +64,14 @@ async (step, args = {}) => {
       const off = () => Math.round(target.getBoundingClientRect().top - place);
       $(".toc a[data-nav='glossary']").click(); // on a phone the list is folded: the link itself
       const seen = [];
-      await until('the jump to settle', () => {
-        seen.push(off());
-        return seen.length >= 15 && new Set(seen.slice(-15)).size === 1;
-      }, 10_000);
+      await until(
+        'the jump to settle',
+        () => {
+          seen.push(off());
+          return seen.length >= 15 && new Set(seen.slice(-15)).size === 1;
+        },
+        10_000,
+      );
       return { off: seen.at(-1), polls: seen.length };
     },
 
@@ -88,9 +94,15 @@ async (step, args = {}) => {
       const topBefore = top();
       button.click();
       // What the learner reads: the chapter draws on the next animation frame after the step.
-      await until('step 1 shown', () => $(live).dataset.running !== 'true' && text(`${live} .tr-progress`).startsWith('step 1 /')
-        && text(`${live} .tr-doc-card .live-card-note`).startsWith('Step 1:'));
-      const printed = [...document.querySelectorAll('#console-body span')].map((s) => s.textContent)
+      await until(
+        'step 1 shown',
+        () =>
+          $(live).dataset.running !== 'true' &&
+          text(`${live} .tr-progress`).startsWith('step 1 /') &&
+          text(`${live} .tr-doc-card .live-card-note`).startsWith('Step 1:'),
+      );
+      const printed = [...document.querySelectorAll('#console-body span')]
+        .map((s) => s.textContent)
         .filter((line) => line.startsWith('step '));
       const moved = Math.round(top() - topBefore);
       frameFor(`${live} .tr-controls`);
@@ -110,12 +122,22 @@ async (step, args = {}) => {
     async stop() {
       const guide = window.microgptGuide;
       const stepBefore = (await guide.call('info', {})).step;
-      const endless = guide.call('eval', { code: 'while True: pass' }).then(() => 'returned', (e) => e?.type ?? String(e));
+      const endless = guide.call('eval', { code: 'while True: pass' }).then(
+        () => 'returned',
+        (e) => e?.type ?? String(e),
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       const stopped = await guide.stop();
       const info = await guide.call('info', {});
-      return { stepBefore, step: info.step, stoppedAt: stopped.step, endless: await endless, state: guide.status.state,
-        msBack: Math.round(stopped.ms), console: text('#console-body').includes('Python is back') };
+      return {
+        stepBefore,
+        step: info.step,
+        stoppedAt: stopped.step,
+        endless: await endless,
+        state: guide.status.state,
+        msBack: Math.round(stopped.ms),
+        console: text('#console-body').includes('Python is back'),
+      };
     },
 
     // Chapter 7: "Sample again" draws the next seeded name with the script's sampling loop.
@@ -180,8 +202,9 @@ async (step, args = {}) => {
     // A standard module outside the stdlib's boot zip: its first import decodes the lazy zip, in
     // Python, inside the import (py/builder/stdlib_lazy.py), and the module works.
     async lazyStdlib() {
-      const code = "import email.message, sqlite3\n"
-        + "(email.message.__spec__.origin, sqlite3.connect(':memory:').execute('select 6 * 7').fetchone()[0])";
+      const code =
+        'import email.message, sqlite3\n' +
+        "(email.message.__spec__.origin, sqlite3.connect(':memory:').execute('select 6 * 7').fetchone()[0])";
       const answer = await window.microgptGuide.call('eval', { code });
       return { repr: answer.repr };
     },
@@ -191,13 +214,19 @@ async (step, args = {}) => {
     // document loaded came from a network URL, and no uncaught error was recorded.
     async offline() {
       const policy = $('meta[http-equiv="Content-Security-Policy"]')?.content ?? '';
-      const loaded = performance.getEntriesByType('resource').map((e) => e.name)
+      const loaded = performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
         .filter((url) => !/^(data|blob|file):/.test(url));
       const violations = [];
       const listen = (e) => violations.push(e.violatedDirective);
       document.addEventListener('securitypolicyviolation', listen);
       let fetched = 'allowed';
-      try { await fetch('https://csp-probe.invalid/'); } catch { fetched = 'refused'; }
+      try {
+        await fetch('https://csp-probe.invalid/');
+      } catch {
+        fetched = 'refused';
+      }
       await until('the violation report', () => violations.length, 5000).catch(() => {});
       document.removeEventListener('securitypolicyviolation', listen);
       // Leave no saved edit behind for a browser profile that outlives this run.
@@ -214,4 +243,4 @@ async (step, args = {}) => {
   } catch (error) {
     return { ok: false, ms: Math.round(performance.now() - t0), error: String(error?.stack ?? error) };
   }
-}
+};
