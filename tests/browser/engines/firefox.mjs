@@ -11,7 +11,10 @@ import { readFileSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 
 const FIREFOX = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr';
-const SCENARIO = readFileSync(new URL('./scenario.js', import.meta.url), 'utf8');
+// One expression (an async arrow function); the formatter ends it with ";".
+const SCENARIO = readFileSync(new URL('./scenario.js', import.meta.url), 'utf8')
+  .trim()
+  .replace(/;$/, '');
 const [url, planArg, shots] = process.argv.slice(2);
 
 if (!url || !planArg) {
