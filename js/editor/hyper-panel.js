@@ -70,7 +70,6 @@ export class HyperPanel {
     try {
       found = await this.constantsOf(source);
     } catch (error) {
-      if (error?.type === 'Superseded') return;
       this.showProblems([
         error?.phase === 'parse' ? 'The script has a syntax error; fix it to edit the fields.' : String(error?.message ?? error),
       ]);
