@@ -394,8 +394,9 @@ def _warnings(vocab):
     return []
 
 
-def _write(workdir, path, text):
+def _write(workdir, path, content):
+    """`content` (text, written as UTF-8, or bytes) at `path` under `workdir`."""
     full = os.path.join(workdir, path)
     os.makedirs(os.path.dirname(full), exist_ok=True)
-    with open(full, "w", encoding="utf-8") as f:
-        f.write(text)
+    with open(full, "wb") as f:
+        f.write(content.encode("utf-8") if isinstance(content, str) else content)

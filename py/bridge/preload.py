@@ -15,7 +15,7 @@ same, bit for bit.
 
 import os
 
-from .api import Session
+from .api import Session, _write
 from .errors import ScriptError
 
 _prepared = None  # (session, its load answer, {relative path: bytes} the setup left, [(kind, payload) emitted])
@@ -55,7 +55,7 @@ def adopt(source, filename, dataset, emit):
     if (runner.source, runner.filename, session.dataset) != (source, filename, dataset):
         return None
     if session.data_file and session.dataset is not None:
-        _write(session.workdir, session.data_file, session.dataset.encode("utf-8"))
+        _write(session.workdir, session.data_file, session.dataset)
     for relative, data in files.items():
         _write(session.workdir, relative, data)
     session.listener = emit
@@ -63,9 +63,3 @@ def adopt(source, filename, dataset, emit):
         emit(kind, payload)
     return session, info
 
-
-def _write(workdir, relative, data):
-    path = os.path.join(workdir, relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(data)
