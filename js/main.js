@@ -32,7 +32,7 @@ import { ModelKeeper } from './model-keeper.js';
 import { copyKey, textHash } from './copy-storage.js';
 import { createStopper } from './python-stop.js';
 import { showScriptFacts } from './script-facts.js';
-import { BuiltCheckpoints } from './sections/training-checkpoints.js';
+import { BuiltCheckpoints } from './sections/training/checkpoints.js';
 import { base64ToBytes, gunzipText } from './codec/bytes.js';
 
 const $ = (selector) => document.querySelector(selector);

@@ -1,6 +1,6 @@
 // The facts the prose states about the script, filled in from the running script.
 //
-// A sentence that names a figure or a line of the script marks it in index.html:
+// A sentence that names a figure or a line of the script marks it in the prose (index.html, chapter.html):
 //   <span data-fact="num-docs">32,033</span>        the text is replaced by the fact's value
 //   <span data-fact-need>...</span>                 hidden when a fact inside it is unknown
 //   <span data-fact-show="eos" hidden>...</span>    shown only when the fact holds for this script
@@ -9,7 +9,7 @@
 // another script never leaves a sentence that is false. A fact this script does not have hides
 // the sentence part that needs it.
 import { tokenLabel } from './ui/vocab.js';
-import { PROSE_SCHEDULE_EVERY } from './sections/training-first-calls.js';
+import { PROSE_SCHEDULE_EVERY } from './sections/training/first-calls.js';
 
 const count = (n) => (n == null ? null : Number(n).toLocaleString('en-US'));
 const short = (x) => (x == null ? null : Number(x.toPrecision(3)).toString());
@@ -143,7 +143,7 @@ function apply(values, showing) {
 }
 
 // Data changed: a script (re)loaded. `rpc` answers `outline` and `schedule` for it; `checkpoints`
-// are the build's (js/sections/training-checkpoints.js).
+// are the build's (js/sections/training/checkpoints.js).
 export async function showScriptFacts(info, { rpc, filename, checkpoints }) {
   const values = { ...infoFacts(info), 'script-file': filename };
   const steps = checkpoints.steps();

@@ -1,7 +1,7 @@
 // The one shape of a guide section (a chapter's live area). A section module exports:
 //
-//   id                          the name of its [data-live] element in index.html
-//   firstCalls                  its first calls (from its `<id>-first-calls.js`, a module with no
+//   id                          its folder's name, and its [data-live] element's in chapter.html
+//   firstCalls                  its first calls (from its folder's first-calls.js, a module with no
 //                               imports): a generator of {method, args} given {info, script,
 //                               answer(method)}. The build records their answers for the first
 //                               frame (py/builder/first_frame.py); the section makes them with
@@ -16,8 +16,10 @@
 // ctx: {rpc, store, script() -> {filename, source}, dataset() -> text | null, reportError(error),
 // stop(), checkpoints}. Sub-parts of a section are classes.
 //
-// Adding a chapter: its modules in this folder (the section, its first calls, its parts), and a
-// line in index.js.
+// Adding a chapter: a folder js/sections/<id>/ with index.js (this shape), first-calls.js, its parts,
+// chapter.html (one <section> with its prose, its number's marker and the [data-live] element;
+// py/builder/chapters.py says what it must hold) and chapter.css; then a line in index.js, the
+// one list of chapters: the build numbers them and writes the contents in that order.
 import { CodePanel } from '../ui/code-panel.js';
 import { renderStatus } from '../ui/facts.js';
 

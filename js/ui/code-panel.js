@@ -76,16 +76,21 @@ export class CodePanel {
         line.classList.toggle('marked', isMarked(Number(line.dataset.line)));
       }
     } else {
-      this.draw(shown, isMarked);
-      this.drawn = { source: this.source, key };
+      // Plain lines until the colours are known (js/ui/code-colours.js): drawn again then.
+      const coloured = this.draw(shown, isMarked);
+      this.drawn = coloured ? { source: this.source, key } : null;
     }
     // Bring the first highlighted line into the panel's own view (never scroll the page).
     const first = /** @type {HTMLElement | null} */ (this.pre.querySelector('.marked'));
     if (first) this.pre.scrollTop = Math.max(0, first.offsetTop - this.pre.offsetTop - 2 * first.offsetHeight);
   }
 
+  /** Draws the shown lines; false if they are plain, their colours not known yet. */
   draw(shown, isMarked) {
-    const colours = colouredLines(this.source);
+    const colours = colouredLines(this.source, () => {
+      this.dirty = true;
+      if (this.details.open) this.render();
+    });
     const fragment = document.createDocumentFragment();
     if (!shown.length) {
       const note = document.createElement('span');
@@ -95,9 +100,13 @@ export class CodePanel {
     }
     shown.forEach(([first, last], i) => {
       if (i > 0) fragment.append(gapLine());
-      for (let n = first; n <= last; n++) fragment.append(codeLine(n, colours[n - 1] ?? [], isMarked(n)));
+      for (let n = first; n <= last; n++) {
+        const pieces = colours ? (colours[n - 1] ?? []) : [{ text: this.lines[n - 1] ?? '', className: '' }];
+        fragment.append(codeLine(n, pieces, isMarked(n)));
+      }
     });
     this.pre.replaceChildren(fragment);
+    return colours != null;
   }
 
   whereText(shown) {

@@ -13,7 +13,7 @@ import hashlib
 import time
 from pathlib import Path
 
-from builder import charset, checkpoints, compress, csp, first_frame, runtime
+from builder import chapters, charset, checkpoints, compress, csp, first_frame, runtime
 from builder.bundle import bundle
 from builder.embed import check_embeddable, json_for_html, script_block
 from builder.first_frame import ScriptSetupError
@@ -30,7 +30,8 @@ def python_sources() -> dict[str, str]:
 
 
 def stylesheet() -> str:
-    css = "\n".join(path.read_text(encoding="utf-8") for path in stylesheets())
+    # styles/ first (its tokens name every colour), then each chapter's own, in page order.
+    css = "\n".join(path.read_text(encoding="utf-8") for path in stylesheets() + chapters.stylesheets())
     return f"<style>\n{check_embeddable('styles', css)}\n</style>"
 
 
@@ -137,7 +138,7 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True, snapshot:
     ])
     # The page hands each runtime file to the worker as soon as the parser has read it
     # (js/embedded.js), in the order the worker starts on them (builder/runtime.py).
-    # The checkpoints and the editor are read once the page is parsed (js/sections/training-jump.js).
+    # The checkpoints and the editor are read once the page is parsed (js/sections/training/jump.js).
     late_blocks = "\n".join([
         asset_blocks(assets),
         checkpoints.html_block(script_text, dataset_bytes),  # "" unless they are this script's
@@ -145,7 +146,7 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True, snapshot:
     ])
     page_js = script_block(None, bundle("main.js", minify=minify), type_="module", attrs={"async": "", "data-page": ""})
 
-    html = charset.declare(TEMPLATE.read_text(encoding="utf-8"))
+    html = charset.declare(chapters.compose(TEMPLATE.read_text(encoding="utf-8")))
     if any(a.name == runtime.SNAPSHOT for a in assets):
         html = say_python_is_restored(html)
     for marker, content in {

@@ -19,4 +19,8 @@ def bundle(entry: str, *, minify: bool = True) -> str:
     result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"esbuild failed for {entry}:\n{result.stderr}")
-    return result.stdout
+    if minify:
+        return result.stdout
+    # --charset=ascii escapes strings and names but not the comments an unminified bundle keeps;
+    # the page's script blocks must be ASCII (builder/charset.py), and an escape in a comment is inert.
+    return "".join(c if c.isascii() else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else "?" for c in result.stdout)

@@ -16,8 +16,8 @@
 // --sources: JSON {path: text}, the bridge package as the build embeds it (the worker's
 // pythonSources).
 //
-// --first-calls: the chapters' declarations of their first calls (js/**/*-first-calls.js, the
-// same modules the page's chapters import): each exports firstCalls({info, script, answer}), a
+// --first-calls: the declarations of first calls (js/sections/*/first-calls.js and
+// js/editor/script-first-calls.js, the same modules the page imports): each exports firstCalls({info, script, answer}), a
 // generator of {method, args} from the load's info, the script ({source, filename}) and
 // answer(method), the result of the first call of that method answered so far. So a build with
 // another script or data set records the calls its page will make.

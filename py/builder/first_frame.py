@@ -3,8 +3,8 @@
 The worker takes seconds to start Python; the prose is there at once. So the build runs the
 same script with the same bridge in the same Pyodide, with the page's own standard library
 (under Node: first_frame.mjs) and records the `load` info and the answers to the calls the
-sections make for their first frame (each chapter declares them: js/**/*-first-calls.js, the
-modules the page's chapters import too). The page shows those, marked as
+sections make for their first frame (each chapter declares them in js/sections/*/first-calls.js,
+the script panel in js/editor/script-first-calls.js: modules the page imports too). The page shows those, marked as
 computed ahead from this same script, until the live worker is ready and the sections redraw
 from it (js/first-frame.js).
 
@@ -38,7 +38,7 @@ from builder.stdlib import StdlibZips
 HERE = Path(__file__).resolve().parent
 RECORDER = HERE / "first_frame.mjs"
 # The chapters' declarations of their first calls, in a stable order.
-FIRST_CALLS = tuple(sorted(JS_DIR.glob("**/*-first-calls.js")))
+FIRST_CALLS = tuple(sorted(JS_DIR.glob("**/*first-calls.js")))
 # A script whose setup never ends must not hang the build (the recording takes ~10-40 s).
 RECORD_TIMEOUT_S = 300
 # Everything besides the inputs that decides the recording's bytes.

@@ -15,7 +15,8 @@ DEFAULT_DATASET = PY_DIR / "data" / "names.txt"
 DIST = ROOT / "dist" / "microgpt-guide.html"
 
 # The stylesheets in cascade order: these first (tokens before anything that uses them), then
-# every other file in styles/ (one per widget or section) in name order.
+# every other file in styles/ (one per widget) in name order; each chapter's own come after them
+# (builder/chapters.py).
 STYLESHEETS_FIRST = ["tokens.css", "base.css", "layout.css", "components.css"]
 
 

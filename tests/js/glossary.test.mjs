@@ -7,10 +7,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 const root = new URL('../../', import.meta.url);
 const read = (path) => readFileSync(new URL(path, root), 'utf8');
 const entries = JSON.parse(read('js/glossary.json'));
-const html = read('index.html');
+// The page's prose: index.html and each chapter's own (js/sections/<id>/chapter.html).
+const chapterPages = readdirSync(new URL('js/sections/', root), { recursive: true }).filter((f) => f.endsWith('chapter.html'));
+assert.ok(chapterPages.length > 0, 'the chapters keep their prose in js/sections/<id>/chapter.html');
+const html = [read('index.html'), ...chapterPages.map((f) => read(`js/sections/${f}`))].join('\n');
 const script = read('py/microgpt.py');
 const jsSources = ['js/sections/', 'js/ui/', 'js/editor/'].flatMap((dir) =>
-  readdirSync(new URL(dir, root))
+  readdirSync(new URL(dir, root), { recursive: true })
     .filter((f) => f.endsWith('.js'))
     .map((f) => read(dir + f)),
 );
@@ -38,7 +41,7 @@ test('the entries are in alphabetical order, as the Glossary chapter lists them'
   assert.deepEqual(terms, [...terms].sort(new Intl.Collator('en', { sensitivity: 'base' }).compare));
 });
 
-test('every data-term in index.html has an entry', () => {
+test('every data-term in the prose has an entry', () => {
   const known = new Set(entries.map((e) => e.id));
   const missing = [...marked, ...markedInJs].filter((id) => !known.has(id));
   assert.deepEqual(missing, []);

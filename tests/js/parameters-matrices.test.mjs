@@ -4,8 +4,8 @@
 // which writes a number as Python's repr() does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeMatrices, groupMatrices, breakdown, tiedOutput } from '../../js/sections/parameters-matrices.js';
-import { matrixRoles, matrixOfLabel, tokenEmbedding, whyMissing } from '../../js/sections/parameters-roles.js';
+import { describeMatrices, groupMatrices, breakdown, tiedOutput } from '../../js/sections/parameters/matrices.js';
+import { matrixRoles, matrixOfLabel, tokenEmbedding, whyMissing } from '../../js/sections/parameters/roles.js';
 import { pyRepr } from '../../js/ui/py-number.js';
 
 const vocab = { size: 27, bos: 26, eos: null, labels: [...'abcdefghijklmnopqrstuvwxyz', 'BOS'] };
