@@ -66,8 +66,17 @@ unit: setup
 pyodide-tests: setup
 	node tests/pyodide/run_bridge_tests.mjs
 
+# The browser tests in BROWSER_PARTS pytest processes side by side, each with its own Chromium
+# (tests/browser/sharding.py deals out whole files); each part's log is printed when all are done.
+# -ra: an engine that cannot be installed says so; the slowest tests are listed.
+BROWSER_PARTS ?= 2
 browser-tests: build browsers
-	$(PY) -m pytest tests/browser -q -ra --durations=12  # -ra: an engine that cannot be installed says so; the slowest tests are listed
+	@mkdir -p test-artifacts
+	@pids=""; for k in $$(seq 1 $(BROWSER_PARTS)); do \
+	  $(PY) -m pytest tests/browser -q -ra --durations=8 --shard $$k/$(BROWSER_PARTS) > test-artifacts/browser-part-$$k.log 2>&1 & pids="$$pids $$!"; \
+	done; status=0; for pid in $$pids; do wait $$pid || status=1; done; \
+	for k in $$(seq 1 $(BROWSER_PARTS)); do echo "--- browser tests, part $$k of $(BROWSER_PARTS) (test-artifacts/browser-part-$$k.log):"; \
+	  cat test-artifacts/browser-part-$$k.log; done; exit $$status
 
 # The CPython unit tests and the bridge tests in Pyodide under Node each keep one core busy and
 # share no files (the Pyodide run copies the tests into memory): they run side by side, each

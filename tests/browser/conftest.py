@@ -18,6 +18,8 @@ from builder.paths import DEFAULT_DATASET, DEFAULT_SCRIPT, DIST
 from chromium import CHROMIUM, CHROMIUM_ARGS
 from png_check import BLANK_RATIO, BLANK_RATIO_FULL_PAGE, assert_drawn
 
+pytest_plugins = ["sharding"]  # --shard K/N (make browser-tests runs two parts side by side)
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 READY_TIMEOUT_S = 60
 
