@@ -186,6 +186,7 @@ function startWorker(openAfter) {
           dataset: datasetText == null ? readDataset() : { encoding: 'text', text: datasetText },
           fallback: first && script !== defaultScript ? defaultScript : null,
           restore: first && lastVisit?.checkpoint ? lastVisit.checkpoint : null,
+          warm: !first, // a spare: nobody waits for it, so it warms up (js/worker/worker.js)
         },
       });
       eachRuntimeAsset((piece) => send({ kind: MSG.ASSET, piece })).then(() => send({ kind: MSG.ASSETS_END }));
