@@ -226,9 +226,9 @@ function start(rpc) {
     badge: $('#runtime-badge'),
     consolePanel,
     onStopping: () => Object.assign(status, { state: 'restarting' }),
-    onRestored: (info) => {
+    onRestored: (info, { imported }) => {
       Object.assign(status, { state: 'ready', error: null, bootMs: performance.now() });
-      store.restored(info);
+      store.restored(info, { imported });
     },
   });
   stopPython = (reason) => stopper.stop(reason);

@@ -31,9 +31,14 @@ export class ModelStore {
     this.step = 0;
     this.version = 0;
     this.listeners = new Set();
+    this.restoreEcho = false; // the next checkpoint_import event is a Stop's restore (restored())
     rpc.on(EVENT.STEP, (record) => this.stepped(record));
     // A load is announced by whoever asked for it (load(), restored()), with its info.
     rpc.on(EVENT.MODEL_CHANGED, ({ method }) => {
+      if (method === 'checkpoint_import' && this.restoreEcho) {
+        this.restoreEcho = false; // the import that restored() already took in (see there)
+        return;
+      }
       if (method !== 'load') this.changed(method);
     });
   }
@@ -74,8 +79,11 @@ export class ModelStore {
   // learner just stopped (a sampling loop, say) and keep Python busy for a second besides; a
   // chapter whose own call the Stop cut short says so and waits for the learner. A model other
   // than the one on screen (a change the page had not kept) is shown as a load.
+  // `imported`: the state came back by a checkpoint import, whose 'model-changed' event follows
+  // its answer; it is this same restore (the inference chapter would draw again on it).
   // Returns whether the sections redrew.
-  restored(info) {
+  restored(info, { imported = false } = {}) {
+    this.restoreEcho = imported;
     if (this.info && (info?.step ?? 0) === this.step) {
       this.info = info;
       return false;

@@ -89,11 +89,6 @@ def answers_within(page, method, seconds):
         new Promise((resolve) => setTimeout(() => resolve(false), ms))])""", [method, seconds * 1000])
 
 
-def stop_offered(page):
-    """Whether the badge offers Stop: Python has been busy with one call for a while."""
-    return page.evaluate("() => !document.querySelector('.runtime-stop').hidden")
-
-
 def test_stop_in_an_endless_setup_keeps_the_last_good_model_and_the_edit(open_page, built_page, artifacts):
     rec = open_page(built_page.as_uri())
     rec.wait_ready()
@@ -120,7 +115,7 @@ def test_stop_in_an_endless_setup_keeps_the_last_good_model_and_the_edit(open_pa
                                            return [s.dataset.kind, s.textContent]; }}""")
     assert kind == "warn" and "Stopped" in text and "edits are still here" in text, (kind, text)
     assert page.is_enabled(f"{PANEL} .script-run") and page.is_visible(f"{PANEL} .script-badge")
-    assert stop_offered(page) is False and answers_within(page, "info", 5)
+    assert answers_within(page, "info", 5)
     page.evaluate("() => document.getElementById('script').scrollIntoView({behavior: 'instant'})")
     page.screenshot(path=str(artifacts / "faults-stop-in-setup.png"))
     assert not [e for e in rec.errors if "WorkerRestarted" not in e], rec.errors
@@ -140,8 +135,8 @@ def test_stop_in_an_endless_sampling_loop_does_not_draw_into_it_again(open_page,
     wait_until(page, BACK)
     # The chapter does not draw again by itself (it would loop again): Python stays free.
     time.sleep(2)
-    assert stop_offered(page) is False and rec.page.evaluate("() => window.microgptGuide.status.state") == "ready"
-    assert answers_within(page, "info", 5)
+    assert rec.page.evaluate("() => window.microgptGuide.status.state") == "ready"
+    assert answers_within(page, "info", 5)  # a chapter drawing into the loop again would hold it up
     status = page.text_content("[data-live=inference] .inf-status")
     assert "stopped" in status.lower(), status
     page.evaluate("() => document.querySelector('[data-live=inference]').scrollIntoView({behavior: 'instant'})")
