@@ -186,6 +186,7 @@ function startWorker(openAfter) {
           dataset: datasetText == null ? readDataset() : { encoding: 'text', text: datasetText },
           fallback: first && script !== defaultScript ? defaultScript : null,
           restore: first && lastVisit?.checkpoint ? lastVisit.checkpoint : null,
+          warm: !first, // a spare: nobody waits for it, so it warms up (js/worker/worker.js)
         },
       });
       eachRuntimeAsset((piece) => send({ kind: MSG.ASSET, piece })).then(() => send({ kind: MSG.ASSETS_END }));
@@ -225,9 +226,9 @@ function start(rpc) {
     badge: $('#runtime-badge'),
     consolePanel,
     onStopping: () => Object.assign(status, { state: 'restarting' }),
-    onRestored: (info) => {
+    onRestored: (info, { imported }) => {
       Object.assign(status, { state: 'ready', error: null, bootMs: performance.now() });
-      store.restored(info);
+      store.restored(info, { imported });
     },
   });
   stopPython = (reason) => stopper.stop(reason);

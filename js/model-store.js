@@ -10,8 +10,8 @@
 //                   was computed from model v
 //   store.state     the kept state (js/model-keeper.js): {script, datasetKey, checkpoint, step, history}
 //   store.subscribe(fn) -> unsubscribe; fn(change) for each change, change.reason being
-//     'load'   a script's setup ran (a Run, the boot, the build's recording, a restore after a
-//              Stop): {reason, info}
+//     'load'   a script's setup ran (a Run, the boot, the build's recording; a restore after a
+//              Stop only when it brought back another model than the one shown): {reason, info}
 //     'step'   a training step finished: {reason, record, info, step, version}
 //     'model'  another call changed the parameters (a direct `step`, a checkpoint import); the
 //              store asked Python for the new info first: {reason, method, info, step, version}
@@ -31,9 +31,14 @@ export class ModelStore {
     this.step = 0;
     this.version = 0;
     this.listeners = new Set();
+    this.restoreEcho = false; // the next checkpoint_import event is a Stop's restore (restored())
     rpc.on(EVENT.STEP, (record) => this.stepped(record));
     // A load is announced by whoever asked for it (load(), restored()), with its info.
     rpc.on(EVENT.MODEL_CHANGED, ({ method }) => {
+      if (method === 'checkpoint_import' && this.restoreEcho) {
+        this.restoreEcho = false; // the import that restored() already took in (see there)
+        return;
+      }
       if (method !== 'load') this.changed(method);
     });
   }
@@ -68,9 +73,23 @@ export class ModelStore {
     if (run && restored) this.keeper.jumped(restored.checkpoint, info, restored.history);
   }
 
-  // A fresh worker got the kept state back (js/python-stop.js): the same run, redrawn.
-  restored(info) {
+  // A fresh worker got the kept state back after a Stop (js/python-stop.js). When that is the
+  // model the sections show (the same step), nothing changed for them: they keep what they drew
+  // and ask Python nothing again. Redrawing every chapter would re-enter the very loop the
+  // learner just stopped (a sampling loop, say) and keep Python busy for a second besides; a
+  // chapter whose own call the Stop cut short says so and waits for the learner. A model other
+  // than the one on screen (a change the page had not kept) is shown as a load.
+  // `imported`: the state came back by a checkpoint import, whose 'model-changed' event follows
+  // its answer; it is this same restore (the inference chapter would draw again on it).
+  // Returns whether the sections redrew.
+  restored(info, { imported = false } = {}) {
+    this.restoreEcho = imported;
+    if (this.info && (info?.step ?? 0) === this.step) {
+      this.info = info;
+      return false;
+    }
     this.load(info);
+    return true;
   }
 
   // A checkpoint was imported with the history that led to it (chapter 6's jump).

@@ -102,7 +102,7 @@ export function createStopper({ rpc, store, badge, consolePanel, onStopping, onR
       text.textContent = 'Python is running';
       badge.dataset.state = 'ready';
       consolePanel.system(`Python is back in ${Math.round(ms)} ms, with ${kept}.`, 'system');
-      onRestored(info, { reason, ms, step, history: state?.history ?? null });
+      onRestored(info, { reason, ms, step, history: state?.history ?? null, imported: Boolean(state?.checkpoint) });
       return { ms, step };
     })();
     try {

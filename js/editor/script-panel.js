@@ -11,6 +11,8 @@ import { fileActions } from './file-actions.js';
 // A setup still running after this long says so, opens the console (the script's own output
 // streams there) and points at Stop.
 const SLOW_SETUP_MS = 2000;
+// How long Run waits for a call already under way before it ends it (endStuckWork).
+const RUN_WAITS_FOR_MS = 700;
 const STOP_MESSAGE =
   'Stopped: Python was restarted with the last script that ran, and the model as it was after its last completed step. Your edits are still here.';
 
@@ -185,9 +187,7 @@ export class ScriptPanel {
       this.console.setOpen(true);
     }, 500);
     try {
-      // Python may be busy with work the learner did not ask for now (a chapter's samples, a
-      // loop in the old script): Run does not wait behind it, it ends it first.
-      if (this.rpc().busySince != null) await this.stopPython();
+      await this.endStuckWork();
       const datasetText = this.dataset?.text ?? null;
       const dataset = datasetText ?? (await this.defaultDataset());
       const info = await this.rpc().call('load', { source, filename: this.defaultScript.filename, dataset });
@@ -203,7 +203,12 @@ export class ScriptPanel {
       this.onLoaded({ filename: this.defaultScript.filename, source }, info, datasetText);
       return true;
     } catch (error) {
-      if (error?.type === 'WorkerRestarted') return false; // stop() said what happened
+      // A Stop from anywhere (this Stop, the badge's, Esc) ended the setup: say what runs now,
+      // until the learner acts (the setup's "still running" line must not stay).
+      if (error?.type === 'WorkerRestarted') {
+        this.say(STOP_MESSAGE, 'warn');
+        return false;
+      }
       this.showError(error);
       return false;
     } finally {
@@ -211,6 +216,18 @@ export class ScriptPanel {
       this.setRunning(false);
       this.hyper.refresh(this.editor.text);
     }
+  }
+
+  // Python may be busy with work the learner did not ask for now (a chapter's samples, a loop
+  // in the old script). Run waits for the call under way while it is young (a chapter's sample
+  // ends within a few tenths of a second), and ends it when it runs on. Ending a call that was
+  // about to finish would cost the spare worker a Stop swaps in (js/python-stop.js): a Stop in
+  // the new script's setup would then wait for another one to boot.
+  async endStuckWork() {
+    const since = this.rpc().busySince;
+    if (since == null) return;
+    while (this.rpc().busySince === since && performance.now() - since < RUN_WAITS_FOR_MS) await sleep(25);
+    if (this.rpc().busySince === since) await this.stopPython();
   }
 
   showError(error) {
@@ -247,6 +264,8 @@ function button(text, className, title, onClick) {
   b.addEventListener('click', onClick);
   return b;
 }
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const lines = (text) => text.split('\n').filter((l) => l.trim()).length;
 

@@ -43,7 +43,7 @@ const PRELOADED_SETUP = "The script's setup, run when this page was built (resto
 // `script` runs first; if its setup fails and `fallback` (the built-in script) is given, that
 // runs instead and READY says why (`fellBack`). `restore` (a checkpoint blob of the script's
 // last visit, bytes) is imported after its setup, so Python is ready where the learner left it.
-async function boot({ pythonSources, script, dataset, runtime: reuse, fallback, restore }) {
+async function boot({ pythonSources, script, dataset, runtime: reuse, fallback, restore, warm }) {
   const t0 = performance.now();
   const sources = readSources(pythonSources);
   sources.catch(() => {}); // awaited once Python is up; this only avoids an "unhandled" report
@@ -75,6 +75,16 @@ async function boot({ pythonSources, script, dataset, runtime: reuse, fallback, 
   progress('setup', answer.ok ? 'done' : 'failed', setupMs, adopted ? PRELOADED_SETUP : undefined);
   const timings = { total: performance.now() - t0, setup: setupMs, pyodideVersion: pyodide.version };
   post({ kind: MSG.READY, ok: answer.ok, info: answer.result, error: answer.error, timings, fellBack, restored });
+  if (warm && answer.ok) warmUp(script);
+}
+
+// A spare worker (js/python-stop.js) waits in the background until a Stop swaps it in; then
+// the page's first calls (`info`, `constants`) answer at once. Their first run in a new
+// worker costs a few tenths of a second more than the next one (cold code paths in Python and
+// in the conversions), so the spare runs each once now, while nobody is waiting.
+function warmUp(script) {
+  session.handle('info', {});
+  session.handle('constants', { source: script.source });
 }
 
 // The bridge's sources, {path: text}: the page sends them as embedded (gzip+text8, see

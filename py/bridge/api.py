@@ -40,6 +40,7 @@ class Session:
         self.runner = None
         self.roles = None
         self.trainer = None
+        self.phases = None  # (runner, its line ranges): see _line_ranges
 
     def emit(self, kind, payload):
         # The runner and the sampler hold this method, not the listener: a session restored from
@@ -145,7 +146,7 @@ class Session:
     @method()
     def do_info(self):
         """`info`: what the loaded script is (see below)."""
-        runner = self._need_runner()
+        self._need_runner()
         roles = self.roles
         docs = roles.documents_list()
         params = roles.params
@@ -164,12 +165,20 @@ class Session:
                 "count": len(params.nodes_list) if params else 0,
             },
             "step": self.trainer.steps_done if self.trainer else 0,
-            "phases": phases.line_ranges(runner, roles),
+            "phases": self._line_ranges(),
             "roles": roles.describe(),
             "facts": facts.facts(roles),
             "missing": list(roles.missing.values()),
             "warnings": _warnings(vocab),
         }
+
+    def _line_ranges(self):
+        """The loaded script's lines by role. They are fixed once its setup ran, and working
+        them out is most of `info`'s time, so they are worked out once per load: `info` is the
+        first thing the page asks a fresh Python after a Stop (a copy each time: callers may keep it)."""
+        if self.phases is None or self.phases[0] is not self.runner:
+            self.phases = (self.runner, phases.line_ranges(self.runner, self.roles))
+        return dict(self.phases[1])
 
     def _hyper(self):
         """The sizes the chapters show, each read from what the script does (None if unknown)."""

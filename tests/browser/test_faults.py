@@ -79,6 +79,78 @@ def test_stop_during_an_endless_step_keeps_every_completed_step(open_page, built
     assert not [e for e in rec.errors if "WorkerRestarted" not in e], rec.errors
 
 
+SAMPLE_CALL = "        logits = gpt(token_id, pos_id, keys, values)\n"
+
+
+def answers_within(page, method, seconds):
+    """Whether Python answers `method` within `seconds` (a page stuck in a loop does not)."""
+    return page.evaluate("""([method, ms]) => Promise.race([
+        window.microgptGuide.call(method, {}).then(() => true, () => true),
+        new Promise((resolve) => setTimeout(() => resolve(false), ms))])""", [method, seconds * 1000])
+
+
+def test_stop_in_an_endless_setup_keeps_the_last_good_model_and_the_edit(open_page, built_page, artifacts):
+    rec = open_page(built_page.as_uri())
+    rec.wait_ready()
+    page = rec.page
+    train(page)
+    wait_until(page, f"() => document.querySelector('{LIVE}').dataset.steps === '10'")
+    wait_until(page, f"() => document.querySelector('{LIVE}').dataset.running === 'false'")
+    endless = DEFAULT.replace("num_steps = 1000\n", "while True: pass\nnum_steps = 1000\n", 1)
+    assert endless != DEFAULT
+    type_script(page, endless)
+    page.click(f"{PANEL} .script-run")
+    wait_until(page, BUSY)
+    page.click(".runtime-stop")  # the badge's Stop, not the editor's: the editor still says what happened
+    wait_until(page, BACK)
+    # The edited setup never finished: Python has the last good model (trained ten steps)...
+    info = rec.call("info")["result"]
+    assert info["step"] == 10 and info["hyper"]["num_steps"] == 1000, info["step"]
+    assert steps_drawn(page) == 10
+    # ...the learner's edit is still in the editor (and saved), and the message says so until they act.
+    assert "while True: pass" in page.evaluate("() => JSON.parse(localStorage.getItem("
+                                               "window.microgptGuide.storageKey('script'))).source")
+    time.sleep(2)
+    kind, text = page.evaluate(f"""() => {{ const s = document.querySelector('{PANEL} .script-status');
+                                           return [s.dataset.kind, s.textContent]; }}""")
+    assert kind == "warn" and "Stopped" in text and "edits are still here" in text, (kind, text)
+    assert page.is_enabled(f"{PANEL} .script-run") and page.is_visible(f"{PANEL} .script-badge")
+    assert answers_within(page, "info", 5)
+    page.evaluate("() => document.getElementById('script').scrollIntoView({behavior: 'instant'})")
+    page.screenshot(path=str(artifacts / "faults-stop-in-setup.png"))
+    assert not [e for e in rec.errors if "WorkerRestarted" not in e], rec.errors
+
+
+def test_stop_in_an_endless_sampling_loop_does_not_draw_into_it_again(open_page, built_page, artifacts):
+    rec = open_page(built_page.as_uri())
+    rec.wait_ready()
+    page = rec.page
+    at = DEFAULT.rindex(SAMPLE_CALL)  # the sampling loop's call (the training loop has the first)
+    endless = DEFAULT[:at] + "        if pos_id == 2:\n            while True: pass\n" + DEFAULT[at:]
+    type_script(page, endless)
+    run(page)
+    # The inference chapter draws a sample from the new script at once, and it never ends.
+    wait_until(page, BUSY)
+    page.click(".runtime-stop")
+    wait_until(page, BACK)
+    # The chapter does not draw again by itself (it would loop again): Python stays free.
+    time.sleep(2)
+    assert rec.page.evaluate("() => window.microgptGuide.status.state") == "ready"
+    assert answers_within(page, "info", 5)  # a chapter drawing into the loop again would hold it up
+    status = page.text_content("[data-live=inference] .inf-status")
+    assert "stopped" in status.lower(), status
+    page.evaluate("() => document.querySelector('[data-live=inference]').scrollIntoView({behavior: 'instant'})")
+    page.screenshot(path=str(artifacts / "faults-stop-in-sampling.png"))
+    # Drawing again is the learner's choice: it runs the loop again, and Stop ends it again.
+    page.click("[data-live=inference] .inf-again")
+    wait_until(page, BUSY)
+    page.keyboard.press("Escape")
+    wait_until(page, BACK)
+    time.sleep(1)
+    assert answers_within(page, "info", 5)
+    assert not [e for e in rec.errors if "WorkerRestarted" not in e], rec.errors
+
+
 def test_a_step_that_raises_stays_visible_until_the_learner_acts(open_page, built_page, artifacts):
     rec = open_page(built_page.as_uri())
     rec.wait_ready()

@@ -146,6 +146,8 @@ export function createSection(root, ctx) {
       (error) => {
         if (mine !== generation) return;
         parts.generator.fail(error);
+        // The twenty of an earlier draw, if still coming, ended with it (a Stop cut them short).
+        if (parts.batch.root.dataset.state === 'running') parts.batch.fail(error);
       },
     );
   }
