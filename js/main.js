@@ -300,13 +300,13 @@ function start(rpc) {
 
 // A run's script and data set loaded in Python and shown in the editor (js/runs/ moves the page
 // to another run: its state is imported after this, and the store told then).
-async function openScript(rpc, { script: next, datasetText: text, datasetName }, stopper) {
+async function openScript(rpc, { script: next, datasetText: text, datasetName, label }, stopper) {
   const dataset = text ?? (await decodeDataset(readDataset()));
   const info = await rpc.call('load', { source: next.source, filename: next.filename, dataset });
   script = next;
   datasetText = text;
   stopper.scriptChanged(); // a spare booted with the old script would bring it back
-  panel?.showRun(next.source, text == null ? null : { name: datasetName ?? 'data set', text });
+  panel?.showRun(next.source, text == null ? null : { name: datasetName ?? 'data set', text }, label ?? 'another run');
   return { info, run: { script, datasetKey: datasetKey() } };
 }
 

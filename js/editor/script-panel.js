@@ -92,13 +92,13 @@ export class ScriptPanel {
   }
 
   // The page switched to another run (js/runs/): the editor shows the script that runs now, with
-  // its data set ({name, text}, or null for the built-in names).
-  showRun(source, dataset) {
+  // its data set ({name, text}, or null for the built-in names); `label` names the run.
+  showRun(source, dataset, label) {
     this.editor.setText(source);
     this.dataset = dataset;
     saveDataset(dataset);
     this.showDataset();
-    this.say('Switched runs: every chapter below now shows this script, at the step the run is at.', 'ok');
+    this.say(`Switched to the run "${label}": every chapter below now shows its script, at the step the run is at.`, 'ok');
     this.hyper.refresh(source);
   }
 

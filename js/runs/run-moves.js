@@ -28,7 +28,7 @@ export async function moveTo(runs, run, step, { load }) {
     const text = builtinData ? null : (await runs.db.dataset(run.dataset.key).catch(() => null))?.text;
     if (!builtinData && text == null)
       throw new Error(`The data set ${run.dataset.filename} of "${run.label}" is not kept in this browser.`);
-    page = await runs.openScript({ script: run.script, datasetText: text ?? null, datasetName: run.dataset.filename });
+    page = await runs.openScript({ script: run.script, datasetText: text ?? null, datasetName: run.dataset.filename, label: run.label });
   }
   let info = await runs.rpc.call('checkpoint_import', { blob });
   let replay = { mismatched: 0, maxDiff: 0 };
@@ -84,7 +84,12 @@ export async function sampleWith(runs, id, { seed = 0, temperature = null, count
   try {
     return await draw();
   } finally {
-    const page = await runs.openScript({ script: back.script, datasetText: dataset?.text ?? null, datasetName: dataset?.name ?? null });
+    const page = await runs.openScript({
+      script: back.script,
+      datasetText: dataset?.text ?? null,
+      datasetName: dataset?.name ?? null,
+      label: here?.label,
+    });
     const info = await runs.rpc.call('checkpoint_import', { blob });
     runs.adopting = here;
     runs.store.load(info, page.run, { checkpoint: blob, history: back.history });

@@ -32,7 +32,7 @@ export class Runs {
     this.store = store;
     this.defaultScript = defaultScript;
     this.checkpoints = checkpoints;
-    this.openScript = openScript; // ({script, datasetText, datasetName}) -> {info, run}: main.js loads it in Python
+    this.openScript = openScript; // ({script, datasetText, datasetName, label}) -> {info, run}: main.js loads it in Python
     this.datasetNow = datasetNow; // () -> {name, text} of the page's data set, null for the built-in one
     this.db = null;
     this.builtinConstants = null;
@@ -197,9 +197,9 @@ export class Runs {
       stateSteps: [],
     };
     run.builtin = run.script.source === this.defaultScript.source && run.dataset.key === 'built-in';
-    this.runs.set(run.id, run);
     if (dataset?.text != null) this.db.putDataset({ key: run.dataset.key, filename: dataset.name, text: dataset.text }).catch(() => {});
     await this.label(run);
+    this.runs.set(run.id, run); // listed once it has its name
     await this.keepStartState(run);
     this.prune();
     this.save(run);

@@ -4,6 +4,9 @@ importing a kept state and replaying the rest with the script itself (bit-exact)
 a rewound step makes a branch; the runs survive a reload. Prints the figures the issue asks for:
 time to switch runs, to rewind 500 steps, and bytes per run in IndexedDB."""
 
+import os
+import time
+
 import pytest
 from builder.paths import DEFAULT_SCRIPT
 from helpers import run_script, type_script, wait_until
@@ -132,7 +135,8 @@ def test_jump_is_a_rewind_of_the_native_run_and_500_steps_replay(open_page, buil
     wait_until(page, "() => window.microgptGuide.runs().some((r) => r.current && r.id === 'builtin-native')")
     native = current(page)
     assert native["label"] == "built-in, trained natively" and native["step"] == 1000
-    moved = page.evaluate("async () => { const t = performance.now(); const info = await window.microgptGuide.rewind(800);"
+    moved = page.evaluate("async () => { const t = performance.now();"
+                          " const info = await window.microgptGuide.rewind(800);"
                           " return {...info, took: performance.now() - t}; }")
     assert moved["step"] == 800 and moved["replayed"] == 500
     # CPython's losses, replayed by Pyodide's Python: the same script, the same numbers but for
@@ -140,7 +144,32 @@ def test_jump_is_a_rewind_of_the_native_run_and_500_steps_replay(open_page, buil
     print(f"\nrewind 500 steps: {moved['took']:.0f} ms ({moved['mismatched']} of 500 losses differ from"
           f" CPython's, by at most {moved['maxDiff']:.1e})")
     assert moved["maxDiff"] < 1e-6
+    t0 = time.monotonic()
     train(page, 810)
+    print(f"training 10 steps on the same page: {(time.monotonic() - t0) * 1000:.0f} ms"
+          f" (load average {os.getloadavg()[0]:.1f})")
     branch = current(page)
     assert branch["parent"] == {"id": "builtin-native", "step": 800} and len(branch["losses"]) == 810
     assert not rec.errors, rec.errors
+
+
+def test_without_indexeddb_runs_last_the_visit_and_say_so(chromium, built_page, artifacts):
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        context.add_init_script("delete window.indexedDB;")
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(built_page.as_uri())
+        wait_until(page, "() => window.microgptGuide?.status.state === 'ready'")
+        wait_until(page, "() => window.microgptGuide.runs().some((r) => r.current && r.label === 'built-in')")
+        note = wait_until(page, "() => [...document.querySelectorAll('#console-body *')].map((e) => e.textContent)"
+                                ".find((t) => t.includes('Runs are kept for this visit only'))")
+        assert "IndexedDB" in note
+        # The runs still work for the visit: a rewind to the start of a trained run.
+        train(page, 10)
+        moved = page.evaluate("() => window.microgptGuide.rewind(4)")
+        assert moved["step"] == 4 and moved["mismatched"] == 0
+        assert not errors, errors
+    finally:
+        context.close()
