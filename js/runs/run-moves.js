@@ -42,7 +42,7 @@ export async function moveTo(runs, run, step, { load }) {
   runs.adopting = run;
   runs.store.load(info, kept, { checkpoint, history: historyUpTo(run.history, target) });
   await runs.enqueue(() => {}); // the store's news of this load reached the runs
-  runs.rewoundAt = target < run.step ? target : null;
+  runs.rewoundAt = runs.branchesAt(run, target);
   if (info?.params) run.numParams ??= info.params.count;
   return { ...info, replayed: target - base, ...replay, ms: performance.now() - t0 };
 }

@@ -143,13 +143,19 @@ export class Runs {
     } else if (kind === 'jumped') {
       run = this.get(NATIVE_ID);
       if (!run) return;
-      this.rewoundAt = step < run.step ? step : null;
+      this.rewoundAt = this.branchesAt(run, step);
     } else {
       run = (restored?.runId && this.get(restored.runId)) || this.untrainedTwin(kept) || (await this.create(kept, info));
       this.rewoundAt = null;
     }
     if (info?.params) Object.assign(run, { numParams: run.numParams ?? info.params.count });
     this.setCurrent(run);
+  }
+
+  // Where the next step makes a branch once the page is on `run` at `step` (null: it goes on with
+  // the run itself). The build's run never grows: training on from it always branches.
+  branchesAt(run, step) {
+    return step < run.step || run.id === NATIVE_ID ? step : null;
   }
 
   setCurrent(run) {
