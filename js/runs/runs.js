@@ -1,7 +1,13 @@
 // The runs core: every script + data set as it ran is a run (its history, samples and kept
 // states), the page's model is one of them (`current`), and the page can switch to any run or put
-// the current one back at any step. The shape of a run and this API are fixed in
-// notes/runs-contract.md (the compare chapter and the download build on them).
+// the current one back at any step. The compare chapter and the download build on this API and on
+// the shape of a run (a plain object, one IndexedDB record):
+//   {id, label, createdAt, parent: {id, step} | null, builtin, script: {filename, source},
+//    dataset: {key ('built-in' or the text's hash), filename}, numParams, hyper: {name: value},
+//    step (its latest), history: {steps, losses, lrs, docs, ms} (one entry per completed step),
+//    samples: [{step, seed, temperature, names}], stateSteps (the steps whose state is kept)}
+// A rewind leaves the run's record whole (the page's store holds the history up to the step);
+// the next step makes a branch, a new run whose history is the parent's up to there.
 //
 // Who owns what: the model store (js/model-store.js) owns "the model changed" and its keeper
 // (js/model-keeper.js) the newest state in localStorage, so that no completed step is lost to a
