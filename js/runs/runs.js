@@ -53,6 +53,7 @@ export class Runs {
     /** @type {Promise<any>} */
     this.queue = Promise.resolve(); // the store's news, handled in order once the list is read
     this.ready = this.open();
+    this.ready.then(() => this.emit('list', this.current)); // the kept runs are read
     store.onRun((news) => this.enqueue(() => this.started(news)));
     store.subscribe((change) => {
       if (change.reason === 'step') this.enqueue(() => this.stepped(change.record));
