@@ -205,7 +205,7 @@ export class Runs {
       numParams: info?.params?.count ?? null,
       hyper: {},
       step: info?.step ?? 0,
-      history: emptyHistory(),
+      history: historyUpTo(kept.history ?? emptyHistory(), info?.step ?? 0), // a restored state's steps, if any
       samples: [],
       stateSteps: [],
     };
