@@ -15,6 +15,7 @@
 import { copyKey } from '../copy-storage.js';
 
 const VERSION = 1;
+const OPEN_WAIT_MS = 5000;
 
 export class RunDb {
   static refused = null; // why open() resolved null, for the page's note
@@ -26,9 +27,12 @@ export class RunDb {
   static open() {
     return new Promise((resolve) => {
       const fail = (why) => {
+        clearTimeout(timer);
         RunDb.refused = why;
         resolve(null);
       };
+      // Some engines never answer an open on file://: after a while the runs go on without it.
+      const timer = setTimeout(() => fail(`IndexedDB did not answer in ${OPEN_WAIT_MS / 1000} s`), OPEN_WAIT_MS);
       let request;
       try {
         if (!globalThis.indexedDB) return fail('this browser has no IndexedDB here');
@@ -42,7 +46,12 @@ export class RunDb {
         if (!idb.objectStoreNames.contains('states')) idb.createObjectStore('states', { keyPath: ['id', 'step'] });
         if (!idb.objectStoreNames.contains('datasets')) idb.createObjectStore('datasets', { keyPath: 'key' });
       };
-      request.onsuccess = () => resolve(new RunDb(request.result));
+      request.onsuccess = () => {
+        clearTimeout(timer);
+        if (RunDb.refused)
+          request.result.close(); // too late: the page went on without it
+        else resolve(new RunDb(request.result));
+      };
       request.onerror = () => fail(String(request.error?.message ?? 'IndexedDB refused'));
       request.onblocked = () => fail('IndexedDB is held by another tab of this copy');
     });

@@ -173,3 +173,54 @@ def test_without_indexeddb_runs_last_the_visit_and_say_so(chromium, built_page, 
         assert not errors, errors
     finally:
         context.close()
+
+
+PACK_OUT = """async (ids) => {
+    const pack = await window.microgptGuide.runsCore.pack(ids);
+    const states = {};
+    for (const [id, byStep] of Object.entries(pack.states))
+        states[id] = Object.fromEntries(Object.entries(byStep).map(([s, b]) => [s, Array.from(b)]));
+    return {runs: pack.runs, states, datasets: pack.datasets};
+}"""
+PACK_IN = """async ([pack, open]) => {
+    for (const byStep of Object.values(pack.states))
+        for (const s of Object.keys(byStep)) byStep[s] = new Uint8Array(byStep[s]);
+    return window.microgptGuide.runsCore.unpack(pack, {open});
+}"""
+SAMPLE = "([id, seed]) => window.microgptGuide.runsCore.sampleWith(id, {seed, temperature: 0.5, count: 3})"
+
+
+def test_sample_with_another_run_and_carry_a_run_to_another_copy(open_page, built_page):
+    rec = open_page(built_page.as_uri())
+    rec.wait_ready()
+    page = rec.page
+    wait_until(page, "() => window.microgptGuide.runs().some((r) => r.current && r.label === 'built-in')")
+    train(page, 10)
+    builtin = current(page)
+    type_script(page, EIGHT)
+    run_script(page)
+    train(page, 10)
+    eight = current(page)
+    # Names from the other run's model; the page's model is left as it was.
+    other = page.evaluate(SAMPLE, [builtin["id"], 7])
+    assert len(other) == 3
+    info = rec.call("info")["result"]
+    assert info["step"] == 10 and info["hyper"]["n_embd"] == 8 and current(page)["id"] == eight["id"]
+    assert page.evaluate(SAMPLE, [builtin["id"], 7]) == other  # the same seed, the same names
+    mine = page.evaluate(SAMPLE, [eight["id"], 7])
+
+    pack = page.evaluate(PACK_OUT, [eight["id"]])
+    assert [len(b) for b in pack["states"][eight["id"]].values()] and pack["runs"][0]["step"] == 10
+    size = sum(len(b) for b in pack["states"][eight["id"]].values())
+    print(f"\na run of n_embd 8 packed for a download: {size} bytes of state")
+    assert size < 150_000
+
+    fresh = open_page(built_page.as_uri())
+    fresh.wait_ready()
+    fresh.page.evaluate(PACK_IN, [pack, eight["id"]])
+    info = fresh.call("info")["result"]
+    assert info["step"] == 10 and info["hyper"]["n_embd"] == 8
+    carried = next(r for r in runs(fresh.page) if r["id"] == eight["id"])
+    assert carried["losses"] == eight["losses"] and carried["current"]
+    assert fresh.page.evaluate(SAMPLE, [eight["id"], 7]) == mine
+    assert not rec.errors and not fresh.errors, rec.errors + fresh.errors
