@@ -29,6 +29,7 @@ import { ScriptPanel } from './editor/script-panel.js';
 import { loadSaved, loadSavedDataset } from './editor/saved-script.js';
 import { ModelStore } from './model-store.js';
 import { ModelKeeper } from './model-keeper.js';
+import { Runs } from './runs/runs.js';
 import { copyKey, textHash } from './copy-storage.js';
 import { createStopper } from './python-stop.js';
 import { showScriptFacts } from './script-facts.js';
@@ -208,6 +209,9 @@ function start(rpc) {
   sectionRpc = firstFrame.wrap(rpc);
   store = new ModelStore(rpc);
   store.subscribe(onModelChange);
+  // Every run kept, and the page able to go to any of them (js/runs/runs.js).
+  runs = new Runs({ rpc, store, defaultScript, checkpoints, openScript: (run) => openScript(rpc, run, stopper), datasetNow });
+  runs.ready.then((note) => note && consolePanel.system(note, 'system'));
   mountSections({
     rpc: sectionRpc,
     store,
@@ -216,6 +220,7 @@ function start(rpc) {
     reportError,
     stop: () => stopPython('chapter'),
     checkpoints,
+    runs,
   });
   firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => {
     if (info) store.load(info);
@@ -294,6 +299,24 @@ function start(rpc) {
   return rpc;
 }
 
+// A run's script and data set loaded in Python and shown in the editor (js/runs/ moves the page
+// to another run: its state is imported after this, and the store told then).
+async function openScript(rpc, { script: next, datasetText: text, datasetName, label }, stopper) {
+  const dataset = text ?? (await decodeDataset(readDataset()));
+  const info = await rpc.call('load', { source: next.source, filename: next.filename, dataset });
+  script = next;
+  datasetText = text;
+  stopper.scriptChanged(); // a spare booted with the old script would bring it back
+  panel?.showRun(next.source, text == null ? null : { name: datasetName ?? 'data set', text }, label ?? 'another run');
+  return { info, run: { script, datasetKey: datasetKey() } };
+}
+
+// The data set the page runs, when it is not the built-in one: {name, text}.
+function datasetNow() {
+  return datasetText == null ? null : { name: panel?.dataset?.name ?? 'data set', text: datasetText };
+}
+
+let runs = null; // the runs core (js/runs/runs.js), once the worker is launched
 let booted = false; // the first worker reported ready (later ones are restarts)
 let panel = null;
 /** @type {(reason: string) => Promise<any>} */
@@ -328,4 +351,21 @@ window.microgptGuide = Object.freeze({
     return firstFrame.report();
   },
   version: buildInfo,
+  // The runs (js/runs/runs.js): [{id, label, step, losses, script, parent, stateSteps}], newest first.
+  runs: () =>
+    (runs?.list() ?? []).map((r) => ({
+      id: r.id,
+      label: r.label,
+      step: r.step,
+      losses: [...r.history.losses],
+      script: r.script,
+      parent: r.parent,
+      stateSteps: [...r.stateSteps],
+      current: r === runs.current,
+    })),
+  useRun: (id) => runs.use(id),
+  rewind: (step) => runs.rewind(step),
+  get runsCore() {
+    return runs; // the whole API (notes on it in js/runs/runs.js), for tests and the curious
+  },
 });

@@ -12,11 +12,13 @@
 //   keeper.loaded(script, datasetKey, info)    a script's setup ran: its start is the state
 //   keeper.stepped(record)                      a step finished: its checkpoint is the state
 //   keeper.jumped(blob, info, history)          a checkpoint was imported (chapter 6's jump)
-//   keeper.state                                {script, datasetKey, checkpoint, step, history}
+//   keeper.tag(runId)                           the run (js/runs/) this state belongs to
+//   keeper.state                                {script, datasetKey, checkpoint, step, history, runId}
 //   ModelKeeper.saved(script, datasetKey)       the stored state of the last visit, if it is
 //                                               for this script and data set
 import { readJson, writeJson } from './copy-storage.js';
 import { base64ToBytes, bytesToBase64 } from './codec/bytes.js';
+import { emptyHistory, pushRecord } from './runs/run-history.js';
 
 const RUN_KEY = 'run';
 const WRITE_EVERY_MS = 250; // a burst of fast steps is written once, then flushed on pagehide
@@ -34,7 +36,7 @@ export class ModelKeeper {
   }
 
   loaded(script, datasetKey, info) {
-    this.state = { script, datasetKey, checkpoint: null, step: info?.step ?? 0, history: emptyHistory() };
+    this.state = { script, datasetKey, checkpoint: null, step: info?.step ?? 0, history: emptyHistory(), runId: null };
     this.write(true);
   }
 
@@ -42,11 +44,7 @@ export class ModelKeeper {
     if (!this.state || !record) return;
     if (record.checkpoint) this.state.checkpoint = record.checkpoint;
     this.state.step = record.step;
-    const h = this.state.history;
-    h.steps.push(record.step);
-    h.losses.push(record.loss);
-    h.lrs.push(record.lr_t ?? null);
-    h.docs.push(record.doc ?? null);
+    pushRecord(this.state.history, record);
     this.write(false);
   }
 
@@ -57,6 +55,16 @@ export class ModelKeeper {
     // A copy: the chapter goes on pushing to its own arrays, and so does record().
     const copy = Object.fromEntries(Object.entries(history ?? {}).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
     this.state.history = { ...emptyHistory(), ...copy };
+    const h = this.state.history;
+    if (h.ms.length !== h.steps.length) h.ms = h.steps.map((_, i) => h.ms[i] ?? null); // a history without step times
+
+    this.write(true);
+  }
+
+  // The runs core names the run this state is of, so that a reload goes on with that run.
+  tag(runId) {
+    if (!this.state || this.state.runId === runId) return;
+    this.state.runId = runId;
     this.write(true);
   }
 
@@ -91,8 +99,4 @@ export class ModelKeeper {
     const { checkpoint, ...rest } = this.state;
     writeJson(RUN_KEY, { ...rest, checkpoint: checkpoint ? bytesToBase64(checkpoint) : null, savedAt: Date.now() });
   }
-}
-
-function emptyHistory() {
-  return { steps: [], losses: [], lrs: [], docs: [] };
 }

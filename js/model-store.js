@@ -9,6 +9,9 @@
 //                   answers it computes afterwards, so an answer arriving while `version` is v
 //                   was computed from model v
 //   store.state     the kept state (js/model-keeper.js): {script, datasetKey, checkpoint, step, history}
+//   store.onRun(fn)     fn({kind: 'loaded', info, restored} | {kind: 'jumped', info, step}) when a
+//                       run starts (js/runs/runs.js keeps the list of runs); store.tagRun(id)
+//                       names the run the kept state is of
 //   store.subscribe(fn) -> unsubscribe; fn(change) for each change, change.reason being
 //     'load'   a script's setup ran (a Run, the boot, the build's recording; a restore after a
 //              Stop only when it brought back another model than the one shown): {reason, info}
@@ -32,6 +35,7 @@ export class ModelStore {
     this.version = 0;
     this.listeners = new Set();
     this.restoreEcho = false; // the next checkpoint_import event is a Stop's restore (restored())
+    this.runListeners = new Set();
     rpc.on(EVENT.STEP, (record) => this.stepped(record));
     // A load is announced by whoever asked for it (load(), restored()), with its info.
     rpc.on(EVENT.MODEL_CHANGED, ({ method }) => {
@@ -68,9 +72,20 @@ export class ModelStore {
     this.step = info?.step ?? 0;
   }
 
+  onRun(fn) {
+    this.runListeners.add(fn);
+    return () => this.runListeners.delete(fn);
+  }
+
+  tagRun(id) {
+    this.keeper.tag(id);
+  }
+
   keep(info, run, restored) {
-    if (run) this.keeper.loaded(run.script, run.datasetKey, info);
-    if (run && restored) this.keeper.jumped(restored.checkpoint, info, restored.history);
+    if (!run) return;
+    this.keeper.loaded(run.script, run.datasetKey, info);
+    if (restored) this.keeper.jumped(restored.checkpoint, info, restored.history);
+    for (const fn of this.runListeners) fn({ kind: 'loaded', info, restored });
   }
 
   // A fresh worker got the kept state back after a Stop (js/python-stop.js). When that is the
@@ -95,6 +110,7 @@ export class ModelStore {
   // A checkpoint was imported with the history that led to it (chapter 6's jump).
   jumped(blob, info, history) {
     this.keeper.jumped(blob, info, history);
+    for (const fn of this.runListeners) fn({ kind: 'jumped', info, step: info?.step ?? 0 });
   }
 
   set(info) {

@@ -93,6 +93,17 @@ export class ScriptPanel {
     this.hyper.refresh(this.editor.text); // answered by the first frame, or once Python is ready
   }
 
+  // The page switched to another run (js/runs/): the editor shows the script that runs now, with
+  // its data set ({name, text}, or null for the built-in names); `label` names the run.
+  showRun(source, dataset, label) {
+    this.editor.setText(source);
+    this.dataset = dataset;
+    saveDataset(dataset);
+    this.showDataset();
+    this.say(`Switched to the run "${label}": every chapter below now shows its script, at the step the run is at.`, 'ok');
+    this.hyper.refresh(source);
+  }
+
   // The saved edit failed at boot and the built-in script runs instead: the editor shows what
   // runs, and keeps the edit one click away.
   fellBack(error) {
