@@ -33,6 +33,7 @@ import { copyKey, textHash } from './copy-storage.js';
 import { createStopper } from './python-stop.js';
 import { showScriptFacts } from './script-facts.js';
 import { BuiltCheckpoints } from './sections/training/checkpoints.js';
+import { createStandInRuns } from './sections/runs/runs-stand-in.js'; // until js/runs/ (the runs core) lands
 import { base64ToBytes, gunzipText } from './codec/bytes.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -215,6 +216,7 @@ function start(rpc) {
     reportError,
     stop: () => stopPython('chapter'),
     checkpoints,
+    runs: createStandInRuns({ rpc, store, defaultSource: defaultScript.source, dataset: () => datasetText }),
   });
   firstFrame.show(script, datasetText == null ? readDataset().text : null).then((info) => {
     if (info) store.load(info);
