@@ -94,6 +94,7 @@ def test_compare_two_runs(open_page, http_url, artifacts):
     assert rec.call("info")["result"]["step"] == STEPS
     page.screenshot(path=str(artifacts / "runs-compare.png"), full_page=False)
     page.locator("#runs").screenshot(path=str(artifacts / "runs-compare-1440.png"))
+    page.locator(f"{LIVE} .rn-diff-card").screenshot(path=str(artifacts / "runs-diff-1440.png"))
 
     # "Use this run": the page is the built-in run again, at its step 20.
     page.click(f"{LIVE} .rn-row:not([data-current]) .rn-use")
@@ -101,6 +102,22 @@ def test_compare_two_runs(open_page, http_url, artifacts):
     assert rec.call("eval", {"code": "n_embd"})["result"]["repr"] == "16"
     assert rec.call("info")["result"]["step"] == STEPS
     assert not rec.errors, rec.errors
+
+    # Chapter 6 draws the run switched to (its 20 steps); a click on its loss curve asks to rewind
+    # to the step under the pointer, a typed step past the run's end is refused with the reason.
+    chart = '[data-live="training"] .tr-loss-card canvas'
+    page.evaluate("() => document.getElementById('training').scrollIntoView({behavior: 'instant'})")
+    wait_until(page, f"() => document.querySelector('{chart}').dataset.points === '{STEPS}'")
+    page.locator(chart).scroll_into_view_if_needed()
+    box = page.locator(chart).bounding_box()
+    left, right = 46, 12  # the chart's padding (js/ui/line-chart.js); its x axis runs from 0 to step 20 here
+    page.mouse.click(box["x"] + left + (box["width"] - left - right) * 10 / STEPS, box["y"] + box["height"] / 2)
+    assert page.input_value(".tr-rewind-step") == "10"
+    assert "step 10" in page.inner_text(".tr-rewind-note") or "Could not rewind" in page.inner_text(".tr-rewind-note")
+    page.fill(".tr-rewind-step", "25")
+    page.click(".tr-rewind-go")
+    assert page.inner_text(".tr-rewind-note") == f"There is no step 25 to go back to: this run has steps 0 to {STEPS}."
+    page.locator('[data-live="training"] .tr-loss-card').screenshot(path=str(artifacts / "training-rewind.png"))
 
     # The phone's width: the diff folds into one column, the table scrolls on its own.
     page.set_viewport_size({"width": 390, "height": 844})
@@ -110,6 +127,7 @@ def test_compare_two_runs(open_page, http_url, artifacts):
     assert page.inner_text(f"{LIVE} .rn-diff-box .cm-deletedChunk").startswith("n_embd = 16")
     assert page.inner_text(f"{LIVE} .rn-diff-box .cm-changedLine").startswith("n_embd = 8")
     page.locator("#runs").screenshot(path=str(artifacts / "runs-compare-390.png"))
+    page.locator(f"{LIVE} .rn-diff-card").screenshot(path=str(artifacts / "runs-diff-390.png"))
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, overflow
     print(json.dumps({"wide": wide[-1], "narrow": narrow[-1]}))

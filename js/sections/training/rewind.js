@@ -12,7 +12,12 @@ export class RewindForm {
     this.input = el('input', { type: 'number', className: 'tr-rewind-step', min: 0, step: 1, 'aria-label': 'Step to rewind to' });
     this.button = el('button', { type: 'submit', className: 'tr-button tr-rewind-go' }, 'Rewind');
     this.note = el('span', { className: 'tr-rewind-note', role: 'status' }, HINT);
-    this.root = el('form', 'tr-rewind', [el('label', 'tr-rewind-label', ['Rewind to step ', this.input]), this.button, this.note]);
+    // novalidate: a step out of range is told in the form's own line, not the browser's bubble
+    this.root = el('form', { className: 'tr-rewind', novalidate: true }, [
+      el('label', 'tr-rewind-label', ['Rewind to step ', this.input]),
+      this.button,
+      this.note,
+    ]);
     this.root.addEventListener('submit', (e) => {
       e.preventDefault();
       if (this.input.value !== '') this.rewind(Number(this.input.value));
