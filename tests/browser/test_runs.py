@@ -13,6 +13,8 @@ pytestmark = pytest.mark.browser
 
 LIVE = '[data-live="runs"]'
 STEPS = 20
+TEXTS = "(els) => els.map((e) => e.textContent)"
+CELLS = "(trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent))"
 KEPT = "() => JSON.parse(localStorage.getItem(window.microgptGuide.storageKey('run')) ?? 'null')"
 
 
@@ -30,8 +32,9 @@ def run_with_n_embd(page, value):
     page.evaluate("() => document.getElementById('script').scrollIntoView({behavior: 'instant'})")
     page.fill(".hyper-input[name=n_embd]", str(value))
     page.click(".hyper-apply")
-    wait_until(page, "() => ['ok', 'error'].includes(document.querySelector('#script-workbench .script-status').dataset.kind)")
-    assert page.get_attribute("#script-workbench .script-status", "data-kind") == "ok"
+    status = "#script-workbench .script-status"
+    wait_until(page, f"() => ['ok', 'error'].includes(document.querySelector('{status}').dataset.kind)")
+    assert page.get_attribute(status, "data-kind") == "ok"
 
 
 def chart_summary(page):
@@ -56,22 +59,22 @@ def test_compare_two_runs(open_page, http_url, artifacts):
     page.evaluate("() => document.getElementById('runs').scrollIntoView({behavior: 'instant'})")
     # The two newest runs are picked by default: the edited one and the built-in one.
     wait_until(page, f"() => document.querySelector('{LIVE} .live-body').dataset.picked?.split(' ').length === 2")
-    labels = page.eval_on_selector_all(f"{LIVE} .rn-row .rn-label", "(els) => els.map((e) => e.textContent)")
+    labels = page.eval_on_selector_all(f"{LIVE} .rn-row .rn-label", TEXTS)
     assert labels == ["n_embd 16 -> 8", "built-in"]
 
     # The overlaid curves hold both histories: 20 points each, each ending at its own run's
     # moving average (the mean of its 20 losses), and the table's loss at step 20 is each run's.
     expect = {"built-in": wide, "n_embd 16 -> 8": narrow}
-    summary = wait_until(page, f"() => document.querySelector('{LIVE} .rn-curves-card canvas').getAttribute('aria-label').includes('20 points')"
-                         " && document.querySelector('{LIVE} .rn-curves-card canvas').getAttribute('aria-label')".replace("{LIVE}", LIVE))
+    label_js = f"document.querySelector('{LIVE} .rn-curves-card canvas').getAttribute('aria-label')"
+    summary = wait_until(page, f"() => {label_js}.split('20 points').length === 3 && {label_js}")
     for label, losses in expect.items():
         part = summary.split(f"{label}: ")[1].split(";")[:2]
         assert part[0] == f"{STEPS} points", summary
         assert close(part[1].split(", ")[1], sum(losses) / len(losses)), (label, summary)
     assert wide != narrow
-    heads = page.eval_on_selector_all(f"{LIVE} .rn-table thead th", "(els) => els.map((e) => e.textContent)")
+    heads = page.eval_on_selector_all(f"{LIVE} .rn-table thead th", TEXTS)
     assert heads[1:] == ["n_embd 16 -> 8", "built-in"]
-    rows = page.eval_on_selector_all(f"{LIVE} .rn-table tbody tr", "(trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent))")
+    rows = page.eval_on_selector_all(f"{LIVE} .rn-table tbody tr", CELLS)
     table = {row[0]: row[1:] for row in rows}
     assert close(table[f"Loss at step {STEPS}"][0], narrow[-1]) and close(table[f"Loss at step {STEPS}"][1], wide[-1])
     params = {int(n.replace(",", "")) for n in table["Parameters"]}
@@ -80,14 +83,14 @@ def test_compare_two_runs(open_page, http_url, artifacts):
 
     # The diff names the change: the script's n_embd line, 16 on the left and 8 on the right.
     wait_until(page, f"() => document.querySelector('{LIVE} .rn-diff-box').dataset.state === 'ready'")
-    changed = page.eval_on_selector_all(f"{LIVE} .rn-diff-box .cm-changedLine", "(els) => els.map((e) => e.textContent)")
+    changed = page.eval_on_selector_all(f"{LIVE} .rn-diff-box .cm-changedLine", TEXTS)
     assert changed[0].startswith("n_embd = 16") and changed[1].startswith("n_embd = 8"), changed  # older left
     assert len(changed) == 2, changed  # that line only, on each side
 
     # Samples with one seed and temperature from each run's model; the page's model is left as it was.
     page.click(f"{LIVE} .rn-sample")
     wait_until(page, f"() => document.querySelector('{LIVE} .live-body').dataset.samples === '1'")
-    rows = page.eval_on_selector_all(f"{LIVE} .rn-table tbody tr", "(trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent))")
+    rows = page.eval_on_selector_all(f"{LIVE} .rn-table tbody tr", CELLS)
     names = [cell.split(", ") for cell in rows[-1][1:]]
     assert all(len(n) == 5 and all(n) for n in names), rows[-1]
     assert rec.call("eval", {"code": "n_embd"})["result"]["repr"] == "8"
