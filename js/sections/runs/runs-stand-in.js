@@ -5,6 +5,8 @@
 //
 // It follows the model store: each new kept state (a Run, the boot) starts a run; each step
 // record appends to its history; the newest checkpoint is the run's state.
+import { EVENT } from '../../protocol.js';
+
 const MAX_KEPT = 8;
 
 /** @param {{rpc: any, store: any, defaultSource: string, dataset: () => string | null}} deps */
@@ -56,6 +58,17 @@ export function createStandInRuns({ rpc, store, defaultSource, dataset }) {
     adopting = null;
     return true;
   }
+
+  // The boot's run: the page adopts the worker's first info without a change (store.adopt), after
+  // its own READY listener, which runs after this one.
+  rpc.on(EVENT.READY, () =>
+    setTimeout(() => {
+      if (sync()) {
+        emit('list', current);
+        emit('current', current);
+      }
+    }, 0),
+  );
 
   store.subscribe((change) => {
     if (sync()) {
