@@ -10,7 +10,7 @@ export class RewindForm {
   constructor({ onRewind }) {
     this.onRewind = onRewind;
     this.input = el('input', { type: 'number', className: 'tr-rewind-step', min: 0, step: 1, 'aria-label': 'Step to rewind to' });
-    this.button = el('button', { type: 'submit', className: 'tr-button tr-rewind-go' }, 'Rewind');
+    this.button = el('button', { type: 'submit', className: 'tr-rewind-go' }, 'Rewind');
     this.note = el('span', { className: 'tr-rewind-note', role: 'status' }, HINT);
     // novalidate: a step out of range is told in the form's own line, not the browser's bubble
     this.root = el('form', { className: 'tr-rewind', novalidate: true }, [
