@@ -1,4 +1,4 @@
-// The CodeMirror editor's module (js/editor/code-editor.js with CodeMirror, bundled on its own by
+// The CodeMirror module (js/code-module.js: the editor and the runs' script diff, bundled on its own by
 // the build and embedded gzip+text8), decoded and imported on first use: it is a third of the
 // page's JavaScript, and evaluating it at boot would hold up the page's first paint.
 import { readEditorModule } from '../embedded.js';
@@ -8,11 +8,13 @@ import { importSource } from '../worker/import-source.js';
 
 let loading = null;
 
-// The CodeEditor class (a promise; the module is decoded and imported once).
-export function loadCodeEditor() {
+// The module (a promise; it is decoded and imported once).
+export function loadCodeModule() {
   loading ??= readEditorModule()
     .then((text) => gunzipText(text8ToBytes(text)))
-    .then(importSource)
-    .then((module) => module.CodeEditor);
+    .then(importSource);
   return loading;
 }
+
+// The CodeEditor class (a promise).
+export const loadCodeEditor = () => loadCodeModule().then((module) => module.CodeEditor);

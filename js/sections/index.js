@@ -7,5 +7,6 @@ import * as architecture from './architecture/index.js';
 import * as attention from './attention/index.js';
 import * as training from './training/index.js';
 import * as inference from './inference/index.js';
+import * as runs from './runs/index.js';
 
-export const sections = [dataset, autograd, parameters, architecture, attention, training, inference];
+export const sections = [dataset, autograd, parameters, architecture, attention, training, inference, runs];

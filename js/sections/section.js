@@ -14,7 +14,7 @@
 //                               and subscriptions.
 //
 // ctx: {rpc, store, script() -> {filename, source}, dataset() -> text | null, reportError(error),
-// stop(), checkpoints}. Sub-parts of a section are classes.
+// stop(), checkpoints, runs (the kept runs: list, current, use, rewind, sampleWith...)}. Sub-parts of a section are classes.
 //
 // Adding a chapter: a folder js/sections/<id>/ with index.js (this shape), first-calls.js, its parts,
 // chapter.html (one <section> with its prose, its number's marker and the [data-live] element;

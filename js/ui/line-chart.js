@@ -1,11 +1,14 @@
 // A small canvas line chart: a few series of (x, y) points over shared axes, horizontal
 // reference lines, and a hover readout. Used for the loss curve and the learning rate.
 //
-//   const chart = new LineChart(box, { height: 220, label: 'Loss per step', onHover });  // draws in a canvas it adds to box
-//   chart.setSeries([{ xs, ys, color: '--flow-loss', width: 1, dots: false, marker: false }],
+//   const chart = new LineChart(box, { height: 220, label: 'Loss per step', onHover, onPick });  // draws in a canvas it adds to box
+//   chart.setSeries([{ xs, ys, color: '--flow-loss', width: 1, dots: false, marker: false, name }],
 //                   { xMax, yMin, yMax, lines: [{ y, color, label }] })   // data changed
 //   chart.render()                                                        // view changed (resize)
 //   onHover({ index, x, y, clientX, clientY } | null)  // the nearest point of the first series
+//   onPick({ index, x, y, clientX, clientY })           // the same point, clicked
+// A series with a `name` is told in the chart's accessible summary (several runs on one chart);
+// without names the summary tells the first series.
 //
 // Redraws are coalesced on requestAnimationFrame: a burst of setSeries calls (one per training
 // step) costs one paint per frame. Colours are the page's CSS variables, read from the canvas.
@@ -14,7 +17,7 @@ import { shortNumber } from './short-number.js';
 const PAD = { left: 46, right: 12, top: 10, bottom: 24 };
 
 export class LineChart {
-  constructor(box, { height = 200, xLabel = 'step', label = '', onHover = null } = {}) {
+  constructor(box, { height = 200, xLabel = 'step', label = '', onHover = null, onPick = null } = {}) {
     const canvas = document.createElement('canvas');
     // An image to assistive technology, named with a summary of its data (see setSeries).
     canvas.setAttribute('role', 'img');
@@ -32,6 +35,13 @@ export class LineChart {
     canvas.classList.add('line-chart');
     canvas.addEventListener('pointermove', (e) => this.pointerAt(e.clientX, e.clientY));
     canvas.addEventListener('pointerleave', () => this.pointerAt(null));
+    if (onPick) {
+      canvas.classList.add('line-chart-pickable');
+      canvas.addEventListener('click', (e) => {
+        const hit = this.nearest(e.clientX, e.clientY);
+        if (hit) onPick(hit);
+      });
+    }
     // The chart follows its box's width (the card is fluid). The width and the colours are read
     // here, not in render(): reading layout or styles right after other DOM writes would force
     // the browser to recompute the whole page's layout in the middle of a frame.
@@ -60,12 +70,16 @@ export class LineChart {
     this.invalidate();
   }
 
-  // The label plus the first series' size and last point: the curve in words.
+  // The label plus each named series' (else the first series') size and last point: the curves in words.
   summary() {
-    const { xs, ys } = this.series[0] ?? { xs: [], ys: [] };
-    if (!xs.length) return `${this.label}: no points yet`;
-    const i = xs.length - 1;
-    return `${this.label}: ${xs.length} points; at ${this.xLabel} ${shortNumber(xs[i])}, ${shortNumber(ys[i], 4)}`;
+    const named = this.series.filter((s) => s.name != null);
+    const told = named.length ? named : this.series.slice(0, 1);
+    if (!told.some((s) => s.xs.length)) return `${this.label}: no points yet`;
+    const one = ({ xs, ys }) => {
+      const i = xs.length - 1;
+      return i < 0 ? 'no points yet' : `${xs.length} points; at ${this.xLabel} ${shortNumber(xs[i])}, ${shortNumber(ys[i], 4)}`;
+    };
+    return named.length ? `${this.label}: ${named.map((s) => `${s.name}: ${one(s)}`).join('; ')}` : `${this.label}: ${one(told[0])}`;
   }
 
   invalidate() {
@@ -211,18 +225,20 @@ export class LineChart {
     ctx.fill();
   }
 
-  // The first series' point nearest to the pointer's x.
-  pointerAt(clientX, clientY) {
+  // The first series' point nearest to the pointer's x, or null.
+  nearest(clientX, clientY) {
     const s = this.series[0];
-    let hit = null;
-    if (clientX != null && s?.xs.length) {
-      const box = this.canvas.getBoundingClientRect();
-      const { xMin, xMax } = this.scale;
-      const x = xMin + ((clientX - box.left - PAD.left) / (this.width - PAD.left - PAD.right)) * (xMax - xMin);
-      let best = 0;
-      for (let i = 1; i < s.xs.length; i++) if (Math.abs(s.xs[i] - x) < Math.abs(s.xs[best] - x)) best = i;
-      hit = { index: best, x: s.xs[best], y: s.ys[best], clientX, clientY };
-    }
+    if (clientX == null || !s?.xs.length) return null;
+    const box = this.canvas.getBoundingClientRect();
+    const { xMin, xMax } = this.scale;
+    const x = xMin + ((clientX - box.left - PAD.left) / (this.width - PAD.left - PAD.right)) * (xMax - xMin);
+    let best = 0;
+    for (let i = 1; i < s.xs.length; i++) if (Math.abs(s.xs[i] - x) < Math.abs(s.xs[best] - x)) best = i;
+    return { index: best, x: s.xs[best], y: s.ys[best], clientX, clientY };
+  }
+
+  pointerAt(clientX, clientY) {
+    const hit = this.nearest(clientX, clientY);
     this.hover = hit;
     this.invalidate();
     this.onHover?.(hit);

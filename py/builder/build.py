@@ -58,9 +58,10 @@ def python_sources_block() -> str:
 
 
 def editor_block(minify: bool) -> str:
-    """The CodeMirror editor as its own module, compressed: the page imports it on first use
-    (js/editor/load-code-editor.js), so it is neither in the page's bundle nor evaluated at boot."""
-    source = bundle("editor/code-editor.js", minify=minify)
+    """The CodeMirror editor (and the runs chapter's script diff, js/code-module.js) as its own module,
+    compressed: the page imports it on first use (js/editor/load-code-editor.js), so it is neither in
+    the page's bundle nor evaluated at boot."""
+    source = bundle("code-module.js", minify=minify)
     return script_block(None, compress.encode_asset("gzip+text8", source.encode()), type_="application/octet-stream",
                         attrs={"data-embedded": "editor-module", "data-encoding": "gzip+text8"})
 

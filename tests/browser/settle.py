@@ -6,7 +6,7 @@ import time
 
 from helpers import wait_until
 
-CHAPTERS = ["script", "dataset", "autograd", "parameters", "architecture", "attention", "training", "inference"]
+CHAPTERS = ["script", "dataset", "autograd", "parameters", "architecture", "attention", "training", "inference", "runs"]
 
 # What is not finished yet: a "waiting" placeholder still showing (some stay in the DOM, hidden,
 # once their widget drew) or a widget that says it is busy (building, typing, sampling…).

@@ -11,7 +11,7 @@ import time
 import pytest
 from conftest import RecordedPage
 
-SECTIONS = ["dataset", "autograd", "parameters", "architecture", "attention", "training", "inference"]
+SECTIONS = ["dataset", "autograd", "parameters", "architecture", "attention", "training", "inference", "runs"]
 # Calls the sections make during the recorded frame that are deliberately not recorded: the
 # inference batch's lines after the first (seeds 1001..1019; the first is the live sample's own
 # call). Twenty samples of distributions would add ~38 KB to the page for a list of names.

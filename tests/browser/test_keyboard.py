@@ -8,7 +8,7 @@ from helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
-CHAPTERS = ["script", "dataset", "autograd", "parameters", "architecture", "attention", "training", "inference"]
+CHAPTERS = ["script", "dataset", "autograd", "parameters", "architecture", "attention", "training", "inference", "runs"]
 ACCENT = "rgb(199, 146, 234)"  # --accent in styles/tokens.css
 TRAINING = '[data-live="training"]'
 ARCH = ".arch-live"

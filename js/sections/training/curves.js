@@ -1,24 +1,33 @@
 // Chapter 6's curves: the loss per step (with a moving average and the uniform-guess line) and
 // the learning rate per step over the schedule's shape. Every point is a step record's number.
+// A click on the loss curve (or a typed step) rewinds the run to that step (rewind.js).
 import { el } from '../../ui/dom.js';
 import { liveCard } from '../../ui/live-card.js';
 import { LineChart } from '../../ui/line-chart.js';
 import { showTooltip, hideTooltip } from '../../ui/tooltip.js';
 import { shortNumber } from '../../ui/short-number.js';
+import { RewindForm } from './rewind.js';
 
-const AVERAGE_OVER = 20; // steps in the moving average: one name's loss is noisy
+export const AVERAGE_OVER = 20; // steps in the moving average: one name's loss is noisy
 
 export class TrainingCurves {
-  constructor() {
+  /** @param {{onRewind?: (step: number) => Promise<any>}} [options] without onRewind: no rewinding */
+  constructor({ onRewind } = {}) {
     this.loss = liveCard({
       title: 'Loss per step',
       term: 'loss',
       className: 'tr-loss-card',
     });
     const lossBox = el('div', 'tr-chart-box');
-    this.lossChart = new LineChart(lossBox, { height: 230, label: 'Loss per training step', onHover: (h) => this.hoverLoss(h) });
+    this.rewind = onRewind ? new RewindForm({ onRewind }) : null;
+    this.lossChart = new LineChart(lossBox, {
+      height: 230,
+      label: 'Loss per training step',
+      onHover: (h) => this.hoverLoss(h),
+      onPick: this.rewind && ((h) => this.rewind.rewind(h.x)),
+    });
     this.legend = el('p', 'tr-legend');
-    this.loss.body.append(lossBox, this.legend);
+    this.loss.body.append(lossBox, this.legend, ...(this.rewind ? [this.rewind.root] : []));
 
     this.lr = liveCard({
       title: 'Learning rate',
@@ -44,6 +53,7 @@ export class TrainingCurves {
   // with a checkpoint (CPython ran them, training/jump.js): drawn in a shade of their own.
   show({ steps, losses, lrs, docs, native = 0 }, { numSteps, vocabSize }) {
     this.runs = { steps, losses, docs, lrs, native };
+    this.rewind?.setLast(steps.at(-1) ?? 0);
     const uniform = vocabSize ? Math.log(vocabSize) : null;
     const average = movingAverage(losses, AVERAGE_OVER);
     const xMax = Math.max(10, steps.at(-1) ?? 0);
@@ -116,7 +126,13 @@ export class TrainingCurves {
     const where = i < this.runs.native ? ['computed in CPython (checkpoint)'] : [];
     const doc = this.runs.docs[i];
     showTooltip(
-      [`step ${this.runs.steps[i]}`, `loss ${this.runs.losses[i].toFixed(4)}`, ...(doc == null ? [] : [`document "${doc}"`]), ...where],
+      [
+        `step ${this.runs.steps[i]}`,
+        `loss ${this.runs.losses[i].toFixed(4)}`,
+        ...(doc == null ? [] : [`document "${doc}"`]),
+        ...where,
+        ...(this.rewind ? ['click: rewind to this step'] : []),
+      ],
       hit.clientX,
       hit.clientY,
     );
@@ -131,7 +147,8 @@ export class TrainingCurves {
   }
 }
 
-function movingAverage(values, window) {
+// The mean of each value and the window - 1 before it (fewer at the start).
+export function movingAverage(values, window) {
   const out = new Array(values.length);
   let sum = 0;
   for (let i = 0; i < values.length; i++) {

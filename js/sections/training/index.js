@@ -66,7 +66,7 @@ export function createSection(root, ctx) {
       onStop: () => ctx.stop?.(),
       onSpeed: (delayMs) => job?.tune({ delay_ms: delayMs }),
     });
-    const curves = new TrainingCurves();
+    const curves = new TrainingCurves({ onRewind: ctx.runs && ((step) => ctx.runs.rewind(step)) });
     const doc = new TrainingDoc({ onPhase: (phase, open) => markPhase(phase, open) });
     const adamLink = codeLink(frame.panel, ['train.update']);
     const adam = new TrainingAdam({ codeLinkButton: adamLink.button });
