@@ -2,7 +2,7 @@
 the guide with that run (the dialog lists it, ticked, with its steps and size), and the file,
 opened in a fresh browser context from file://, opens on that run at its step: the same losses on
 chapter 6's curve, the same parameters and Adam moments bit for bit, the same sample for a fixed
-seed."""
+seed. Cancel downloads nothing, and a download with no run ticked carries none."""
 
 import re
 
@@ -45,10 +45,30 @@ def test_download_with_a_trained_run_opens_on_it(open_page, built_page, artifact
     assert len(original["losses"]) == STEPS and original["steps"] == list(range(1, STEPS + 1))
 
     page.evaluate("() => document.getElementById('script').scrollIntoView({behavior: 'instant'})")
-    page.click("#script-workbench .script-download")
     dialog = ".share-runs[open]"
+    # Cancel downloads nothing; with the run unticked the file carries none (and opens untrained).
+    downloads = []
+    page.on("download", lambda d: downloads.append(d))
+    page.click("#script-workbench .script-download")
     wait_until(page, f"() => document.querySelector('{dialog} .share-run')")
-    rows = page.eval_on_selector_all(f"{dialog} .share-run", "rs => rs.map(r => [r.textContent, r.querySelector('input').checked])")
+    page.click(f"{dialog} .share-cancel")
+    wait_until(page, f"() => !document.querySelector('{dialog}')")
+    page.wait_for_timeout(300)
+    assert downloads == []
+    page.click("#script-workbench .script-download")
+    wait_until(page, f"() => document.querySelector('{dialog} .share-run')")
+    page.click(f"{dialog} .share-run input")
+    assert "untrained" in page.text_content(f"{dialog} .share-opens")
+    with page.expect_download() as download:
+        page.click(f"{dialog} .share-save")
+    plain = tmp_path / "plain.html"
+    download.value.save_as(plain)
+    assert runs_block(plain) == ""
+
+    page.click("#script-workbench .script-download")
+    wait_until(page, f"() => document.querySelector('{dialog} .share-run')")
+    rows = page.eval_on_selector_all(f"{dialog} .share-run",
+                                     "rs => rs.map(r => [r.textContent, r.querySelector('input').checked])")
     assert len(rows) == 1 and rows[0][1], rows  # the current run, ticked
     assert f"{STEPS} steps" in rows[0][0] and re.search(r"\d+ KB", rows[0][0]), rows
     assert f"at step {STEPS}" in page.text_content(f"{dialog} .share-opens")
@@ -68,33 +88,3 @@ def test_download_with_a_trained_run_opens_on_it(open_page, built_page, artifact
     assert trained_state(shared) == original
     assert "Opened on the run" in shared.page.text_content("#console")
     assert not shared.errors, shared.errors
-
-
-def test_cancel_downloads_nothing_and_no_run_keeps_the_file_as_before(open_page, built_page, tmp_path):
-    rec = open_page(built_page.as_uri())
-    rec.wait_ready()
-    page = rec.page
-    assert rec.call("train", {"steps": 2})["ok"]
-    wait_until(page, f"() => ({KEPT})()?.step === 2")
-    page.evaluate("() => document.getElementById('script').scrollIntoView({behavior: 'instant'})")
-    downloads = []
-    page.on("download", lambda d: downloads.append(d))
-    page.click("#script-workbench .script-download")
-    wait_until(page, "() => document.querySelector('.share-runs[open] .share-run')")
-    page.click(".share-runs[open] .share-cancel")
-    wait_until(page, "() => !document.querySelector('.share-runs[open]')")
-    page.wait_for_timeout(300)
-    assert downloads == []
-    # Unticked: the file carries no run and opens on the script, untrained.
-    page.click("#script-workbench .script-download")
-    wait_until(page, "() => document.querySelector('.share-runs[open] .share-run')")
-    page.click(".share-runs[open] .share-run input")
-    assert "untrained" in page.text_content(".share-runs[open] .share-opens")
-    with page.expect_download() as download:
-        page.click(".share-runs[open] .share-save")
-    copy = tmp_path / "plain.html"
-    download.value.save_as(copy)
-    assert runs_block(copy) == ""
-    shared = open_page(copy.as_uri())
-    assert shared.wait_ready()["step"] == 0
-    assert not rec.errors and not shared.errors, (rec.errors, shared.errors)
