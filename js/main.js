@@ -289,8 +289,9 @@ function start(rpc) {
       else if (restored) {
         consolePanel.system(`Back where you left off: step ${msg.restored.step}, restored from this browser's storage.`, 'system');
       }
-      // The file's runs join this copy's list; the page is on `open` already when it booted with it.
-      if (fileRuns) shareRuns.unpack(fileRuns.pack, { open: restored?.fromFile ? fileRuns.open : null });
+      // The file's runs join this copy's list. No `open`: the page booted on it already (the
+      // restored state names its run), or on this copy's own last visit.
+      if (fileRuns) shareRuns.unpack(fileRuns.pack, {});
       progress.ready(performance.now());
       if (alreadyShown) store.adopt(msg.info, run, restored);
       else store.load(msg.info, run, restored);

@@ -57,8 +57,9 @@ export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow,
       // the editor shows); without one, the editor's text as before.
       const opening = choice?.pack.runs.find((r) => r.id === choice.open);
       const runsText = opening ? await runsBlockText(choice) : '';
+      const dataset = opening ? datasetOf(opening, choice.pack, datasetNow) : datasetNow();
       // The page is windows-1252 (py/builder/charset.py): its binary blocks are bytes as characters.
-      save(windows1252Blob(await pageWithScript(opening?.script ?? editor, datasetNow(), runsText), 'text/html'), 'microgpt-guide.html');
+      save(windows1252Blob(await pageWithScript(opening?.script ?? editor, dataset, runsText), 'text/html'), 'microgpt-guide.html');
     } catch (error) {
       onError(error.message);
     }
@@ -94,4 +95,11 @@ export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow,
     true,
   );
   return [open, hint, download, picker];
+}
+
+// The data set a file opening on `run` embeds: the one it trained on. The runs core packs the
+// texts of data sets other than the built-in one (pack.datasets); null keeps this page's own.
+function datasetOf(run, pack, datasetNow) {
+  if (String(run.dataset?.key ?? 'built-in').startsWith('built-in')) return null;
+  return pack.datasets?.[run.dataset.key]?.text ?? datasetNow();
 }

@@ -7,7 +7,7 @@ import { gzipStored } from './gzip-stored.js';
 import { bytesToBase64 } from '../codec/bytes.js';
 import { parsed } from '../embedded.js';
 import { bytesToText8 } from '../codec/text8.js';
-import { packToBytes } from '../codec/run-pack.js';
+import { packToBytes } from '../codec/runs-bytes.js';
 import { RUNS_BLOCK } from '../runs-file.js';
 
 const clone = /** @type {HTMLElement} */ (document.documentElement.cloneNode(true));

@@ -1,4 +1,4 @@
-// The runs a downloaded guide carries (js/codec/run-pack.js, js/codec/text8.js's encoder): what
+// The runs a downloaded guide carries (js/codec/runs-bytes.js, js/codec/text8.js's encoder): what
 // the page writes reads back the same, and the text8 it writes is the build's own format
 // (py/builder/text8.py), byte for byte, so one decoder reads both.
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { bytesToText8, text8ToBytes } from '../../js/codec/text8.js';
-import { packToBytes, bytesToPack } from '../../js/codec/run-pack.js';
+import { packToBytes, bytesToPack } from '../../js/codec/runs-bytes.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PYTHON = existsSync(`${REPO}.venv/bin/python`) ? `${REPO}.venv/bin/python` : 'python3';
@@ -23,10 +23,12 @@ const run = (id, step) => ({
 
 test('a pack of runs and their states reads back as it was written', () => {
   const states = { a: { 20: new Uint8Array(randomBytes(5000)) }, b: { 0: new Uint8Array(randomBytes(7)), 8: new Uint8Array(0) } };
-  const pack = { runs: [run('a', 20), run('b', 8)], states };
+  const datasets = { f00d: { key: 'f00d', filename: 'my-names.txt', text: 'ann\nbo\n' } };
+  const pack = { runs: [run('a', 20), run('b', 8)], states, datasets };
   const back = bytesToPack(packToBytes(pack, 'b'));
   assert.equal(back.open, 'b');
   assert.deepEqual(back.pack.runs, pack.runs);
+  assert.deepEqual(back.pack.datasets, datasets); // what else the pack holds goes along
   assert.deepEqual(Object.keys(back.pack.states), ['a', 'b']);
   for (const id of ['a', 'b']) {
     for (const step of Object.keys(states[id])) assert.deepEqual(back.pack.states[id][step], states[id][step]);

@@ -4,15 +4,16 @@
 //
 //   "MGRUNS1\n" | u32 little-endian length n of the JSON | n bytes of UTF-8 JSON | the states
 //
-// The JSON is {open, runs: [run...], states: {[id]: {[step]: [offset, length]}}}, offsets into
-// the bytes after the JSON; `open` is the id of the run the file opens on.
+// The JSON is the pack with its states as {[id]: {[step]: [offset, length]}}, offsets into the
+// bytes after the JSON, and `open`, the id of the run the file opens on. Whatever else the pack
+// holds (the runs core adds the data sets' texts) goes in the JSON as it is.
 //
-//   packToBytes({runs, states: {[id]: {[step]: Uint8Array}}}, open) -> Uint8Array
-//   bytesToPack(bytes) -> {pack: {runs, states}, open}   (throws on anything else)
+//   packToBytes({runs, states: {[id]: {[step]: Uint8Array}}, ...}, open) -> Uint8Array
+//   bytesToPack(bytes) -> {pack: {runs, states, ...}, open}   (throws on anything else)
 
 const MAGIC = 'MGRUNS1\n';
 
-export function packToBytes({ runs, states }, open) {
+export function packToBytes({ states, ...rest }, open) {
   const blobs = [];
   let offset = 0;
   const at = {};
@@ -24,7 +25,7 @@ export function packToBytes({ runs, states }, open) {
       offset += blob.length;
     }
   }
-  const json = new TextEncoder().encode(JSON.stringify({ open, runs, states: at }));
+  const json = new TextEncoder().encode(JSON.stringify({ ...rest, open, states: at }));
   const out = new Uint8Array(MAGIC.length + 4 + json.length + offset);
   out.set(new TextEncoder().encode(MAGIC));
   new DataView(out.buffer).setUint32(MAGIC.length, json.length, true);
@@ -44,7 +45,7 @@ export function bytesToPack(bytes) {
   }
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(MAGIC.length, true);
   const body = bytes.subarray(head + length);
-  const { open, runs, states: at } = JSON.parse(new TextDecoder().decode(bytes.subarray(head, head + length)));
+  const { open, states: at, ...rest } = JSON.parse(new TextDecoder().decode(bytes.subarray(head, head + length)));
   const states = {};
   for (const [id, bySteps] of Object.entries(at ?? {})) {
     states[id] = {};
@@ -53,5 +54,5 @@ export function bytesToPack(bytes) {
       states[id][step] = body.slice(offset, offset + size);
     }
   }
-  return { pack: { runs, states }, open };
+  return { pack: { ...rest, states }, open };
 }
