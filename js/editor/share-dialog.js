@@ -1,7 +1,7 @@
 // "Download guide" with runs (issue 24, "Share"): a dialog that lists the runs this page keeps,
 // the current one ticked, each with its label, its steps and the bytes it adds to the file, and
-// says which one the file will open on. Built-in runs are left out: every copy of the guide has
-// the build's checkpoints already; so are runs never trained (their script is all they hold).
+// says which one the file will open on. Runs never trained are left out: their script is all
+// they hold, and the file carries the editor's script anyway.
 //
 //   await chooseRuns(runs, {editorSource, sizeOf, trigger})
 //     -> {pack, open} (open: null when nothing is chosen) | null when the learner cancels
@@ -10,7 +10,7 @@ import { Modal } from '../ui/modal.js';
 import { el } from '../ui/dom.js';
 
 export async function chooseRuns(runs, { editorSource, sizeOf, trigger }) {
-  const candidates = runs.list().filter((r) => !r.builtin && r.step > 0);
+  const candidates = runs.list().filter((r) => r.step > 0);
   if (!candidates.length) return { pack: { runs: [], states: {} }, open: null };
   const pack = await runs.pack(candidates.map((r) => r.id));
   const shareable = pack.runs.filter((r) => pack.states[r.id]);

@@ -57,7 +57,7 @@ def test_download_with_a_trained_run_opens_on_it(open_page, built_page, artifact
     assert downloads == []
     page.click("#script-workbench .script-download")
     wait_until(page, f"() => document.querySelector('{dialog} .share-run')")
-    page.click(f"{dialog} .share-run input")
+    page.click(f"{dialog} .share-run input:checked")
     assert "untrained" in page.text_content(f"{dialog} .share-opens")
     with page.expect_download() as download:
         page.click(f"{dialog} .share-save")
@@ -69,8 +69,9 @@ def test_download_with_a_trained_run_opens_on_it(open_page, built_page, artifact
     wait_until(page, f"() => document.querySelector('{dialog} .share-run')")
     rows = page.eval_on_selector_all(f"{dialog} .share-run",
                                      "rs => rs.map(r => [r.textContent, r.querySelector('input').checked])")
-    assert len(rows) == 1 and rows[0][1], rows  # the current run, ticked
-    assert f"{STEPS} steps" in rows[0][0] and re.search(r"\d+ KB", rows[0][0]), rows
+    ticked = [text for text, checked in rows if checked]
+    assert len(ticked) == 1, rows  # the current run, ticked; any other run kept is listed, unticked
+    assert f"{STEPS} steps" in ticked[0] and re.search(r"\d+ KB", ticked[0]), rows
     assert f"at step {STEPS}" in page.text_content(f"{dialog} .share-opens")
     page.screenshot(path=str(artifacts / "share-runs-dialog.png"))
     with page.expect_download() as download:

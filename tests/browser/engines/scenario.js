@@ -207,7 +207,8 @@ async (step, args = {}) => {
       };
       try {
         $('#script-workbench .script-download').click();
-        const row = await until('the run in the dialog', () => $('.share-runs[open] .share-run'));
+        const ticked = () => [...document.querySelectorAll('.share-runs[open] .share-run')].find((r) => r.querySelector('input').checked);
+        const row = await until('the run in the dialog, ticked', ticked);
         const listed = { text: row.textContent, ticked: row.querySelector('input').checked };
         $('.share-runs[open] .share-save').click();
         await until('the file', () => file);
