@@ -35,6 +35,8 @@ import { createStopper } from './python-stop.js';
 import { showScriptFacts } from './script-facts.js';
 import { BuiltCheckpoints } from './sections/training/checkpoints.js';
 import { base64ToBytes, gunzipText } from './codec/bytes.js';
+import { readFileRuns, openingRun } from './runs-file.js';
+import { keptRun } from './editor/kept-run.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -57,8 +59,11 @@ const savedSource = loadSaved(defaultScript.source);
 let script = savedSource != null ? { filename: defaultScript.filename, source: savedSource } : defaultScript;
 let datasetText = loadSavedDataset()?.text ?? null; // a data set the learner opened, else null: the embedded one
 const datasetKey = () => (datasetText == null ? `built-in:${buildInfo.dataset?.sha256}` : `text:${textHash(datasetText)}`);
+// Runs this file was downloaded with ("Download guide", js/runs-file.js): a first visit opens on
+// the chosen one, at its step; the copy's own last visit, once there is one, comes first.
+const fileRuns = await readFileRuns();
 // The last visit's trained state, if it is for this very script and data set.
-const lastVisit = ModelKeeper.saved(script, datasetKey());
+const lastVisit = ModelKeeper.saved(script, datasetKey()) ?? openingRun(fileRuns, script);
 let launches = 0;
 // The build's checkpoints of the default script (chapter 6's jump, the prose's figures).
 const checkpoints = new BuiltCheckpoints({ read: readCheckpoints, datasetBlock: () => readDataset().text });
@@ -237,7 +242,9 @@ function start(rpc) {
     },
   });
   stopPython = (reason) => stopper.stop(reason);
+  shareRuns = keptRun({ store, defaultScript }); // until the runs core (js/runs/) provides pack/unpack
   panel = new ScriptPanel($('#script-workbench'), {
+    runs: shareRuns,
     defaultScript,
     rpc: () => sectionRpc, // the hyperparameter fields' first answer may be the build's recording
     console: consolePanel,
@@ -283,9 +290,14 @@ function start(rpc) {
     if (msg.ok) {
       const run = { script, datasetKey: datasetKey() };
       const restored = msg.restored?.step != null && lastVisit ? lastVisit : null;
-      if (restored) {
+      if (restored?.fromFile)
+        consolePanel.system(`Opened on the run “${restored.label}” at step ${msg.restored.step}, as this file was saved.`, 'system');
+      else if (restored) {
         consolePanel.system(`Back where you left off: step ${msg.restored.step}, restored from this browser's storage.`, 'system');
       }
+      // The file's runs join this copy's list. No `open`: the page booted on it already (the
+      // restored state names its run), or on this copy's own last visit.
+      if (fileRuns) shareRuns.unpack(fileRuns.pack, {});
       progress.ready(performance.now());
       if (alreadyShown) store.adopt(msg.info, run, restored);
       else store.load(msg.info, run, restored);
@@ -319,6 +331,7 @@ function datasetNow() {
 let runs = null; // the runs core (js/runs/runs.js), once the worker is launched
 let booted = false; // the first worker reported ready (later ones are restarts)
 let panel = null;
+let shareRuns = null; // the runs "Download guide" may carry, and where a file's runs are added
 /** @type {(reason: string) => Promise<any>} */
 let stopPython = () => Promise.reject(new Error('Python is not running.'));
 

@@ -15,6 +15,25 @@ const BYTE_OF = (() => {
   return table;
 })();
 
+// The inverse, for the page's own writing ("Download guide" embeds runs): each byte as the
+// character windows-1252 reads it as, the four special bytes as ESC + a letter. The result goes
+// back to bytes through windows1252Blob below.
+const CHAR_OF = (() => {
+  const chars = new TextDecoder('windows-1252').decode(Uint8Array.from({ length: 256 }, (_, i) => i));
+  const escaped = Object.fromEntries(Object.entries(UNESCAPED).map(([letter, byte]) => [byte, chars[ESC] + chars[Number(letter)]]));
+  return Array.from({ length: 256 }, (_, b) => escaped[b] ?? chars[b]);
+})();
+
+export function bytesToText8(bytes) {
+  const parts = [];
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    let piece = '';
+    for (const b of bytes.subarray(i, i + 0x8000)) piece += CHAR_OF[b];
+    parts.push(piece);
+  }
+  return parts.join('');
+}
+
 function corrupt() {
   return new Error('An embedded asset is corrupt: the page was changed or saved in another character encoding.');
 }

@@ -1,12 +1,15 @@
 // Files in and out of the editor: open a .py file (button, or drop it anywhere on the page) and
-// download this guide as one HTML file whose default script is the editor's text.
+// download this guide as one HTML file whose default script is the editor's text, or, with
+// trained runs the learner chose (js/editor/share-dialog.js), one that opens on one of them.
 import { el } from '../ui/dom.js';
-import { pageWithScript, download as save } from './page-snapshot.js';
+import { pageWithScript, runsBlockText, download as save } from './page-snapshot.js';
+import { chooseRuns } from './share-dialog.js';
 import { windows1252Blob } from '../codec/text8.js';
 
 // A .py file is a script (onOpen puts it in the editor); any other text file is a data set, one
 // document per line (onDataset). scriptNow() -> {filename, source}; datasetNow() -> text or null.
-export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow, datasetNow }) {
+// runs: the runs core's share API (list(), current, pack(ids); js/runs/), or null.
+export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow, datasetNow, runs = null }) {
   const picker = el('input', {
     type: 'file',
     accept: '.py,.txt,text/x-python,text/plain',
@@ -46,8 +49,17 @@ export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow,
   );
   download.addEventListener('click', async () => {
     try {
+      const editor = scriptNow();
+      const sizeOf = async (chosen) => (await runsBlockText(chosen)).length;
+      const choice = runs ? await chooseRuns(runs, { editorSource: editor.source, sizeOf, trigger: download }) : null;
+      if (runs && !choice) return; // cancelled
+      // The file opens on the chosen run, so its default script is that run's (what runs is what
+      // the editor shows); without one, the editor's text as before.
+      const opening = choice?.pack.runs.find((r) => r.id === choice.open);
+      const runsText = opening ? await runsBlockText(choice) : '';
+      const dataset = opening ? datasetOf(opening, choice.pack, datasetNow) : datasetNow();
       // The page is windows-1252 (py/builder/charset.py): its binary blocks are bytes as characters.
-      save(windows1252Blob(await pageWithScript(scriptNow(), datasetNow()), 'text/html'), 'microgpt-guide.html');
+      save(windows1252Blob(await pageWithScript(opening?.script ?? editor, dataset, runsText), 'text/html'), 'microgpt-guide.html');
     } catch (error) {
       onError(error.message);
     }
@@ -83,4 +95,11 @@ export function fileActions({ dropTarget, onOpen, onDataset, onError, scriptNow,
     true,
   );
   return [open, hint, download, picker];
+}
+
+// The data set a file opening on `run` embeds: the one it trained on. The runs core packs the
+// texts of data sets other than the built-in one (pack.datasets); null keeps this page's own.
+function datasetOf(run, pack, datasetNow) {
+  if (String(run.dataset?.key ?? 'built-in').startsWith('built-in')) return null;
+  return pack.datasets?.[run.dataset.key]?.text ?? datasetNow();
 }

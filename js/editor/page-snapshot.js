@@ -6,6 +6,9 @@
 import { gzipStored } from './gzip-stored.js';
 import { bytesToBase64 } from '../codec/bytes.js';
 import { parsed } from '../embedded.js';
+import { bytesToText8 } from '../codec/text8.js';
+import { packToBytes } from '../codec/runs-bytes.js';
+import { RUNS_BLOCK } from '../runs-file.js';
 
 const clone = /** @type {HTMLElement} */ (document.documentElement.cloneNode(true));
 let pristine = null;
@@ -28,12 +31,20 @@ async function whole() {
 // every "<" escaped can never close the <script> element early, and in ASCII it reads the same in
 // the page's windows-1252 (as py/builder/embed.py writes it).
 // datasetText (optional): a data set to embed instead of the built-in one.
-export async function pageWithScript(script, datasetText = null) {
+// runsText (optional): the runs block (runsBlockText); without it the file carries no runs, even
+// if this page came with some.
+export async function pageWithScript(script, datasetText = null, runsText = '') {
   pristine ??= whole();
   const json = JSON.stringify(script).replace(/[<\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   let page = replaceBlock(await pristine, 'default-script', json);
-  if (datasetText != null) page = replaceBlock(page, 'dataset', await gzipBase64(datasetText));
-  return page;
+  if (datasetText != null) page = replaceBlock(page, 'dataset', bytesToBase64(await gzip(new TextEncoder().encode(datasetText))));
+  return replaceBlock(page, RUNS_BLOCK, runsText);
+}
+
+// The runs block's text for {pack, open} (js/runs-file.js reads it back): one character per byte
+// of the file, so its length is what the runs add to the download.
+export async function runsBlockText({ pack, open }) {
+  return bytesToText8(await gzip(packToBytes(pack, open)));
 }
 
 function replaceBlock(html, name, text) {
@@ -45,13 +56,10 @@ function replaceBlock(html, name, text) {
 }
 
 // Where CompressionStream is missing, stored (uncompressed) gzip: the copy opens the same way.
-async function gzipBase64(text) {
-  const raw = new TextEncoder().encode(text);
-  const bytes =
-    typeof CompressionStream === 'function'
-      ? new Uint8Array(await new Response(new Response(raw).body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer())
-      : gzipStored(raw);
-  return bytesToBase64(bytes);
+async function gzip(raw) {
+  return typeof CompressionStream === 'function'
+    ? new Uint8Array(await new Response(new Response(raw).body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer())
+    : gzipStored(raw);
 }
 
 // `content`: text (saved as UTF-8) or a Blob.

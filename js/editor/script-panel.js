@@ -19,8 +19,9 @@ const STOP_MESSAGE =
 export class ScriptPanel {
   // defaultScript: {filename, source}; defaultDataset(): Promise of the built-in names text;
   // rpc(): the current rpc; onLoaded(script, info, datasetText or null for the built-in one); stop(): the
-  // page's Stop (js/python-stop.js); console: the ConsolePanel.
-  constructor(root, { defaultScript, defaultDataset, rpc, onLoaded, stop, console }) {
+  // page's Stop (js/python-stop.js); console: the ConsolePanel; runs: what "Download guide" may
+  // carry (js/editor/file-actions.js).
+  constructor(root, { defaultScript, defaultDataset, rpc, onLoaded, stop, console, runs = null }) {
     this.defaultScript = defaultScript;
     this.defaultDataset = defaultDataset;
     this.rpc = rpc;
@@ -78,6 +79,7 @@ export class ScriptPanel {
       onError: (text) => this.say(text, 'error'),
       scriptNow: () => ({ filename: this.defaultScript.filename, source: this.editor.text }),
       datasetNow: () => this.dataset?.text ?? null,
+      runs,
     });
     // Download with the run buttons; the file's name, Open… and the drop hint together at the end.
     file.before(download);

@@ -40,6 +40,14 @@ def embedded_block(name: str, text: str, type_: str) -> str:
     return script_block(None, text, type_=type_, attrs={"data-embedded": name})
 
 
+def runs_block() -> str:
+    """Empty as built: "Download guide" writes the runs a learner chose to share into it, and a
+    file that carries some opens on one of them (js/runs-file.js). Before the page's script, which
+    reads it ahead of the worker's boot message."""
+    return script_block(None, "", type_="application/octet-stream",
+                        attrs={"data-embedded": "runs", "data-encoding": "gzip+text8"})
+
+
 def first_frame_block(script_text: str, filename: str, dataset_bytes: bytes, dataset_block: str,
                       stdlib: StdlibZips) -> str:
     """The chapters' first frame recorded at build time (builder/first_frame.py); "" if none.
@@ -127,6 +135,7 @@ def build(out: Path, script: Path, dataset: Path, minify: bool = True, snapshot:
         embedded_block("default-script", json_for_html({"filename": script.name, "source": script_text}),
                        "application/json"),
         embedded_block("dataset", dataset_block, "application/octet-stream"),
+        runs_block(),
         first_frame_block(script_text, script.name, dataset_bytes, dataset_block, stdlib),
         python_sources_block(),
     ])

@@ -5,6 +5,7 @@ which steps run, in which order and with what arguments, and what each engine mu
 Every expected number is the default script's own: the step-1 loss is what `python microgpt.py`
 prints first, and the parameter counts are len(params) of the default and the edited script."""
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -33,11 +34,14 @@ PLAN = [
     ("stop", {}),
     ("sample", {}),
     ("forward", {}),
+    ("share", {}),
     ("edit", {"fields": EDIT}),
     ("lazyStdlib", {}),
     ("offline", {}),
 ]
-for _, _args in PLAN:
+# The file "share" made, opened in the same engine (issue 24, "Share").
+OPENED_PLAN = [("ready", {"bootTimeoutMs": BOOT_TIMEOUT_S * 1000}), ("opened", {})]
+for _, _args in PLAN + OPENED_PLAN:
     _args.setdefault("timeoutMs", STEP_TIMEOUT_S * 1000)
 # A driver's own wait for one step: the page's deadline plus room for the driver.
 DRIVER_TIMEOUT_S = BOOT_TIMEOUT_S + 30
@@ -56,8 +60,30 @@ def selenium_script() -> str:
     )
 
 
-def plan_json() -> str:
-    return json.dumps({"plan": PLAN, "screenshots": SCREENSHOT_AFTER})
+def plan_json(plan=None) -> str:
+    return json.dumps({"plan": plan or PLAN, "screenshots": SCREENSHOT_AFTER})
+
+
+def write_shared_copy(built_page: Path, share: dict, out: Path) -> Path:
+    """The file the engine's "Download guide" made, for the blocks it writes (the runs and the
+    script they open on): the built page with those blocks' bytes as the engine wrote them."""
+    page = built_page.read_bytes()
+    for name, text in share["blocks"].items():
+        opening = re.search(rb'<script [^>]*data-embedded="' + name.encode() + rb'"[^>]*>', page)
+        end = page.index(b"</script>", opening.end())
+        page = page[:opening.end()] + base64.b64decode(text) + page[end:]
+    out.write_bytes(page)
+    return out
+
+
+def check_shared(engine: str, share: dict, opened: dict) -> None:
+    """The copy opened on the run the page had: its step, its losses, a seeded sample."""
+    assert share.get("ok") and opened.get("ok"), (share.get("error"), opened.get("error"))
+    assert share["listed"]["ticked"] and f"{share['step']} step" in share["listed"]["text"], share["listed"]
+    assert share["blocks"]["runs"], f"{engine}: the file carries no runs"
+    for key in ("step", "losses", "sample"):
+        assert opened[key] == share[key], f"{engine}: {key} {opened[key]!r} != {share[key]!r}"
+    assert opened["console"], f"{engine}: the copy did not say which run it opened on"
 
 
 def check_screenshots(engine: str, artifacts) -> None:

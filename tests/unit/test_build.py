@@ -56,7 +56,8 @@ def test_one_file_with_everything(page, blocks):
                      "pyodide-lock.json", "python_stdlib_lazy.zip"}
     embedded = {attrs.get("data-embedded") for attrs, _ in blocks} - {None}
     assert embedded == {"build-info", "default-script", "python-sources", "dataset", "first-frame", "worker-source",
-                        "editor-module", "checkpoints"}  # checkpoints: only for the default script and data
+                        "editor-module", "checkpoints", "runs"}  # checkpoints: only for the default script and data
+    assert block(blocks, **{"data-embedded": "runs"}) == ""  # a learner's download fills it (js/runs-file.js)
     # No other file is referenced: no src=, href= to anything but an in-page anchor.
     assert not re.search(r'\ssrc="', page)
     assert set(re.findall(r'href="([^"]*)"', page)) <= {f"#{x}" for x in re.findall(r'id="([^"]+)"', page)}
@@ -72,8 +73,8 @@ def test_page_script_runs_before_the_runtime_is_parsed(blocks):
     before, after = set(kinds[:page_at]), kinds[page_at + 1:]
     # The worker's source and the line that starts it come first, in the head (py/builder/build.py).
     assert kinds[:2] == ["worker-source", "text/javascript"] and "data-start" in blocks[1][0]
-    assert before == {"worker-source", "text/javascript", "build-info", "default-script", "dataset", "first-frame",
-                      "python-sources"}
+    assert before == {"worker-source", "text/javascript", "build-info", "default-script", "dataset", "runs",
+                      "first-frame", "python-sources"}
     runtime = list(dict.fromkeys(after[:-2]))  # a large asset's pieces are consecutive blocks
     assert runtime == ["pyodide.mjs", "pyodide.asm.mjs", "pyodide-lock.json", "pyodide.asm.wasm",
                        "pyodide-snapshot.bin", "python_stdlib.zip", "python_stdlib_lazy.zip"]

@@ -39,6 +39,28 @@ async (step, args = {}) => {
     }
   }
 
+  // The run the page is on (issue 24, "Share"): its step and losses as this copy keeps them (what
+  // chapter 6's curve draws), and a name drawn with a fixed seed (what its parameters make).
+  async function runNow() {
+    const guide = window.microgptGuide;
+    const kept = await until('the kept run', () => {
+      const run = JSON.parse(localStorage.getItem(guide.storageKey('run')) || 'null');
+      return run?.step > 0 && run.history.steps.length === run.step && run;
+    });
+    const sample = await guide.call('sample', { seed: 1234, temperature: 0.6 });
+    return { step: kept.step, losses: kept.history.losses, sample: sample.text };
+  }
+
+  // The bytes of one of the file's embedded blocks, base64 (the page is one byte per character).
+  function blockOf(bytes, name) {
+    const page = new TextDecoder('windows-1252').decode(bytes);
+    const open = page.match(new RegExp(`<script [^>]*data-embedded="${name}"[^>]*>`));
+    const start = open.index + open[0].length;
+    let binary = '';
+    for (const b of bytes.subarray(start, page.indexOf('</script>', start))) binary += String.fromCharCode(b);
+    return btoa(binary);
+  }
+
   const steps = {
     // The page booted and its script's setup ran; the worker answers a line of Python.
     async ready() {
@@ -165,6 +187,42 @@ async (step, args = {}) => {
       }
       frameFor(live);
       return { seen };
+    },
+
+    // "Download guide" with the trained run: the dialog lists it ticked, and the file it makes
+    // (caught as the Blob the page saves, not downloaded) carries it. The driver writes the
+    // file's runs and script blocks into a copy of the built page and opens that (opened below).
+    async share() {
+      show('script');
+      const before = await runNow();
+      let file = null;
+      const createObjectURL = URL.createObjectURL;
+      const click = HTMLAnchorElement.prototype.click;
+      URL.createObjectURL = (blob) => {
+        file = blob;
+        return createObjectURL.call(URL, blob);
+      };
+      HTMLAnchorElement.prototype.click = function () {
+        if (!this.download) click.call(this);
+      };
+      try {
+        $('#script-workbench .script-download').click();
+        const ticked = () => [...document.querySelectorAll('.share-runs[open] .share-run')].find((r) => r.querySelector('input').checked);
+        const row = await until('the run in the dialog, ticked', ticked);
+        const listed = { text: row.textContent, ticked: row.querySelector('input').checked };
+        $('.share-runs[open] .share-save').click();
+        await until('the file', () => file);
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        return { ...before, listed, blocks: { runs: blockOf(bytes, 'runs'), 'default-script': blockOf(bytes, 'default-script') } };
+      } finally {
+        URL.createObjectURL = createObjectURL;
+        HTMLAnchorElement.prototype.click = click;
+      }
+    },
+
+    // The copy made from share's file, opened in this engine: it is on the shared run.
+    async opened() {
+      return { ...(await runNow()), console: text('#console-body').includes('Opened on the run') };
     },
 
     // Chapter 0: the hyperparameter fields rewrite the script's constants in the editor, Run
