@@ -36,7 +36,6 @@ import { showScriptFacts } from './script-facts.js';
 import { BuiltCheckpoints } from './sections/training/checkpoints.js';
 import { base64ToBytes, gunzipText } from './codec/bytes.js';
 import { readFileRuns, openingRun } from './runs-file.js';
-import { keptRun } from './editor/kept-run.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -242,9 +241,8 @@ function start(rpc) {
     },
   });
   stopPython = (reason) => stopper.stop(reason);
-  shareRuns = keptRun({ store, defaultScript }); // until the runs core (js/runs/) provides pack/unpack
   panel = new ScriptPanel($('#script-workbench'), {
-    runs: shareRuns,
+    runs, // the runs "Download guide" may carry
     defaultScript,
     rpc: () => sectionRpc, // the hyperparameter fields' first answer may be the build's recording
     console: consolePanel,
@@ -297,7 +295,7 @@ function start(rpc) {
       }
       // The file's runs join this copy's list. No `open`: the page booted on it already (the
       // restored state names its run), or on this copy's own last visit.
-      if (fileRuns) shareRuns.unpack(fileRuns.pack, {});
+      if (fileRuns) runs.unpack(fileRuns.pack, {});
       progress.ready(performance.now());
       if (alreadyShown) store.adopt(msg.info, run, restored);
       else store.load(msg.info, run, restored);
@@ -331,7 +329,6 @@ function datasetNow() {
 let runs = null; // the runs core (js/runs/runs.js), once the worker is launched
 let booted = false; // the first worker reported ready (later ones are restarts)
 let panel = null;
-let shareRuns = null; // the runs "Download guide" may carry, and where a file's runs are added
 /** @type {(reason: string) => Promise<any>} */
 let stopPython = () => Promise.reject(new Error('Python is not running.'));
 
