@@ -12,6 +12,7 @@ machine-readable line (see bench/common.py) that this collects:
                   long tasks while training
 - roundtrip.py    forward trace of one position; slider-driven autograd update
 - restart.py      Stop during an endless run -> a fresh Python ready (issue 7)
+- runs.py         switch runs, rewind 500 steps, a run's bytes in IndexedDB and in a download (issue "Runs")
 - engines.py      Python ready in Firefox ESR and WebKitGTK (the cross-engine scenario's drivers)
 All figures are medians (or ratios of medians) measured side by side in this one invocation:
 these machines are shared and noisy, so the load average is printed before and after. The
@@ -32,15 +33,18 @@ from pathlib import Path
 from common import CHROMIUM, DEFAULT_PAGE, RESULT_TAG
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("boot.py", "bridge_step.py", "train_speed.py", "roundtrip.py", "restart.py", "engines.py")
+SCRIPTS = ("boot.py", "bridge_step.py", "train_speed.py", "roundtrip.py", "restart.py", "engines.py", "runs.py")
 
 
 def script_args(script, args):
     """The options of run.py that each script takes (--quick sets its own small sizes)."""
     page = [] if script == "bridge_step.py" else ["--file", str(args.file)]
     if args.quick:
+        if script == "runs.py":
+            return [*page, "--switches", "2"]
         return [*page, "--runs", "1"] if script in ("restart.py", "engines.py") else ["--quick", *page]
     sizes = {"boot.py": ["--runs", str(args.runs)], "bridge_step.py": [], "restart.py": [], "engines.py": [],
+             "runs.py": [],
              "train_speed.py": ["--steps", str(args.steps), "--rounds", str(args.rounds)],
              "roundtrip.py": ["--trials", str(args.trials)]}
     return page + sizes[script]
@@ -77,8 +81,14 @@ def show(value, unit):
 def verdict(f):
     if f["measured"] is None:
         return "ERROR"
+    if f["target"] is None:  # measured for the record; no issue sets a target for it
+        return "—"
     ok = f["measured"] <= f["target"] if f["op"] == "<=" else f["measured"] >= f["target"]
     return "PASS" if ok else "FAIL"
+
+
+def target_text(f):
+    return "—" if f["target"] is None else f"{f['op']} {show(f['target'], f['unit'])}"
 
 
 def table(rows):
@@ -129,7 +139,7 @@ def main() -> None:
             rows.append((f"({script} failed)", "—", "—", "ERROR", "see its output above"))
             continue
         for f in figures:
-            rows.append((f["name"], show(f["measured"], f["unit"]), f"{f['op']} {show(f['target'], f['unit'])}",
+            rows.append((f["name"], show(f["measured"], f["unit"]), target_text(f),
                          verdict(f), f["detail"]))
 
     print(f"\n== Results ({time.monotonic() - started:.0f} s; load average at the end {load()})")
