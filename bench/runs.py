@@ -82,7 +82,7 @@ def main():
                     for (const step of run.stateSteps ?? []) bytes += (await core.state(run.id, step))?.length ?? 0;
                     out.push([run.label, run.step, bytes]);
                 }
-                const packed = await core.pack([core.list().find((r) => r.current).id]);
+                const packed = await core.pack([core.current.id]);
                 let file = JSON.stringify(packed.runs).length;
                 for (const states of Object.values(packed.states)) {
                     for (const b of Object.values(states)) file += b.length;

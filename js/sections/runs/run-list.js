@@ -70,6 +70,8 @@ function describe(run) {
       `loss ${shortNumber(losses.at(-1), 4)} (average of the last ${Math.min(AVERAGE_OVER, losses.length)}: ${shortNumber(average, 4)})`,
     );
   }
-  parts.push(new Date(run.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+  // The build's native run has no time of its own in this browser: it came with the file.
+  if (run.createdAt) parts.push(new Date(run.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+  else parts.push('trained when this page was built');
   return parts.join(' · ');
 }
