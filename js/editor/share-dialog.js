@@ -1,17 +1,22 @@
 // "Download guide" with runs (issue 24, "Share"): a dialog that lists the runs this page keeps,
 // the current one ticked, each with its label, its steps and the bytes it adds to the file, and
 // says which one the file will open on. Runs never trained are left out: their script is all
-// they hold, and the file carries the editor's script anyway.
+// they hold, and the file carries the editor's script anyway. Until the learner has trained a
+// run in this browser (or put the page on the build's native run, chapter 6's "Jump to step")
+// there is no dialog: that native run, always listed, is not alone a reason to ask, and the
+// download goes straight through, as before runs existed.
 //
 //   await chooseRuns(runs, {editorSource, sizeOf, trigger})
 //     -> {pack, open} (open: null when nothing is chosen) | null when the learner cancels
 //   runs: the runs core's share API (list(), current, pack(ids)); sizeOf({pack, open}) -> bytes.
 import { Modal } from '../ui/modal.js';
 import { el } from '../ui/dom.js';
+import { NATIVE_ID } from '../runs/native-run.js';
 
 export async function chooseRuns(runs, { editorSource, sizeOf, trigger }) {
   const candidates = runs.list().filter((r) => r.step > 0);
-  if (!candidates.length) return { pack: { runs: [], states: {} }, open: null };
+  const asked = candidates.some((r) => r.id !== NATIVE_ID || r.id === runs.current?.id); // the native run on the page counts
+  if (!asked) return { pack: { runs: [], states: {} }, open: null };
   const pack = await runs.pack(candidates.map((r) => r.id));
   const shareable = pack.runs.filter((r) => pack.states[r.id]);
   if (!shareable.length) return { pack: { runs: [], states: {} }, open: null };
