@@ -194,7 +194,11 @@ function startWorker(openAfter) {
           warm: !first, // a spare: nobody waits for it, so it warms up (js/worker/worker.js)
         },
       });
-      eachRuntimeAsset((piece) => send({ kind: MSG.ASSET, piece })).then(() => send({ kind: MSG.ASSETS_END }));
+      // A spare boots while the page is in use (training, say): the page is parsed, so every piece
+      // is at hand at once, and posting them all in one task would be a ~100 ms pause of the page.
+      // Each goes in its own task instead (setTimeout keeps their order).
+      const post = first ? send : (/** @type {any} */ message) => setTimeout(() => send(message), 0);
+      eachRuntimeAsset((piece) => post({ kind: MSG.ASSET, piece })).then(() => post({ kind: MSG.ASSETS_END }));
     },
   });
 }
