@@ -7,6 +7,9 @@
 //     datasetName: the opened data set's file name, null for the built-in names list
 
 const MAX_SIDE = 28; // characters of each side of a line diff before it is cut with "…"
+// Beyond this many changed lines the first one does not say what the edit is (another copy of
+// microgpt.py, say): the label counts them instead.
+const MAX_REGION = 12;
 
 export function runLabel({ source, builtinSource, constants = null, builtinConstants = null, datasetName = null }) {
   const parts = [];
@@ -42,6 +45,8 @@ export function lineChange(before, after) {
     endB--;
   }
   if (endA < i && endB < i) return '';
+  const region = Math.max(endA, endB) - i + 1;
+  if (region > MAX_REGION) return `another script (${region} lines differ)`;
   if (endA < i) return `+ ${cut(b[i].trim())}`; // lines added only
   if (endB < i) return `- ${cut(a[i].trim())}`; // lines removed only
   return tokenDiff(a[i], b[i]);

@@ -41,6 +41,9 @@ test('another edit is named by a short token diff of its first changed line', ()
 test('added and removed lines, and a long side cut short', () => {
   assert.equal(lineChange('a\nb\n', 'a\nprint(1)\nb\n'), '+ print(1)');
   assert.equal(lineChange('a\nprint(1)\nb\n', 'a\nb\n'), '- print(1)');
+  // A rewrite, not an edit: the first changed line would not name it.
+  const many = (tag) => Array.from({ length: 20 }, (_, k) => `${tag}${k}`).join('\n');
+  assert.equal(lineChange(`a\n${many('x')}\nz`, `a\n${many('y')}\nz`), 'another script (20 lines differ)');
   const long = tokenDiff('v = 1', `v = ${'9'.repeat(60)}`);
   assert.ok(long.endsWith('…') && long.length < 40, long);
 });
